@@ -3,26 +3,450 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
+// Environment variables the provider reads when an argument is not set in the
+// configuration. The HW_* names are the huaweicloud provider's, accepted as
+// second fallbacks so that users migrating keep their environment.
+const (
+	envRegion      = "VPCEP_REGION"
+	envRegionHW    = "HW_REGION_NAME"
+	envEndpoint    = "VPCEP_ENDPOINT"
+	envProjectID   = "VPCEP_PROJECT_ID"
+	envProjectIDHW = "HW_PROJECT_ID"
+	envAuthToken   = "VPCEP_AUTH_TOKEN"
+	envAccessKey   = "VPCEP_ACCESS_KEY"
+	envAccessKeyHW = "HW_ACCESS_KEY"
+	envSecretKey   = "VPCEP_SECRET_KEY"
+	envSecretKeyHW = "HW_SECRET_KEY"
+)
+
+// Provider attribute names, used in the schema and in attribute diagnostics.
+const (
+	attrRegion     = "region"
+	attrEndpoint   = "endpoint"
+	attrProjectID  = "project_id"
+	attrAuthToken  = "auth_token"
+	attrAccessKey  = "access_key"
+	attrSecretKey  = "secret_key"
+	attrMaxRetries = "max_retries"
+	attrInsecure   = "insecure"
+)
+
+// defaultMaxRetries is how often a throttled or failed request is retried
+// when max_retries is not set: with the client's back-off (250 ms doubling to
+// 10 s) six retries ride out roughly half a minute of throttling.
+const defaultMaxRetries = 6
+
 // New returns a constructor for the provider at the given version.
-// (Skeleton: the real provider replaces this file.)
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &vpcepProvider{version: version} }
 }
 
+var (
+	_ provider.Provider                   = (*vpcepProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*vpcepProvider)(nil)
+)
+
 type vpcepProvider struct{ version string }
+
+// providerModel is the provider block.
+type providerModel struct {
+	Region     types.String `tfsdk:"region"`
+	Endpoint   types.String `tfsdk:"endpoint"`
+	ProjectID  types.String `tfsdk:"project_id"`
+	AuthToken  types.String `tfsdk:"auth_token"`
+	AccessKey  types.String `tfsdk:"access_key"`
+	SecretKey  types.String `tfsdk:"secret_key"`
+	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	Insecure   types.Bool   `tfsdk:"insecure"`
+}
 
 func (p *vpcepProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "vpcep"
 	resp.Version = p.version
 }
-func (p *vpcepProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
-func (p *vpcepProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+
+func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Accept or reject the VPC endpoints that connect to your VPC Endpoint (VPCEP) services " +
+			"on Huawei Cloud and Open Telekom Cloud.\n\n" +
+			"Credentials come from one place: when the configuration sets any of `auth_token`, `access_key`, " +
+			"`secret_key`, credentials in the environment are ignored; otherwise they are read from the environment. " +
+			"Exactly one method must be configured: a token, or an access key / secret key pair.",
+		Attributes: map[string]schema.Attribute{
+			attrRegion: schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Region of the endpoint services, e.g. `eu-west-101`, `ap-southeast-3`, or " +
+					"`eu-de` / `eu-nl` for Open Telekom Cloud. Used to derive `endpoint` when that is not set. " +
+					"Environment: `" + envRegion + "`, then `" + envRegionHW + "`.",
+			},
+			attrEndpoint: schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Base URL of the VPCEP API, without `/v1`. Default: derived from `region`: " +
+					"`https://vpcep.{region}.myhuaweicloud.com` (`.myhuaweicloud.eu` for `eu-west-101`; " +
+					"`https://vpcep.{region}.otc.t-systems.com` for `eu-de` and `eu-nl`). Must be `https://`; " +
+					"plain `http://` is accepted only for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`), " +
+					"e.g. a local `vpcep-mock`. Environment: `" + envEndpoint + "`.",
+			},
+			attrProjectID: schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Project ID the endpoint services belong to. Required. " +
+					"Environment: `" + envProjectID + "`, then `" + envProjectIDHW + "`.",
+			},
+			attrAuthToken: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "IAM token (sent as `X-Auth-Token`), project-scoped. Conflicts with " +
+					"`access_key`/`secret_key`. Environment: `" + envAuthToken + "`.",
+			},
+			attrAccessKey: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Access key (AK) for SDK-HMAC-SHA256 request signing; requires `secret_key`. " +
+					"Conflicts with `auth_token`. Environment: `" + envAccessKey + "`, then `" + envAccessKeyHW + "`.",
+			},
+			attrSecretKey: schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "Secret key (SK) matching `access_key`. " +
+					"Environment: `" + envSecretKey + "`, then `" + envSecretKeyHW + "`.",
+			},
+			attrMaxRetries: schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried, with back-off, after throttling "+
+					"(429 `APIGW.0308`, `EndPoint.0022`), timeouts and 5xx answers. `0` disables retries; must not be "+
+					"negative. Default: `%d`.", defaultMaxRetries),
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			attrInsecure: schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Skip verification of the API's TLS certificate. Only for testing against " +
+					"endpoints with self-signed certificates. Default: `false`.",
+			},
+		},
+	}
 }
-func (p *vpcepProvider) Resources(context.Context) []func() resource.Resource       { return nil }
-func (p *vpcepProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+// ValidateConfig reports, at plan time, the configuration errors that do not
+// depend on the environment: a malformed or clear-text endpoint, and
+// conflicting or half-set credentials in the provider block.
+func (p *vpcepProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known(cfg.Endpoint) {
+		if _, d := parseEndpoint(cfg.Endpoint.ValueString(), "the "+attrEndpoint+" argument"); d != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(attrEndpoint), d.summary, d.detail)
+		}
+	}
+	// Unknown credentials are left alone: they may turn out null at apply.
+	// A block without credentials is checked in Configure, where the
+	// environment is consulted.
+	if cfg.AuthToken.IsUnknown() || cfg.AccessKey.IsUnknown() || cfg.SecretKey.IsUnknown() ||
+		(cfg.AuthToken.ValueString() == "" && cfg.AccessKey.ValueString() == "" && cfg.SecretKey.ValueString() == "") {
+		return
+	}
+	_, d := credentialsFrom(cfg, func(string) string { return "" })
+	if d != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(d.attr), d.summary, d.detail)
+	}
+}
+
+func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A value unknown at plan time (e.g. from another resource) cannot be
+	// resolved now; the framework's advice is to leave the provider
+	// unconfigured. Resources then report it only if they need the API.
+	if cfg.Region.IsUnknown() || cfg.Endpoint.IsUnknown() || cfg.ProjectID.IsUnknown() ||
+		cfg.AuthToken.IsUnknown() || cfg.AccessKey.IsUnknown() || cfg.SecretKey.IsUnknown() ||
+		cfg.MaxRetries.IsUnknown() || cfg.Insecure.IsUnknown() {
+		tflog.Info(ctx, "vpcep provider configuration has unknown values; not configuring it during this plan")
+		return
+	}
+
+	settings, diags := resolveSettings(cfg, os.Getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings.UserAgent = fmt.Sprintf("terraform-provider-vpcep/%s terraform/%s", p.version, req.TerraformVersion)
+
+	c, err := client.New(settings)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the VPCEP API client",
+			"Check the provider configuration.\n\nOriginal Error: "+err.Error())
+		return
+	}
+	tflog.Debug(ctx, "vpcep provider configured", map[string]any{
+		"endpoint": settings.Endpoint, "project_id": settings.ProjectID,
+		"auth": authKind(settings), "max_retries": settings.MaxRetries,
+	})
+	pd := &providerData{Client: c, Reader: newConnectionReader(c)}
+	resp.ResourceData = pd
+	resp.DataSourceData = pd
+}
+
+func (p *vpcepProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewConnectionApprovalResource}
+}
+
+func (p *vpcepProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewConnectionDataSource, NewConnectionsDataSource}
+}
+
+// authKind names the auth method for logs, never the secret itself.
+func authKind(c client.Config) string {
+	if c.AuthToken != "" {
+		return "token"
+	}
+	return "aksk"
+}
+
+// known reports whether v is set to a known, non-null value.
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+
+// configError is one configuration problem; attr is the provider attribute it
+// belongs to ("" for none).
+type configError struct{ attr, summary, detail string }
+
+// lookupFirst returns the first non-empty value among the env vars, with the
+// name of the variable it came from.
+func lookupFirst(getenv func(string) string, names ...string) (value, from string) {
+	for _, n := range names {
+		if v := getenv(n); v != "" {
+			return v, n
+		}
+	}
+	return "", ""
+}
+
+// resolveSettings turns the provider block plus the environment into the
+// client's configuration. Every problem is an attribute error naming the
+// attribute, its environment variables and the fix.
+func resolveSettings(cfg providerModel, getenv func(string) string) (client.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var out client.Config
+
+	region := cfg.Region.ValueString()
+	if region == "" {
+		region, _ = lookupFirst(getenv, envRegion, envRegionHW)
+	}
+
+	endpoint, endpointFrom := cfg.Endpoint.ValueString(), "the "+attrEndpoint+" argument"
+	if endpoint == "" {
+		if v := getenv(envEndpoint); v != "" {
+			endpoint, endpointFrom = v, "the environment variable "+envEndpoint
+		}
+	}
+	if endpoint == "" && region != "" {
+		endpoint, endpointFrom = defaultEndpoint(region), fmt.Sprintf("the default for region %q", region)
+	}
+	if endpoint == "" {
+		diags.AddAttributeError(path.Root(attrRegion), "Missing region or endpoint",
+			fmt.Sprintf("The provider cannot tell which API to call. Set %s (or %s, or %s), e.g. region = \"eu-west-101\", "+
+				"or set %s (or %s) to the API's base URL.", attrRegion, envRegion, envRegionHW, attrEndpoint, envEndpoint))
+	} else {
+		base, d := parseEndpoint(endpoint, endpointFrom)
+		if d != nil {
+			diags.AddAttributeError(path.Root(attrEndpoint), d.summary, d.detail)
+		}
+		out.Endpoint = base
+	}
+
+	out.ProjectID = cfg.ProjectID.ValueString()
+	if out.ProjectID == "" {
+		out.ProjectID, _ = lookupFirst(getenv, envProjectID, envProjectIDHW)
+	}
+	if out.ProjectID == "" {
+		diags.AddAttributeError(path.Root(attrProjectID), "Missing project_id",
+			fmt.Sprintf("The VPCEP API addresses endpoint services by project. Set %s in the provider block, "+
+				"or the environment variable %s (or %s), to the ID of the project that owns the endpoint services.",
+				attrProjectID, envProjectID, envProjectIDHW))
+	}
+
+	creds, d := credentialsFrom(cfg, getenv)
+	if d != nil {
+		if d.attr != "" {
+			diags.AddAttributeError(path.Root(d.attr), d.summary, d.detail)
+		} else {
+			diags.AddError(d.summary, d.detail)
+		}
+	}
+	out.AuthToken, out.AccessKey, out.SecretKey = creds.token, creds.accessKey, creds.secretKey
+
+	out.MaxRetries = defaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		n := cfg.MaxRetries.ValueInt64()
+		if n < 0 {
+			diags.AddAttributeError(path.Root(attrMaxRetries), "Invalid max_retries",
+				fmt.Sprintf("max_retries must be 0 (no retries) or more, got %d. Remove it to use the default of %d.", n, defaultMaxRetries))
+		}
+		out.MaxRetries = int(n)
+	}
+	out.Insecure = cfg.Insecure.ValueBool()
+	return out, diags
+}
+
+// credentials is one resolved auth method: a token, or an AK/SK pair.
+type credentials struct{ token, accessKey, secretKey string }
+
+// credentialSource is where credentials were looked for, with the names a
+// user sees for each of them there (attributes or environment variables).
+type credentialSource struct {
+	name                        string
+	token, accessKey, secretKey string
+	tokenName, akName, skName   string
+	attrs                       bool // names are provider attributes (else env vars)
+}
+
+// credentialsFrom picks the credentials: from the provider block if it sets
+// any, else from the environment (VPCEP_* first, then HW_*). Taking them from
+// one place avoids mixing a token from one source with keys from another.
+func credentialsFrom(cfg providerModel, getenv func(string) string) (credentials, *configError) {
+	if cfg.AuthToken.ValueString() != "" || cfg.AccessKey.ValueString() != "" || cfg.SecretKey.ValueString() != "" {
+		return resolveCredentials(credentialSource{
+			name:  "the provider configuration",
+			token: cfg.AuthToken.ValueString(), accessKey: cfg.AccessKey.ValueString(), secretKey: cfg.SecretKey.ValueString(),
+			tokenName: attrAuthToken, akName: attrAccessKey, skName: attrSecretKey, attrs: true,
+		})
+	}
+	token := getenv(envAuthToken)
+	ak, akFrom := lookupFirst(getenv, envAccessKey, envAccessKeyHW)
+	sk, skFrom := lookupFirst(getenv, envSecretKey, envSecretKeyHW)
+	if akFrom == "" {
+		akFrom = envAccessKey
+	}
+	if skFrom == "" {
+		skFrom = envSecretKey
+	}
+	c, d := resolveCredentials(credentialSource{
+		name: "the environment", token: token, accessKey: ak, secretKey: sk,
+		tokenName: envAuthToken, akName: akFrom, skName: skFrom,
+	})
+	if d != nil && d.attr == "" {
+		// Point the user at the attribute too: that is where the fix may go.
+		d.attr = attrAuthToken
+	}
+	return c, d
+}
+
+// resolveCredentials checks that src holds exactly one complete auth method.
+func resolveCredentials(src credentialSource) (credentials, *configError) {
+	hasToken := src.token != ""
+	hasAK, hasSK := src.accessKey != "", src.secretKey != ""
+	attrOf := func(attr string) string {
+		if src.attrs {
+			return attr
+		}
+		return ""
+	}
+	switch {
+	case hasToken && (hasAK || hasSK):
+		return credentials{}, &configError{attr: attrOf(attrAuthToken), summary: "Conflicting credentials",
+			detail: fmt.Sprintf("%s sets both a token (%s) and an access key (%s/%s). Exactly one auth method is allowed: "+
+				"remove either %s, or %s and %s. (Attributes: %s, or %s and %s; environment: %s, or %s/%s and %s/%s.)",
+				capitalize(src.name), src.tokenName, src.akName, src.skName, src.tokenName, src.akName, src.skName,
+				attrAuthToken, attrAccessKey, attrSecretKey, envAuthToken, envAccessKey, envAccessKeyHW, envSecretKey, envSecretKeyHW)}
+	case hasAK && !hasSK:
+		return credentials{}, &configError{attr: attrOf(attrSecretKey), summary: "Missing secret_key",
+			detail: fmt.Sprintf("%s sets an access key (%s) but no secret key. Set %s in the provider block, or the environment "+
+				"variable %s (or %s), to the secret key that belongs to the access key.", capitalize(src.name), src.akName,
+				attrSecretKey, envSecretKey, envSecretKeyHW)}
+	case hasSK && !hasAK:
+		return credentials{}, &configError{attr: attrOf(attrAccessKey), summary: "Missing access_key",
+			detail: fmt.Sprintf("%s sets a secret key (%s) but no access key. Set %s in the provider block, or the environment "+
+				"variable %s (or %s), to the access key that belongs to the secret key.", capitalize(src.name), src.skName,
+				attrAccessKey, envAccessKey, envAccessKeyHW)}
+	case !hasToken && !hasAK:
+		return credentials{}, &configError{attr: attrOf(attrAuthToken), summary: "Missing credentials",
+			detail: fmt.Sprintf("No credentials were found in %s. Set either %s (environment: %s), or %s and %s "+
+				"(environment: %s or %s, and %s or %s).", src.name, attrAuthToken, envAuthToken,
+				attrAccessKey, attrSecretKey, envAccessKey, envAccessKeyHW, envSecretKey, envSecretKeyHW)}
+	}
+	return credentials{token: src.token, accessKey: src.accessKey, secretKey: src.secretKey}, nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// defaultEndpoint is the VPCEP API for a region (vpcep-api.md section 8).
+func defaultEndpoint(region string) string {
+	switch region {
+	case "eu-de", "eu-nl": // Open Telekom Cloud
+		return "https://vpcep." + region + ".otc.t-systems.com"
+	case "eu-west-101":
+		return "https://vpcep." + region + ".myhuaweicloud.eu"
+	}
+	return "https://vpcep." + region + ".myhuaweicloud.com"
+}
+
+// parseEndpoint validates an endpoint URL and returns the base the client
+// expects (no trailing slash, no /v1). from says where the value came from.
+func parseEndpoint(raw, from string) (string, *configError) {
+	bad := func(why string) *configError {
+		return &configError{attr: attrEndpoint, summary: "Invalid endpoint",
+			detail: fmt.Sprintf("The endpoint %q (from %s) %s. Set %s (or %s) to the API's base URL, "+
+				"e.g. https://vpcep.eu-west-101.myhuaweicloud.eu, or leave it unset to derive it from %s.",
+				raw, from, why, attrEndpoint, envEndpoint, attrRegion)}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", bad("is not a valid URL: " + err.Error())
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", bad("must start with https://")
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return "", bad("has no host")
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", bad("must not contain user information, a query or a fragment")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", &configError{attr: attrEndpoint, summary: "Insecure endpoint",
+			detail: fmt.Sprintf("The endpoint %q (from %s) uses plain http:// to a host that is not a loopback address, "+
+				"which would send credentials in clear text. Use https://; http:// is accepted only for 127.0.0.0/8, ::1 "+
+				"and localhost (e.g. a local vpcep-mock).", raw, from)}
+	}
+	base := strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/")
+	base = strings.TrimSuffix(base, "/v1")
+	return base, nil
+}
+
+// isLoopback reports whether host is localhost or a loopback IP literal.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

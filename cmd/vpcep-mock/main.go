@@ -1,0 +1,254 @@
+// Command vpcep-mock serves the mock VPCEP v1 API of internal/vpcepmock on
+// a local port, for trying the provider and Terraform modules offline. Every
+// flag has a working default, so `vpcep-mock` alone is usable; the first
+// line it prints is "listening on http://HOST:PORT". docs/vpcep-mock.md
+// documents the flags, the fixtures format and the /_mock/ controls.
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// shutdownTimeout bounds how long in-flight requests may finish on exit.
+const shutdownTimeout = 5 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "vpcep-mock:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// options are the parsed flags.
+type options struct {
+	listen          string
+	projectID       string
+	tokens          stringList
+	accessKey       string
+	secretKey       string
+	credentials     stringList
+	fixtures        string
+	transitionDelay time.Duration
+	errorFormat     string
+	faultRate       float64
+	latency         time.Duration
+	seed            int64
+	region          string
+	tlsCert         string
+	tlsKey          string
+	tlsSelfSigned   bool
+}
+
+// parseFlags reads args into options, applying the documented defaults.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("vpcep-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (port 0 = any free port)")
+	fs.StringVar(&o.projectID, "project-id", vpcepmock.DefaultProjectID, "project id the -token and -access-key credentials are bound to")
+	fs.Var(&o.tokens, "token", "accepted X-Auth-Token for -project-id (repeatable; default "+vpcepmock.DefaultToken+")")
+	fs.StringVar(&o.accessKey, "access-key", vpcepmock.DefaultAccessKey, "accepted AK for -project-id (empty = no AK/SK)")
+	fs.StringVar(&o.secretKey, "secret-key", vpcepmock.DefaultSecretKey, "SK of -access-key")
+	fs.Var(&o.credentials, "credential", "extra credential PROJECT_ID:TOKEN or PROJECT_ID:AK:SK (repeatable), e.g. for project isolation")
+	fs.StringVar(&o.fixtures, "fixtures", "", "JSON fixtures file of services and connections to load at start (and on /_mock/reset)")
+	fs.DurationVar(&o.transitionDelay, "transition-delay", 0, "duration of creating->accepted and deleting->gone (0 = instant)")
+	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatSeed, "error body form: seed ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"})")
+	fs.Float64Var(&o.faultRate, "fault-rate", 0, "share of API requests, 0..1, answered with 429 APIGW.0308, 503 EndPoint.0001 or 400 EndPoint.0022")
+	fs.DurationVar(&o.latency, "latency", 0, "upper bound of a random delay added to each API request")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of the fault and latency sequence")
+	fs.StringVar(&o.region, "region", vpcepmock.DefaultRegion, "region written into service names")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with -tls-key)")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
+	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed certificate for 127.0.0.1, ::1 and localhost")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if len(o.tokens) == 0 {
+		o.tokens = stringList{vpcepmock.DefaultToken}
+	}
+	switch {
+	case o.errorFormat != vpcepmock.ErrorFormatSeed && o.errorFormat != vpcepmock.ErrorFormatFlat:
+		return o, fmt.Errorf("-error-format %q: want seed or flat", o.errorFormat)
+	case o.faultRate < 0 || o.faultRate > 1:
+		return o, fmt.Errorf("-fault-rate %v: want 0..1", o.faultRate)
+	case o.latency < 0 || o.transitionDelay < 0:
+		return o, errors.New("-latency and -transition-delay must not be negative")
+	case (o.tlsCert == "") != (o.tlsKey == ""):
+		return o, errors.New("-tls-cert and -tls-key go together")
+	case o.tlsSelfSigned && o.tlsCert != "":
+		return o, errors.New("-tls-self-signed excludes -tls-cert")
+	case o.projectID == "":
+		return o, errors.New("-project-id must not be empty")
+	case (o.accessKey == "") != (o.secretKey == ""):
+		return o, errors.New("-access-key and -secret-key go together")
+	}
+	return o, nil
+}
+
+// config turns options into the mock's configuration.
+func (o options) config() (vpcepmock.Config, error) {
+	cfg := vpcepmock.Config{
+		TransitionDelay: o.transitionDelay,
+		ErrorFormat:     o.errorFormat,
+		Faults:          vpcepmock.Faults{Rate: o.faultRate, Latency: o.latency, Seed: o.seed},
+		Region:          o.region,
+	}
+	for _, t := range o.tokens {
+		cfg.Credentials = append(cfg.Credentials, vpcepmock.Credential{ProjectID: o.projectID, Token: t})
+	}
+	if o.accessKey != "" {
+		cfg.Credentials = append(cfg.Credentials, vpcepmock.Credential{ProjectID: o.projectID, AccessKey: o.accessKey, SecretKey: o.secretKey})
+	}
+	for _, spec := range o.credentials {
+		parts := strings.Split(spec, ":")
+		switch {
+		case len(parts) == 2 && parts[0] != "" && parts[1] != "":
+			cfg.Credentials = append(cfg.Credentials, vpcepmock.Credential{ProjectID: parts[0], Token: parts[1]})
+		case len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != "":
+			cfg.Credentials = append(cfg.Credentials, vpcepmock.Credential{ProjectID: parts[0], AccessKey: parts[1], SecretKey: parts[2]})
+		default:
+			// The value may hold a secret: name only its project.
+			return cfg, fmt.Errorf("-credential for project %q: want PROJECT_ID:TOKEN or PROJECT_ID:AK:SK", parts[0])
+		}
+	}
+	if o.fixtures != "" {
+		data, err := os.ReadFile(o.fixtures)
+		if err != nil {
+			return cfg, err
+		}
+		f, err := vpcepmock.ParseFixtures(data)
+		if err != nil {
+			return cfg, fmt.Errorf("%s: %w", o.fixtures, err)
+		}
+		// Load once into a scratch mock to report a bad document as an
+		// error here; New panics on one.
+		if err := vpcepmock.New(vpcepmock.Config{Credentials: cfg.Credentials}).LoadFixtures(f); err != nil {
+			return cfg, fmt.Errorf("%s: %w", o.fixtures, err)
+		}
+		cfg.Fixtures = &f
+	}
+	return cfg, nil
+}
+
+// run serves the mock until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := o.config()
+	if err != nil {
+		return err
+	}
+	var tlsConfig *tls.Config
+	switch {
+	case o.tlsCert != "":
+		cert, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
+			return err
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	case o.tlsSelfSigned:
+		cert, err := selfSignedCertificate(time.Now())
+		if err != nil {
+			return err
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
+		scheme = "https"
+	}
+	srv := &http.Server{
+		Handler:           vpcepmock.New(cfg),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          nil,
+	}
+	// The first stdout line is a contract: scripts read the URL from it.
+	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
+	fmt.Fprintf(stderr, "vpcep-mock: project %s, %d credential(s), transition delay %s, errors %s\n",
+		o.projectID, len(cfg.Credentials), o.transitionDelay, o.errorFormat)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stderr, "vpcep-mock: stopped")
+	return nil
+}
+
+// selfSignedCertificate makes a throwaway certificate for local HTTPS.
+func selfSignedCertificate(now time.Time) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "vpcep-mock"},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(7 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
+}

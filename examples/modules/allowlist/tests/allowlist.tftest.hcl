@@ -1,0 +1,91 @@
+# The allowlist module against vpcep-mock. scripts/tftest.sh starts the mock
+# with tests/fixtures.json and points the provider at it through the
+# environment (VPCEP_ENDPOINT, VPCEP_PROJECT_ID, VPCEP_AUTH_TOKEN), so this file
+# holds no connection details. The fixtures hold four connections:
+#   e1... account aaaa...  pendingAcceptance
+#   e2... account bbbb...  pendingAcceptance
+#   e3... account cccc...  accepted (by hand, earlier)
+#   e4... account aaaa...  rejected (by hand, earlier)
+# Runs share one state, in order; Terraform destroys (rejects) everything at the end.
+
+provider "vpcep" {}
+
+variables {
+  service_id         = "7e1d0c9b-2a3f-4b5c-8d6e-9f0a1b2c3d4e"
+  allowed_domain_ids = ["aaaa1111aaaa1111aaaa1111aaaa1111"]
+}
+
+run "accepts_the_allowed_account_and_rejects_the_others" {
+  assert {
+    condition = output.statuses == {
+      "e1000000-0000-4000-8000-000000000001" = "accepted"
+      "e2000000-0000-4000-8000-000000000002" = "rejected"
+      "e3000000-0000-4000-8000-000000000003" = "rejected"
+      "e4000000-0000-4000-8000-000000000004" = "accepted"
+    }
+    error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
+  }
+
+  assert {
+    condition     = output.accepted_endpoint_ids == ["e1000000-0000-4000-8000-000000000001", "e4000000-0000-4000-8000-000000000004"]
+    error_message = "Unexpected accepted endpoints: ${jsonencode(output.accepted_endpoint_ids)}"
+  }
+
+  assert {
+    condition     = output.unknown_domain_ids == ["bbbb2222bbbb2222bbbb2222bbbb2222", "cccc3333cccc3333cccc3333cccc3333"]
+    error_message = "Unexpected unknown accounts: ${jsonencode(output.unknown_domain_ids)}"
+  }
+
+  assert {
+    condition     = vpcep_connection_approval.this["e1000000-0000-4000-8000-000000000001"].domain_id == "aaaa1111aaaa1111aaaa1111aaaa1111"
+    error_message = "The resource should report the account that owns the endpoint."
+  }
+}
+
+run "a_changed_allow_list_flips_the_decisions" {
+  variables {
+    allowed_domain_ids = ["bbbb2222bbbb2222bbbb2222bbbb2222", "cccc3333cccc3333cccc3333cccc3333"]
+    description        = "approved by the allowlist module"
+  }
+
+  assert {
+    condition = output.statuses == {
+      "e1000000-0000-4000-8000-000000000001" = "rejected"
+      "e2000000-0000-4000-8000-000000000002" = "accepted"
+      "e3000000-0000-4000-8000-000000000003" = "accepted"
+      "e4000000-0000-4000-8000-000000000004" = "rejected"
+    }
+    error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
+  }
+
+  assert {
+    condition     = vpcep_connection_approval.this["e2000000-0000-4000-8000-000000000002"].description == "approved by the allowlist module"
+    error_message = "An accepted connection should carry the module's description."
+  }
+}
+
+run "an_empty_allow_list_rejects_everything" {
+  variables {
+    allowed_domain_ids = []
+  }
+
+  assert {
+    condition     = length(output.accepted_endpoint_ids) == 0 && length(output.rejected_endpoint_ids) == 4
+    error_message = "Every endpoint should be rejected: ${jsonencode(output.statuses)}"
+  }
+
+  assert {
+    condition     = alltrue([for s in values(output.statuses) : s == "rejected"])
+    error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
+  }
+}
+
+run "an_empty_account_id_is_refused_before_anything_changes" {
+  command = plan
+
+  variables {
+    allowed_domain_ids = [""]
+  }
+
+  expect_failures = [var.allowed_domain_ids]
+}

@@ -1,0 +1,457 @@
+// Package client is a small client of the VPCEP v1 API: it lists, reads,
+// accepts or rejects and describes the connections of a VPC endpoint service.
+// It knows nothing of Terraform; it only logs through terraform-plugin-log so
+// that its lines land in the provider's log.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
+)
+
+// Headers and content types (vpcep-api.md §1, §7).
+const (
+	headerAuthToken   = "X-Auth-Token"
+	headerProjectID   = "X-Project-Id"
+	headerRequestID   = "X-Request-Id"
+	headerContentType = "Content-Type"
+	headerAccept      = "Accept"
+	headerUserAgent   = "User-Agent"
+	headerRetryAfter  = "Retry-After"
+	// contentTypeJSONBody is what the official SDK sends with a body.
+	contentTypeJSONBody = "application/json;charset=UTF-8"
+	contentTypeJSON     = "application/json"
+)
+
+// Defaults of Config.
+const (
+	DefaultRetryBaseDelay = 250 * time.Millisecond
+	DefaultRetryMaxDelay  = 10 * time.Second
+	DefaultUserAgent      = "terraform-provider-vpcep"
+	// DefaultTimeout bounds one attempt of a request with the default HTTP client.
+	DefaultTimeout = 30 * time.Second
+	// MaxRetriesLimit caps Config.MaxRetries so a mistake cannot loop for hours.
+	MaxRetriesLimit = 20
+	// maxResponseBytes bounds what is read of a response; a 1000-connection
+	// page is about 300 KiB.
+	maxResponseBytes = 32 << 20
+	// maskedValue replaces secrets in logs.
+	maskedValue = "***"
+)
+
+// Config configures a Client. Exactly one auth method is required: AuthToken,
+// or AccessKey with SecretKey.
+type Config struct {
+	// Endpoint is the base URL without /v1, e.g. https://vpcep.eu-de.example
+	// or http://127.0.0.1:8080.
+	Endpoint string
+	// ProjectID is the project the services belong to (path and X-Project-Id).
+	ProjectID string
+	// AuthToken is an IAM token sent as X-Auth-Token.
+	AuthToken string
+	// AccessKey and SecretKey sign requests with SDK-HMAC-SHA256.
+	AccessKey, SecretKey string
+	// MaxRetries is the number of retries after the first attempt; 0 means
+	// none. It is capped at MaxRetriesLimit.
+	MaxRetries int
+	// RetryBaseDelay and RetryMaxDelay shape the exponential back-off; zero
+	// means DefaultRetryBaseDelay and DefaultRetryMaxDelay.
+	RetryBaseDelay, RetryMaxDelay time.Duration
+	// HTTPClient sends the requests; nil means a default with timeouts,
+	// TLS 1.2 or later and connection reuse.
+	HTTPClient *http.Client
+	// Insecure skips TLS verification (only when HTTPClient is nil).
+	Insecure bool
+	// UserAgent is sent as User-Agent; empty means DefaultUserAgent.
+	UserAgent string
+}
+
+// Client talks to the VPCEP v1 API. It is safe for concurrent use.
+type Client struct {
+	base       *url.URL
+	projectID  string
+	authToken  string
+	accessKey  string
+	secretKey  string
+	maxRetries int
+	baseDelay  time.Duration
+	maxDelay   time.Duration
+	httpClient *http.Client
+	userAgent  string
+	// now and jitter are replaced in tests.
+	now    func() time.Time
+	jitter func(n int64) int64
+}
+
+// New checks cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	if cfg.Endpoint == "" {
+		return nil, errors.New("VPCEP client: endpoint is required")
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("VPCEP client: endpoint %q is not an http(s) URL", cfg.Endpoint)
+	}
+	if cfg.ProjectID == "" {
+		return nil, errors.New("VPCEP client: project id is required")
+	}
+	hasToken := cfg.AuthToken != ""
+	hasAKSK := cfg.AccessKey != "" || cfg.SecretKey != ""
+	switch {
+	case hasToken && hasAKSK:
+		return nil, errors.New("VPCEP client: set either an auth token or an access key and secret key, not both")
+	case !hasToken && !hasAKSK:
+		return nil, errors.New("VPCEP client: an auth token or an access key and secret key is required")
+	case hasAKSK && (cfg.AccessKey == "" || cfg.SecretKey == ""):
+		return nil, errors.New("VPCEP client: access key and secret key must be set together")
+	}
+	c := &Client{
+		base:       base,
+		projectID:  cfg.ProjectID,
+		authToken:  cfg.AuthToken,
+		accessKey:  cfg.AccessKey,
+		secretKey:  cfg.SecretKey,
+		maxRetries: min(max(cfg.MaxRetries, 0), MaxRetriesLimit),
+		baseDelay:  cfg.RetryBaseDelay,
+		maxDelay:   cfg.RetryMaxDelay,
+		httpClient: cfg.HTTPClient,
+		userAgent:  cfg.UserAgent,
+		now:        time.Now,
+		jitter:     rand.Int64N,
+	}
+	if c.baseDelay <= 0 {
+		c.baseDelay = DefaultRetryBaseDelay
+	}
+	if c.maxDelay <= 0 {
+		c.maxDelay = DefaultRetryMaxDelay
+	}
+	if c.maxDelay < c.baseDelay {
+		c.maxDelay = c.baseDelay
+	}
+	if c.httpClient == nil {
+		c.httpClient = defaultHTTPClient(cfg.Insecure)
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	return c, nil
+}
+
+// defaultHTTPClient has timeouts at every stage, TLS 1.2 or later, and enough
+// idle connections per host for Terraform's default parallelism of 10 and
+// more, so concurrent resources reuse connections instead of reconnecting.
+func defaultHTTPClient(insecure bool) *http.Client {
+	transport := &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: DefaultTimeout,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig: &tls.Config{
+			MinVersion:         tls.VersionTLS12,
+			InsecureSkipVerify: insecure, //nolint:gosec // only when the user asks for it
+		},
+	}
+	return &http.Client{Transport: transport, Timeout: DefaultTimeout}
+}
+
+// projectPath is /v1/{project_id}/ followed by the escaped segments.
+func (c *Client) projectPath(segments ...string) string {
+	var b strings.Builder
+	b.WriteString("/v1/")
+	b.WriteString(url.PathEscape(c.projectID))
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
+// encodeBody encodes v as the official SDK does (json.Encoder without HTML
+// escaping, hence a trailing newline), so the bytes we sign are the bytes an
+// SDK would send.
+func encodeBody(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// do sends one API call with retries and decodes a 2xx body into out (if
+// non-nil). path is the escaped path; query may be nil; in is the request body
+// value or nil.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = encodeBody(in); err != nil {
+			return fmt.Errorf("encoding %s %s request: %w", method, path, err)
+		}
+	}
+	// path is already escaped; RawPath keeps that exact form (an id holding
+	// '/' stays one segment) and Path is its decoded twin, as url.URL wants.
+	u := *c.base
+	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + path
+	decoded, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return fmt.Errorf("building %s %s request: %w", method, path, err)
+	}
+	u.Path = decoded
+	u.RawQuery = query.Encode()
+	target := u.String()
+	ctx = c.maskSecrets(ctx)
+
+	// Every call of this client may be retried: reads change nothing, and the
+	// two writes (connections/action and connections/description) are
+	// idempotent in effect: sending the same action or description again
+	// leaves the connection in the same end state, so a retry after an answer
+	// was lost cannot do harm.
+	for attempt := 1; ; attempt++ {
+		respBody, err := c.attempt(ctx, method, target, path, query, body, attempt)
+		if err == nil {
+			if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
+				return nil
+			}
+			if err := json.Unmarshal(respBody, out); err != nil {
+				return fmt.Errorf("decoding %s %s response: %w", method, path, err)
+			}
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if attempt > c.maxRetries || !IsRetryable(err) {
+			var ra *retryAfterError
+			if errors.As(err, &ra) {
+				return ra.APIError
+			}
+			return err
+		}
+		delay := c.backoff(attempt, err)
+		tflog.Debug(ctx, "VPCEP API call will be retried", map[string]any{
+			"method": method, "path": path, "attempt": attempt, "delay_ms": delay.Milliseconds(), "error": err.Error(),
+		})
+		timer := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// retryAfterError carries a Retry-After hint next to the API error it came
+// with; do unwraps it for the delay and callers still see the *APIError.
+type retryAfterError struct {
+	*APIError
+	after time.Duration
+}
+
+func (e *retryAfterError) Unwrap() error { return e.APIError }
+
+// backoff is exponential back-off with full jitter (a uniform draw in
+// [0, min(max, base*2^(attempt-1))]), so that many resources throttled at
+// once do not come back in lockstep. A Retry-After hint wins, capped at
+// RetryMaxDelay.
+func (c *Client) backoff(attempt int, err error) time.Duration {
+	var ra *retryAfterError
+	if errors.As(err, &ra) && ra.after > 0 {
+		return min(ra.after, c.maxDelay)
+	}
+	ceiling := c.maxDelay
+	if shift := attempt - 1; shift < 30 {
+		if d := c.baseDelay << shift; d > 0 && d < ceiling {
+			ceiling = d
+		}
+	}
+	return time.Duration(c.jitter(int64(ceiling) + 1))
+}
+
+// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		if secs > int64(time.Hour/time.Second) {
+			return time.Hour
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// attempt sends the request once and returns the response body of a 2xx
+// answer, or an error: *APIError (maybe inside *retryAfterError) for an error
+// answer, *TransportError when no answer came.
+func (c *Client) attempt(ctx context.Context, method, target, path string, query url.Values, body []byte, attempt int) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s request: %w", method, path, err)
+	}
+	if body == nil {
+		req.Body = http.NoBody
+		req.ContentLength = 0
+	}
+	req.Header.Set(headerAccept, contentTypeJSON)
+	req.Header.Set(headerUserAgent, c.userAgent)
+	if body != nil {
+		req.Header.Set(headerContentType, contentTypeJSONBody)
+	} else {
+		req.Header.Set(headerContentType, contentTypeJSON)
+	}
+	if c.authToken != "" {
+		req.Header.Set(headerAuthToken, c.authToken)
+	} else {
+		// X-Project-Id goes on before signing so it is signed, as the v3 SDK does.
+		req.Header.Set(headerProjectID, c.projectID)
+		// Signed per attempt: X-Sdk-Date must stay within the server's skew.
+		if err := aksk.Sign(req, body, c.accessKey, c.secretKey, c.now()); err != nil {
+			return nil, fmt.Errorf("signing %s %s request: %w", method, path, err)
+		}
+	}
+	c.logRequest(ctx, req, body, attempt)
+
+	start := time.Now()
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		c.logResult(ctx, method, path, query, 0, "", time.Since(start), attempt, err)
+		return nil, &TransportError{Method: method, URL: redactURL(req.URL), Err: err}
+	}
+	defer resp.Body.Close()
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	requestID := resp.Header.Get(headerRequestID)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, err)
+		return nil, &TransportError{Method: method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
+	}
+	c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, nil)
+	tflog.Trace(ctx, "VPCEP API response body", map[string]any{
+		"method": method, "path": path, "status": resp.StatusCode, "request_id": requestID, "body": string(respBody),
+	})
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return respBody, nil
+	}
+	apiErr := ParseError(resp.StatusCode, resp.Header, respBody)
+	if after := parseRetryAfter(resp.Header.Get(headerRetryAfter), c.now()); after > 0 {
+		return nil, &retryAfterError{APIError: apiErr, after: after}
+	}
+	return nil, apiErr
+}
+
+// maskSecrets makes tflog mask the token and the secret key wherever they
+// would appear, as a second line of defence behind maskHeaders.
+func (c *Client) maskSecrets(ctx context.Context) context.Context {
+	var secrets []string
+	for _, s := range []string{c.authToken, c.secretKey} {
+		if s != "" {
+			secrets = append(secrets, s)
+		}
+	}
+	if len(secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	return tflog.MaskMessageStrings(ctx, secrets...)
+}
+
+// logRequest writes the request at trace level with secrets masked.
+func (c *Client) logRequest(ctx context.Context, req *http.Request, body []byte, attempt int) {
+	tflog.Trace(ctx, "VPCEP API request", map[string]any{
+		"method":  req.Method,
+		"path":    req.URL.EscapedPath(),
+		"query":   req.URL.RawQuery,
+		"attempt": attempt,
+		"headers": maskHeaders(req.Header),
+		"body":    string(body),
+	})
+}
+
+// logResult writes the one debug line of an attempt.
+func (c *Client) logResult(ctx context.Context, method, path string, query url.Values, status int, requestID string, d time.Duration, attempt int, err error) {
+	fields := map[string]any{
+		"method":      method,
+		"path":        path,
+		"query":       query.Encode(),
+		"status":      status,
+		"request_id":  requestID,
+		"duration_ms": d.Milliseconds(),
+		"attempt":     attempt,
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	}
+	tflog.Debug(ctx, "VPCEP API call", fields)
+}
+
+// maskHeaders copies h for logging with the token and the signature hidden.
+// The Authorization header keeps its access key and signed header list, which
+// help debugging and are not secret; the signature is masked because, with
+// the date, it would let anyone replay the request within the skew window.
+func maskHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for name, values := range h {
+		v := strings.Join(values, ", ")
+		switch http.CanonicalHeaderKey(name) {
+		case headerAuthToken:
+			v = maskedValue
+		case aksk.AuthorizationHeader:
+			if i := strings.Index(v, "Signature="); i >= 0 {
+				v = v[:i+len("Signature=")] + maskedValue
+			} else {
+				v = maskedValue
+			}
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// redactURL drops any userinfo from u for error messages.
+func redactURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	return c.String()
+}

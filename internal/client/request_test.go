@@ -1,0 +1,281 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
+)
+
+// captured is what a capturing server saw of one request.
+type captured struct {
+	method, path, rawQuery string
+	header                 http.Header
+	body                   []byte
+	host                   string
+}
+
+// newCapturingServer answers every request with answer and records them.
+func newCapturingServer(t *testing.T, answer func(r *http.Request) (int, string)) (*httptest.Server, func() []captured) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []captured
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seen = append(seen, captured{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), body, r.Host})
+		mu.Unlock()
+		status, out := answer(r)
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, out)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []captured { mu.Lock(); defer mu.Unlock(); return append([]captured(nil), seen...) }
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   bool
+	}{
+		{"token", Config{Endpoint: "https://vpcep.example", ProjectID: "p", AuthToken: "t"}, true},
+		{"AK/SK", Config{Endpoint: "http://127.0.0.1:8080/", ProjectID: "p", AccessKey: "a", SecretKey: "s"}, true},
+		{"no endpoint", Config{ProjectID: "p", AuthToken: "t"}, false},
+		{"not a URL", Config{Endpoint: "vpcep.example", ProjectID: "p", AuthToken: "t"}, false},
+		{"ftp", Config{Endpoint: "ftp://vpcep.example", ProjectID: "p", AuthToken: "t"}, false},
+		{"no project", Config{Endpoint: "https://x", AuthToken: "t"}, false},
+		{"no auth", Config{Endpoint: "https://x", ProjectID: "p"}, false},
+		{"both auths", Config{Endpoint: "https://x", ProjectID: "p", AuthToken: "t", AccessKey: "a", SecretKey: "s"}, false},
+		{"AK without SK", Config{Endpoint: "https://x", ProjectID: "p", AccessKey: "a"}, false},
+		{"SK without AK", Config{Endpoint: "https://x", ProjectID: "p", SecretKey: "s"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := New(tt.cfg)
+			if (err == nil) != tt.ok {
+				t.Fatalf("New error = %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil && (strings.Contains(err.Error(), "\"s\"") || strings.Contains(err.Error(), "\"t\"")) {
+				t.Errorf("error %q quotes a secret", err)
+			}
+			if c != nil && (c.baseDelay != DefaultRetryBaseDelay || c.maxDelay != DefaultRetryMaxDelay || c.userAgent != DefaultUserAgent) {
+				t.Errorf("defaults not applied: %+v", c)
+			}
+		})
+	}
+}
+
+func TestDefaultHTTPClient(t *testing.T) {
+	t.Parallel()
+	for _, insecure := range []bool{false, true} {
+		c, err := New(Config{Endpoint: "https://x", ProjectID: "p", AuthToken: "t", Insecure: insecure})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, ok := c.httpClient.Transport.(*http.Transport)
+		if !ok {
+			t.Fatalf("transport %T", c.httpClient.Transport)
+		}
+		if c.httpClient.Timeout <= 0 || tr.TLSClientConfig.MinVersion < 0x0303 ||
+			tr.TLSClientConfig.InsecureSkipVerify != insecure || tr.MaxIdleConnsPerHost < 10 {
+			t.Errorf("insecure=%v: timeout %v, TLS %x, skip %v, idle/host %d", insecure, c.httpClient.Timeout,
+				tr.TLSClientConfig.MinVersion, tr.TLSClientConfig.InsecureSkipVerify, tr.MaxIdleConnsPerHost)
+		}
+	}
+	own := &http.Client{}
+	c, _ := New(Config{Endpoint: "https://x", ProjectID: "p", AuthToken: "t", HTTPClient: own, Insecure: true})
+	if c.httpClient != own {
+		t.Error("the caller's HTTPClient is not used")
+	}
+}
+
+func TestListQueryParameters(t *testing.T) {
+	t.Parallel()
+	srv, seen := newCapturingServer(t, func(*http.Request) (int, string) { return 200, `{"connections":[],"total_count":0}` })
+	c := newTestClient(t, srv.URL+"/base", 0)
+	tests := []struct {
+		opts ListConnectionsOptions
+		want string
+	}{
+		{ListConnectionsOptions{}, ""},
+		{ListConnectionsOptions{ID: "e 1", MarkerID: "422321321312321321", Status: StatusAccepted, SortKey: SortKeyUpdateAt,
+			SortDir: SortDirAsc, Limit: 1000, Offset: 2000},
+			"id=e+1&limit=1000&marker_id=422321321312321321&offset=2000&sort_dir=asc&sort_key=update_at&status=accepted"},
+		{ListConnectionsOptions{Status: StatusPendingAcceptance, Limit: 5}, "limit=5&status=pendingAcceptance"},
+	}
+	for i, tt := range tests {
+		if _, err := c.ListConnections(context.Background(), testService, tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		got := seen()[i]
+		if got.rawQuery != tt.want {
+			t.Errorf("query = %q, want %q", got.rawQuery, tt.want)
+		}
+		if want := "/base/v1/" + testProject + "/vpc-endpoint-services/" + testService + "/connections"; got.path != want {
+			t.Errorf("path = %q, want %q", got.path, want)
+		}
+		if got.method != http.MethodGet || got.header.Get("Content-Type") != "application/json" || len(got.body) != 0 {
+			t.Errorf("GET sent %s %q with %d body bytes", got.method, got.header.Get("Content-Type"), len(got.body))
+		}
+	}
+}
+
+func TestRequestBodiesAndHeaders(t *testing.T) {
+	t.Parallel()
+	srv, seen := newCapturingServer(t, func(r *http.Request) (int, string) {
+		return 200, `{"connections":[{"id":"e1","status":"accepted","description":"a<b>&c"}]}`
+	})
+	ctx := context.Background()
+
+	token := newTestClient(t, srv.URL, 0)
+	if _, err := token.AcceptOrReject(ctx, testService, "e1", ActionReceive); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := token.UpdateConnectionDescription(ctx, testService, "e1", "a<b>&c"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Config{Endpoint: srv.URL, ProjectID: testProject, AccessKey: "AK", SecretKey: "SK", UserAgent: "ua/1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	c.now = func() time.Time { return fixed }
+	if _, err := c.AcceptOrReject(ctx, testService, "e1", ActionReject); err != nil {
+		t.Fatal(err)
+	}
+
+	got := seen()
+	wantBodies := []string{
+		`{"action":"receive","endpoints":["e1"]}` + "\n",
+		`{"connections":[{"id":"e1","description":"a<b>&c"}]}` + "\n", // no HTML escaping, as the SDK
+		`{"action":"reject","endpoints":["e1"]}` + "\n",
+	}
+	wantPaths := []string{"/connections/action", "/connections/description", "/connections/action"}
+	wantMethods := []string{http.MethodPost, http.MethodPut, http.MethodPost}
+	for i, r := range got {
+		if string(r.body) != wantBodies[i] {
+			t.Errorf("request %d body %q, want %q", i, r.body, wantBodies[i])
+		}
+		if r.method != wantMethods[i] || !strings.HasSuffix(r.path, wantPaths[i]) {
+			t.Errorf("request %d: %s %s", i, r.method, r.path)
+		}
+		if ct := r.header.Get("Content-Type"); ct != "application/json;charset=UTF-8" {
+			t.Errorf("request %d Content-Type %q", i, ct)
+		}
+	}
+	if got[0].header.Get("X-Auth-Token") != "token" || got[0].header.Get("Authorization") != "" {
+		t.Errorf("token request headers %v", got[0].header)
+	}
+	signed := got[2]
+	if signed.header.Get("X-Auth-Token") != "" || signed.header.Get("X-Project-Id") != testProject ||
+		signed.header.Get("X-Sdk-Date") != "20240101T000000Z" || signed.header.Get("User-Agent") != "ua/1" {
+		t.Errorf("AK/SK request headers %v", signed.header)
+	}
+	if !strings.Contains(signed.header.Get("Authorization"), "x-project-id") {
+		t.Errorf("X-Project-Id is not signed: %s", signed.header.Get("Authorization"))
+	}
+	// The server can verify what the client signed.
+	req := httptest.NewRequest(signed.method, srv.URL+signed.path, bytes.NewReader(signed.body))
+	req.Header = signed.header
+	req.Host = signed.host
+	if _, err := aksk.Verify(req, signed.body, func(string) (string, bool) { return "SK", true }, fixed, 15*time.Minute); err != nil {
+		t.Errorf("signature does not verify: %v", err)
+	}
+}
+
+func TestAcceptAlreadyConnectedReadsBack(t *testing.T) {
+	t.Parallel()
+	srv, seen := newCapturingServer(t, func(r *http.Request) (int, string) {
+		if r.Method == http.MethodPost {
+			return 400, `{"error":{"code":"EndPoint.2014","message":"The endpoint has been connected to the endpoint service."}}`
+		}
+		return 200, `{"connections":[{"id":"e1","status":"accepted"}],"total_count":1}`
+	})
+	c := newTestClient(t, srv.URL, 0)
+	conn, err := c.AcceptOrReject(context.Background(), testService, "e1", ActionReceive)
+	if err != nil || conn.Status != StatusAccepted {
+		t.Fatalf("AcceptOrReject = %+v, %v; want the accepted connection", conn, err)
+	}
+	if n := len(seen()); n != 2 {
+		t.Errorf("requests = %d, want the action and one read", n)
+	}
+	// reject gets no such reading.
+	if _, err := c.AcceptOrReject(context.Background(), testService, "e1", ActionReject); !HasCode(err, CodeAlreadyConnected) {
+		t.Errorf("reject: %v, want EndPoint.2014", err)
+	}
+}
+
+func TestPickConnection(t *testing.T) {
+	t.Parallel()
+	a := Connection{ID: "a", Status: StatusAccepted}
+	b := Connection{ID: "b", Status: StatusRejected}
+	tests := []struct {
+		name  string
+		conns []Connection
+		want  Connection
+	}{
+		{"match", []Connection{a, b}, b},
+		{"single with another id (the seed's example)", []Connection{a}, Connection{ID: "b", Status: StatusAccepted}},
+		{"none", nil, Connection{ID: "b"}},
+		{"several without match", []Connection{a, a}, Connection{ID: "b"}},
+	}
+	for _, tt := range tests {
+		got := pickConnection(tt.conns, "b")
+		if got == nil || fmt.Sprint(*got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: pickConnection = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestArgumentChecks(t *testing.T) {
+	t.Parallel()
+	c := newTestClient(t, "http://127.0.0.1:1", 0)
+	ctx := context.Background()
+	checks := []error{
+		func() error { _, err := c.ListConnections(ctx, "", ListConnectionsOptions{}); return err }(),
+		func() error { _, err := c.GetConnection(ctx, testService, ""); return err }(),
+		func() error { _, err := c.AcceptOrReject(ctx, "", "e", ActionReceive); return err }(),
+		func() error { _, err := c.UpdateConnectionDescription(ctx, testService, "", "d"); return err }(),
+		func() error { _, err := c.GetEndpointService(ctx, ""); return err }(),
+	}
+	for i, err := range checks {
+		if err == nil || IsRetryable(err) {
+			t.Errorf("check %d: %v, want a final argument error", i, err)
+		}
+	}
+}
+
+func TestPathSegmentsAreEscaped(t *testing.T) {
+	t.Parallel()
+	srv, seen := newCapturingServer(t, func(*http.Request) (int, string) { return 200, `{}` })
+	c := newTestClient(t, srv.URL, 0)
+	if _, err := c.GetEndpointService(context.Background(), "a/b c"); err != nil {
+		t.Fatal(err)
+	}
+	if p := seen()[0].path; !strings.HasSuffix(p, "/vpc-endpoint-services/a%2Fb%20c") {
+		t.Errorf("path %q: the id was not escaped as one segment", p)
+	}
+}
+
+func TestDecodeLargeMarkerID(t *testing.T) {
+	t.Parallel()
+	var page ListConnectionsResult
+	if err := json.Unmarshal([]byte(`{"connections":[{"id":"x","marker_id":422321321312321321}],"total_count":1}`), &page); err != nil {
+		t.Fatal(err)
+	}
+	if page.Connections[0].MarkerID != 422321321312321321 {
+		t.Errorf("MarkerID = %d", page.Connections[0].MarkerID)
+	}
+}

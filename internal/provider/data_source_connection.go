@@ -1,0 +1,188 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*connectionDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*connectionDataSource)(nil)
+)
+
+// connectionDataSourceAPI is the part of the VPCEP client the connection
+// data sources need; an interface so the data sources do not care whether
+// the provider hands them the client itself or a wrapper around it.
+type connectionDataSourceAPI interface {
+	GetConnection(ctx context.Context, serviceID, endpointID string) (*client.Connection, error)
+	ListAllConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) ([]client.Connection, error)
+}
+
+// apiIDMaxLength is the longest id the API accepts in a path or query
+// parameter (endpoint service, endpoint and domain ids alike).
+const apiIDMaxLength = 64
+
+// noWhitespace matches ids without any whitespace: a pasted id with a
+// trailing newline or space would otherwise reach the API and come back as
+// a confusing "not found".
+var noWhitespace = regexp.MustCompile(`^\S+$`)
+
+// dataSourceIDValidators validate an id argument of a data source: 1 to 64
+// characters, no whitespace.
+func dataSourceIDValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, apiIDMaxLength),
+		stringvalidator.RegexMatches(noWhitespace, "must not contain whitespace"),
+	}
+}
+
+// NewConnectionDataSource returns the vpcep_connection data source: one
+// endpoint's connection to one endpoint service.
+func NewConnectionDataSource() datasource.DataSource {
+	return &connectionDataSource{}
+}
+
+// connectionDataSource reads one connection by service_id and endpoint_id.
+type connectionDataSource struct {
+	api connectionDataSourceAPI
+	// reader, when the provider has one, coalesces the reads of many
+	// vpcep_connection of one service into paged list calls and never
+	// serves data older than a write made through this provider.
+	reader *connectionReader
+}
+
+// connectionDataSourceModel is the configuration and state of
+// vpcep_connection.
+type connectionDataSourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	ServiceID   types.String `tfsdk:"service_id"`
+	EndpointID  types.String `tfsdk:"endpoint_id"`
+	Status      types.String `tfsdk:"status"`
+	MarkerID    types.Int64  `tfsdk:"marker_id"`
+	DomainID    types.String `tfsdk:"domain_id"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+	Description types.String `tfsdk:"description"`
+	Error       types.List   `tfsdk:"error"`
+}
+
+// Metadata names the data source vpcep_connection.
+func (d *connectionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connection"
+}
+
+// Schema describes vpcep_connection.
+func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := connectionComputedDataSourceAttributes()
+	attrs[connAttrID] = schema.StringAttribute{
+		MarkdownDescription: "`service_id/endpoint_id`, the same form `vpcep_connection_approval` is imported with.",
+		Computed:            true,
+	}
+	attrs[connAttrServiceID] = schema.StringAttribute{
+		MarkdownDescription: "ID of your VPC endpoint service (1 to 64 characters, no whitespace). " +
+			"The service must belong to the provider's project.",
+		Required:   true,
+		Validators: dataSourceIDValidators(),
+	}
+	attrs[connAttrEndpointID] = schema.StringAttribute{
+		MarkdownDescription: "ID of the consumer's VPC endpoint (1 to 64 characters, no whitespace), " +
+			"as the consumer gives it to you or as `vpcep_connections` lists it.",
+		Required:   true,
+		Validators: dataSourceIDValidators(),
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the connection of one consumer's VPC endpoint to one of your VPC endpoint " +
+			"services: its status, the consumer's account (`domain_id`), its marker ID, description and, " +
+			"when it failed, the API's errors. Reading fails when the connection does not exist; use " +
+			"`vpcep_connections` to list whatever connections a service has.",
+		Attributes: attrs,
+	}
+}
+
+// Configure takes the API client from the configured provider.
+func (d *connectionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	pd, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	if pd != nil && pd.Client != nil {
+		d.api, d.reader = pd.Client, pd.Reader
+	}
+}
+
+// Read fetches the connection and fills every attribute.
+func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg connectionDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.api == nil {
+		resp.Diagnostics.Append(notConfiguredDiag())
+		return
+	}
+	serviceID, endpointID := cfg.ServiceID.ValueString(), cfg.EndpointID.ValueString()
+
+	var conn *client.Connection
+	var err error
+	if d.reader != nil {
+		conn, err = d.reader.Get(ctx, serviceID, endpointID, time.Time{})
+	} else {
+		conn, err = d.api.GetConnection(ctx, serviceID, endpointID)
+	}
+	if err != nil {
+		if client.IsNotFound(err) {
+			resp.Diagnostics.AddError("VPC endpoint connection not found",
+				fmt.Sprintf("No connection of VPC endpoint %q to VPC endpoint service %q was found. Check that "+
+					"endpoint_id is the ID of the consumer's VPC endpoint (not its name), that the endpoint was "+
+					"created for this service and still exists, and that service_id is an endpoint service of "+
+					"the project the provider is configured for (project_id, region). "+
+					"To see the connections the service has, use the vpcep_connections data source.\n\n"+
+					"Original Error: %s", endpointID, serviceID, err))
+			return
+		}
+		resp.Diagnostics.AddError("Error reading VPC endpoint connection",
+			fmt.Sprintf("Reading the connection of VPC endpoint %q to VPC endpoint service %q failed.\n\n"+
+				"Original Error: %s", endpointID, serviceID, err))
+		return
+	}
+
+	m, diags := newConnectionModel(serviceID, *conn)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state := connectionDataSourceModel{
+		ID:          m.ID,
+		ServiceID:   cfg.ServiceID,
+		EndpointID:  cfg.EndpointID,
+		Status:      m.Status,
+		MarkerID:    m.MarkerID,
+		DomainID:    m.DomainID,
+		CreatedAt:   m.CreatedAt,
+		UpdatedAt:   m.UpdatedAt,
+		Description: m.Description,
+		Error:       m.Error,
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// connectionDataSourceAPIFrom extracts the API client from the provider's
+// configured data. A nil result without errors means the provider is not
+// configured (yet); Read then reports notConfiguredDiag.
+func connectionDataSourceAPIFrom(data any) (connectionDataSourceAPI, diag.Diagnostics) {
+	pd, diags := providerDataFrom(data)
+	if pd == nil || pd.Client == nil {
+		return nil, diags
+	}
+	return pd.Client, diags
+}

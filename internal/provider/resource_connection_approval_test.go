@@ -1,0 +1,528 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+const approvalAddr = "vpcep_connection_approval.test"
+
+// emptyPlanAfterApply is set on every apply step: a plan right after apply
+// (and refresh) must be empty.
+var emptyPlanAfterApply = resource.ConfigPlanChecks{
+	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+}
+
+// approvalConfig is the provider block plus one approval with the given
+// extra lines (action, description, timeouts).
+func approvalConfig(e *testEnv, serviceID, endpointID, extra string) string {
+	return e.ProviderConfig() + fmt.Sprintf(`
+resource "vpcep_connection_approval" "test" {
+  service_id  = %q
+  endpoint_id = %q
+%s
+}
+`, serviceID, endpointID, extra)
+}
+
+// expectErr compiles an ExpectError pattern; Terraform wraps diagnostics, so
+// every space in the pattern matches any run of whitespace, and . matches
+// newlines.
+func expectErr(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// checkMockConnection checks the mock's view of the connection.
+func checkMockConnection(e *testEnv, serviceID, endpointID, wantStatus, wantDescription string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, ok := e.Mock.Connection(serviceID, endpointID)
+		if !ok {
+			return fmt.Errorf("mock: no connection of endpoint %s to service %s", endpointID, serviceID)
+		}
+		if c.Status != wantStatus {
+			return fmt.Errorf("mock: connection status %q, want %q", c.Status, wantStatus)
+		}
+		if c.Description != wantDescription {
+			return fmt.Errorf("mock: connection description %q, want %q", c.Description, wantDescription)
+		}
+		return nil
+	}
+}
+
+// checkDestroyRejected is a CheckDestroy: destroy must leave the connection
+// rejected (or gone, when its endpoint was deleted).
+func checkDestroyRejected(e *testEnv, serviceID, endpointID string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, ok := e.Mock.Connection(serviceID, endpointID)
+		if ok && c.Status != vpcepmock.StatusRejected {
+			return fmt.Errorf("after destroy the mock shows status %q for endpoint %s, want %q", c.Status, endpointID, vpcepmock.StatusRejected)
+		}
+		return nil
+	}
+}
+
+// checkNotInState checks that the resource is not in state.
+func checkNotInState(addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if _, ok := s.RootModule().Resources[addr]; ok {
+			return fmt.Errorf("%s is still in state", addr)
+		}
+		return nil
+	}
+}
+
+// checkActions checks the mock's effective actions on one endpoint.
+func checkActions(e *testEnv, endpointID string, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		var got []string
+		for _, a := range e.Mock.Actions() {
+			if a.EndpointID == endpointID {
+				got = append(got, a.Action)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			return fmt.Errorf("mock recorded actions %v on endpoint %s, want %v", got, endpointID, want)
+		}
+		return nil
+	}
+}
+
+func TestAccConnectionApproval_createReceive(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-a")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{{
+			Config:           approvalConfig(e, svc, ep, ""),
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(approvalAddr, "id", svc+"/"+ep),
+				resource.TestCheckResourceAttr(approvalAddr, "action", client.ActionReceive),
+				resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),
+				resource.TestCheckResourceAttr(approvalAddr, "domain_id", "domain-a"),
+				resource.TestCheckResourceAttrSet(approvalAddr, "marker_id"),
+				resource.TestCheckResourceAttrSet(approvalAddr, "created_at"),
+				resource.TestCheckResourceAttrSet(approvalAddr, "updated_at"),
+				resource.TestCheckResourceAttr(approvalAddr, "error.#", "0"),
+				resource.TestCheckNoResourceAttr(approvalAddr, "description"),
+				checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+				checkActions(e, ep, client.ActionReceive),
+			),
+		}},
+	})
+}
+
+func TestAccConnectionApproval_createReject(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-b")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{{
+			Config:           approvalConfig(e, svc, ep, `  action = "reject"`),
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(approvalAddr, "action", client.ActionReject),
+				resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusRejected),
+				checkMockConnection(e, svc, ep, vpcepmock.StatusRejected, ""),
+				checkActions(e, ep, client.ActionReject),
+			),
+		}},
+	})
+}
+
+// TestAccConnectionApproval_update goes receive -> reject -> receive on a mock
+// with a transition delay, so each receive has to wait for creating to end.
+func TestAccConnectionApproval_update(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, func(c *vpcepmock.Config) { c.TransitionDelay = 300 * time.Millisecond })
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-c")
+	step := func(action, status string, actions ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:           approvalConfig(e, svc, ep, fmt.Sprintf("  action = %q", action)),
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(approvalAddr, "action", action),
+				resource.TestCheckResourceAttr(approvalAddr, "status", status),
+				checkMockConnection(e, svc, ep, status, ""),
+				checkActions(e, ep, actions...),
+			),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			step(client.ActionReceive, client.StatusAccepted, "receive"),
+			step(client.ActionReject, client.StatusRejected, "receive", "reject"),
+			step(client.ActionReceive, client.StatusAccepted, "receive", "reject", "receive"),
+		},
+	})
+}
+
+func TestAccConnectionApproval_description(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-d")
+	step := func(extra, want string) resource.TestStep {
+		check := resource.TestCheckResourceAttr(approvalAddr, "description", want)
+		if extra == "" {
+			check = resource.TestCheckNoResourceAttr(approvalAddr, "description")
+		}
+		return resource.TestStep{
+			Config:           approvalConfig(e, svc, ep, extra),
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(check,
+				resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),
+				checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, want)),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			step(`  description = "team-a"`, "team-a"),                   // set at create
+			step(`  description = "team-b, ünïcode"`, "team-b, ünïcode"), // changed
+			step("", ""), // removed: cleared in the API
+			step(`  description = "back"`, "back"),
+		},
+	})
+}
+
+func TestAccConnectionApproval_import(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-e")
+	cfg := approvalConfig(e, svc, ep, `  description = "imported"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigPlanChecks: emptyPlanAfterApply},
+			{ // terraform import
+				Config:            cfg,
+				ResourceName:      approvalAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{ // an import block, planned: must be a no-op import
+				Config:          cfg,
+				ResourceName:    approvalAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   svc + "/" + ep,
+			},
+		},
+	})
+}
+
+func TestAccConnectionApproval_importMalformedID(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-f")
+	cfg := approvalConfig(e, svc, ep, "")
+	steps := []resource.TestStep{{Config: cfg}}
+	for _, id := range []string{"no-separator", svc + "/" + ep + "/extra", "/" + ep, svc + "/", "a b/" + ep} {
+		steps = append(steps, resource.TestStep{
+			Config:        cfg,
+			ResourceName:  approvalAddr,
+			ImportState:   true,
+			ImportStateId: id,
+			ExpectError:   expectErr(`expected an import id of the form.*service_id/endpoint_id.*got "` + regexp.QuoteMeta(id) + `"`),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// TestAccConnectionApproval_driftRejectedOutOfBand: a reject made outside
+// Terraform shows as a planned update, and apply restores the acceptance.
+func TestAccConnectionApproval_driftRejectedOutOfBand(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-g")
+	cfg := approvalConfig(e, svc, ep, "")
+	rejectOutOfBand := func() {
+		if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: vpcepmock.StatusRejected}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigPlanChecks: emptyPlanAfterApply},
+			{PreConfig: rejectOutOfBand, Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(approvalAddr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),
+					checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+				),
+			},
+		},
+	})
+}
+
+// TestAccConnectionApproval_driftEndpointDeleted: an endpoint deleted by its
+// owner leaves state on refresh, without error.
+func TestAccConnectionApproval_driftEndpointDeleted(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-h")
+	cfg := approvalConfig(e, svc, ep, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigPlanChecks: emptyPlanAfterApply},
+			{
+				PreConfig: func() {
+					if err := e.Mock.DeleteEndpoint(ep); err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check:              checkNotInState(approvalAddr),
+			},
+		},
+	})
+}
+
+// TestAccConnectionApproval_appearsLater: the endpoint is created by its
+// owner a second after apply starts; create waits for it.
+func TestAccConnectionApproval_appearsLater(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := newUUID()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				time.AfterFunc(time.Second, func() {
+					if _, err := e.Mock.CreateEndpoint(e.ProjectID, vpcepmock.EndpointSpec{ID: ep, ServiceID: svc, DomainID: "late"}); err != nil {
+						t.Errorf("creating the late endpoint: %v", err)
+					}
+				})
+			},
+			Config:           approvalConfig(e, svc, ep, ""),
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),
+				resource.TestCheckResourceAttr(approvalAddr, "domain_id", "late"),
+				checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+			),
+		}},
+	})
+}
+
+// TestAccConnectionApproval_neverAppears: an endpoint id that never shows up
+// fails within the create timeout with a message saying what was awaited.
+func TestAccConnectionApproval_neverAppears(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := newUUID()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: approvalConfig(e, svc, ep, `  timeouts {
+    create = "1s"
+  }`),
+			ExpectError: expectErr(`VPC endpoint not connected to the service.*` + ep + `.*` + svc +
+				`.*may still be being created by its owner, or the id may be wrong.*EndPoint.2013`),
+		}},
+	})
+}
+
+// TestAccConnectionApproval_serviceMissing: a service id that does not exist
+// fails at once rather than waiting for the timeout.
+func TestAccConnectionApproval_serviceMissing(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc, ep := newUUID(), newUUID()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      approvalConfig(e, svc, ep, ""),
+			ExpectError: expectErr(`VPC endpoint service not found.*` + svc + `.*EndPoint.0005`),
+		}},
+	})
+}
+
+// TestAccConnectionApproval_stuckCreating: a connection held in creating
+// times out with the endpoint, the last status and the timeout in the
+// message; the resource stays in state, tainted (the next plan replaces it),
+// and converges once the mock releases it.
+func TestAccConnectionApproval_stuckCreating(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-i")
+	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: vpcepmock.StatusCreating, Hold: true}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := approvalConfig(e, svc, ep, `  timeouts {
+    create = "2s"
+  }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ExpectError: expectErr(`Timed out waiting.*` + ep + `.*did not become "accepted".*within 2s` +
+					`.*last status seen was "creating".*tainted`),
+			},
+			{ // still in state, tainted: the plan replaces it
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusCreating),
+				),
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(approvalAddr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+			},
+		},
+	})
+}
+
+// failedErrors are the reasons the mock gives a failed connection.
+var failedErrors = []vpcepmock.QueryError{
+	{ErrorCode: "EndPoint.9001", ErrorMessage: "subnet has no free IP addresses"},
+	{ErrorCode: "EndPoint.9002", ErrorMessage: "quota exceeded"},
+}
+
+var failedErrorRe = expectErr(`VPC endpoint connection failed.*EndPoint.9001: subnet has no free IP addresses; EndPoint.9002: quota exceeded`)
+
+// TestAccConnectionApproval_failedBeforeCreate: a connection already failed
+// is reported with every code and message of the API, and kept (tainted).
+func TestAccConnectionApproval_failedBeforeCreate(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-j")
+	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: vpcepmock.StatusFailed, Errors: failedErrors, Hold: true}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := approvalConfig(e, svc, ep, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, ExpectError: failedErrorRe},
+			{
+				Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusFailed),
+					resource.TestCheckResourceAttr(approvalAddr, "error.#", "2"),
+					resource.TestCheckResourceAttr(approvalAddr, "error.0.error_code", "EndPoint.9001"),
+					resource.TestCheckResourceAttr(approvalAddr, "error.1.error_message", "quota exceeded"),
+				),
+			},
+		},
+	})
+}
+
+// TestAccConnectionApproval_failsWhileWaiting: a connection that turns
+// failed while create waits is reported with the API's codes.
+func TestAccConnectionApproval_failsWhileWaiting(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-k")
+	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: vpcepmock.StatusCreating, Hold: true}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				time.AfterFunc(500*time.Millisecond, func() {
+					if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: vpcepmock.StatusFailed, Errors: failedErrors, Hold: true}); err != nil {
+						t.Errorf("forcing failed: %v", err)
+					}
+				})
+			},
+			Config:      approvalConfig(e, svc, ep, ""),
+			ExpectError: failedErrorRe,
+		}},
+	})
+}
+
+// TestAccConnectionApproval_validation: every bad argument is refused at plan
+// time, before any API call.
+func TestAccConnectionApproval_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	long := strings.Repeat("x", 65)
+	tests := []struct {
+		name, svc, ep, extra string
+		want                 string
+	}{
+		{"bad action", "svc", "ep", `  action = "accept"`, `value must be one of: \["receive" "reject"\], got: "accept"`},
+		{"empty service_id", "", "ep", "", `service_id string length must be between 1 and 64, got: 0`},
+		{"long service_id", long, "ep", "", `service_id string length must be between 1 and 64, got: 65`},
+		{"empty endpoint_id", "svc", "", "", `endpoint_id string length must be between 1 and 64, got: 0`},
+		{"long endpoint_id", "svc", long, "", `endpoint_id string length must be between 1 and 64, got: 65`},
+		{"space in endpoint_id", "svc", "ep 1", "", `endpoint_id must not contain whitespace or "/"`},
+		{"slash in service_id", "a/b", "ep", "", `service_id must not contain whitespace or "/"`},
+		{"description with <", "svc", "ep", `  description = "<b>"`, `description must not contain < or >`},
+		{"description too long", "svc", "ep", fmt.Sprintf("  description = %q", strings.Repeat("é", 513)), `description UTF-8 character count must be between 0 and 512, got: 513`},
+		{"bad timeout", "svc", "ep", `  timeouts {
+    create = "soon"
+  }`, `"soon" must be a string containing a sequence of decimal numbers`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      approvalConfig(e, tt.svc, tt.ep, tt.extra),
+					PlanOnly:    true,
+					ExpectError: expectErr(tt.want),
+				}},
+			})
+			if n := e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint]; n != 0 {
+				t.Errorf("%d action calls were made; validation must fail before any", n)
+			}
+		})
+	}
+}

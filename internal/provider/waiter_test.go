@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// fakeSleeper advances a fake clock instead of sleeping, and ends the wait
+// with context.DeadlineExceeded once the fake clock passes the deadline.
+type fakeSleeper struct {
+	now      time.Duration
+	deadline time.Duration
+	pauses   []time.Duration
+}
+
+func (f *fakeSleeper) sleep(_ context.Context, d time.Duration) error {
+	f.pauses = append(f.pauses, d)
+	if f.deadline > 0 && f.now+d > f.deadline {
+		f.now = f.deadline
+		return context.DeadlineExceeded
+	}
+	f.now += d
+	return nil
+}
+
+func TestUnitBackoffDelay(t *testing.T) {
+	t.Parallel()
+	b := backoff{first: 100 * time.Millisecond, factor: 2, max: time.Second}
+	tests := []struct {
+		n    int
+		want time.Duration
+	}{{0, 100 * time.Millisecond}, {1, 200 * time.Millisecond}, {3, 800 * time.Millisecond}, {4, time.Second}, {50, time.Second}}
+	for _, tt := range tests {
+		if got := b.delay(tt.n); got != tt.want {
+			t.Errorf("delay(%d) = %v, want %v", tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestUnitBackoffNoticeLag checks issue 6's target on the default schedule:
+// a connection settling at d is noticed within max(0.2s, 0.25*d), for d from
+// 10ms to 30s, ignoring request time.
+func TestUnitBackoffNoticeLag(t *testing.T) {
+	t.Parallel()
+	for d := 10 * time.Millisecond; d <= 30*time.Second; d += 10 * time.Millisecond {
+		var at time.Duration
+		for n := 0; at < d; n++ {
+			at += defaultBackoff.delay(n)
+		}
+		limit := max(200*time.Millisecond, d/4)
+		if lag := at - d; lag > limit {
+			t.Fatalf("settling at %v is noticed at %v: lag %v exceeds %v", d, at, lag, limit)
+		}
+	}
+}
+
+func TestUnitWaiterWait(t *testing.T) {
+	t.Parallel()
+	errFailed := errors.New("connection failed")
+	tests := []struct {
+		name      string
+		deadline  time.Duration
+		doneAt    int   // poll number (1-based) that reports done; 0 = never
+		failAt    int   // poll number that returns errFailed; 0 = never
+		wantErr   error // nil, errFailed or context.DeadlineExceeded
+		wantPolls int
+	}{
+		{name: "done on first poll", doneAt: 1, wantPolls: 1},
+		{name: "done on fifth poll", doneAt: 5, wantPolls: 5},
+		{name: "error stops waiting", failAt: 3, wantErr: errFailed, wantPolls: 3},
+		{name: "timeout", deadline: 3 * time.Second, wantErr: context.DeadlineExceeded, wantPolls: 15},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			clk := &fakeSleeper{deadline: tt.deadline}
+			w := waiter{backoff: defaultBackoff, sleep: clk.sleep}
+			polls := 0
+			err := w.wait(context.Background(), func(context.Context) (bool, error) {
+				polls++
+				if polls == tt.failAt {
+					return false, errFailed
+				}
+				return polls == tt.doneAt, nil
+			})
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Fatalf("wait() = %v, want %v", err, tt.wantErr)
+			}
+			if polls != tt.wantPolls {
+				t.Errorf("polls = %d, want %d (pauses %v)", polls, tt.wantPolls, clk.pauses)
+			}
+			for i := 1; i < len(clk.pauses); i++ {
+				if clk.pauses[i] < clk.pauses[i-1] {
+					t.Errorf("pause %d (%v) shorter than pause %d (%v)", i, clk.pauses[i], i-1, clk.pauses[i-1])
+				}
+			}
+		})
+	}
+}
+
+// TestUnitWaiterRealClockTimeout runs the real sleep against a short context
+// deadline: the wait must end with DeadlineExceeded, never hang.
+func TestUnitWaiterRealClockTimeout(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	err := newWaiter().wait(ctx, func(context.Context) (bool, error) { return false, nil })
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("wait() = %v, want context.DeadlineExceeded", err)
+	}
+}

@@ -1,0 +1,384 @@
+package vpcepmock
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// connQuery is a parsed, valid query of ListServiceConnections.
+type connQuery struct {
+	id        string
+	hasMarker bool
+	markerID  int64
+	status    string
+	byUpdate  bool // sort by update time, else by creation time
+	asc       bool
+	limit     int
+	offset    int
+}
+
+// parseConnQuery validates the query parameters in the order the error
+// table lists them. An empty value counts as absent, as clients that omit
+// zero values would send none.
+func parseConnQuery(q url.Values) (connQuery, *apiError) {
+	out := connQuery{id: q.Get(queryID), limit: defaultLimit}
+	if v := q.Get(queryMarkerID); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return out, &errInvalidMarkerID
+		}
+		out.hasMarker, out.markerID = true, n
+	}
+	if v := q.Get(queryStatus); v != "" {
+		if !validStatus(v) {
+			return out, &errInvalidStatus
+		}
+		out.status = v
+	}
+	if e := parseSort(q, &out.byUpdate, &out.asc); e != nil {
+		return out, e
+	}
+	if e := parsePaging(q, &out.limit, &out.offset); e != nil {
+		return out, e
+	}
+	return out, nil
+}
+
+// parseSort reads sort_key (both spellings of both keys) and sort_dir
+// (default desc).
+func parseSort(q url.Values, byUpdate, asc *bool) *apiError {
+	switch q.Get(querySortKey) {
+	case "", sortKeyCreateAt, sortKeyCreatedAt:
+	case sortKeyUpdateAt, sortKeyUpdatedAt:
+		*byUpdate = true
+	default:
+		return &errInvalidSortKey
+	}
+	switch q.Get(querySortDir) {
+	case "", sortDirDesc:
+	case sortDirAsc:
+		*asc = true
+	default:
+		return &errInvalidSortDir
+	}
+	return nil
+}
+
+// parsePaging reads limit (1..1000, default 10) and offset (>= 0).
+func parsePaging(q url.Values, limit, offset *int) *apiError {
+	if v := q.Get(queryLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return &errInvalidLimit
+		}
+		*limit = n
+	}
+	if v := q.Get(queryOffset); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return &errInvalidOffset
+		}
+		*offset = n
+	}
+	return nil
+}
+
+// listConnectionsBody is the ListServiceConnections response.
+type listConnectionsBody struct {
+	Connections []Connection `json:"connections"`
+	TotalCount  int          `json:"total_count"`
+}
+
+// connectionsBody is the response of the action and description calls.
+type connectionsBody struct {
+	Connections []Connection `json:"connections"`
+}
+
+// page returns one page of s's connections matching q and the count of all
+// matches. Work is proportional to the page for the common queries: no
+// filter (a window of the creation-ordered slice), id or marker_id (a map
+// lookup) and status (counters give the total; the scan stops when the page
+// is full). Sorting by update time sorts the matches, the one case that
+// costs O(n log n).
+func (s *service) page(q connQuery) ([]*conn, int) {
+	if q.id != "" || q.hasMarker {
+		c := s.lookup(q)
+		if c == nil || (q.status != "" && c.status != q.status) {
+			return nil, 0
+		}
+		if q.offset > 0 {
+			return nil, 1
+		}
+		return []*conn{c}, 1
+	}
+	if q.byUpdate {
+		return s.pageByUpdate(q)
+	}
+	n := len(s.conns)
+	total := n
+	if q.status != "" {
+		total = s.counts[statusIndex(q.status)]
+	}
+	if q.offset >= total {
+		return nil, total
+	}
+	at := func(i int) *conn { // the i-th connection in the requested order
+		if q.asc {
+			return s.conns[i]
+		}
+		return s.conns[n-1-i]
+	}
+	size := min(q.limit, total-q.offset)
+	out := make([]*conn, 0, size)
+	if q.status == "" {
+		for i := q.offset; i < q.offset+size; i++ {
+			out = append(out, at(i))
+		}
+		return out, total
+	}
+	skip := q.offset
+	for i := 0; i < n && len(out) < size; i++ {
+		c := at(i)
+		if c.status != q.status {
+			continue
+		}
+		if skip > 0 {
+			skip--
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, total
+}
+
+// lookup resolves the id and marker_id filters (both must match if both are given).
+func (s *service) lookup(q connQuery) *conn {
+	var c *conn
+	if q.id != "" {
+		c = s.byID[q.id]
+		if c == nil || (q.hasMarker && c.markerID != q.markerID) {
+			return nil
+		}
+		return c
+	}
+	return s.byMarker[q.markerID]
+}
+
+// pageByUpdate sorts the matches by update time (then creation order).
+func (s *service) pageByUpdate(q connQuery) ([]*conn, int) {
+	matches := make([]*conn, 0, len(s.conns))
+	for _, c := range s.conns {
+		if q.status == "" || c.status == q.status {
+			matches = append(matches, c)
+		}
+	}
+	slices.SortStableFunc(matches, func(a, b *conn) int {
+		if d := a.updated.Compare(b.updated); d != 0 {
+			return d
+		}
+		if connBefore(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if !q.asc {
+		slices.Reverse(matches)
+	}
+	total := len(matches)
+	if q.offset >= total {
+		return nil, total
+	}
+	return matches[q.offset:min(total, q.offset+q.limit)], total
+}
+
+// readService runs fn on the project's service under the read lock, after
+// settling the transitions that are due (which needs the write lock, taken
+// only when something is due). It reports whether the service exists in
+// that project.
+func (m *Mock) readService(project, id string, now time.Time, fn func(s *service)) bool {
+	m.mu.RLock()
+	s, ok := m.services[id]
+	if ok && s.due(now) {
+		m.mu.RUnlock()
+		m.mu.Lock()
+		if s, ok = m.services[id]; ok {
+			m.settleLocked(s, now)
+		}
+		m.mu.Unlock()
+		m.mu.RLock()
+		s, ok = m.services[id]
+	}
+	defer m.mu.RUnlock()
+	if !ok || s.info.ProjectID != project {
+		return false
+	}
+	fn(s)
+	return true
+}
+
+// handleListConnections serves GET .../vpc-endpoint-services/{id}/connections.
+func (m *Mock) handleListConnections(c *call) {
+	q, e := parseConnQuery(c.r.URL.Query())
+	if e != nil {
+		m.fail(c, *e)
+		return
+	}
+	buf := bufferPool.Get().(*[]byte)
+	defer bufferPool.Put(buf)
+	found := m.readService(c.project, c.id, c.now, func(s *service) {
+		page, total := s.page(q)
+		*buf = appendListJSON((*buf)[:0], page, total)
+	})
+	if !found {
+		m.fail(c, errNotFound)
+		return
+	}
+	writeRawJSON(c.w, *buf)
+}
+
+// actionRequest is the body of POST .../connections/action.
+type actionRequest struct {
+	Action    string   `json:"action"`
+	Endpoints []string `json:"endpoints"`
+}
+
+// handleAction serves POST .../vpc-endpoint-services/{id}/connections/action.
+// receive: pendingAcceptance|rejected -> creating (-> accepted after the
+// delay); reject: pendingAcceptance|creating|accepted -> rejected. An action
+// whose target the connection already has or is heading to is a no-op 200.
+func (m *Mock) handleAction(c *call) {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		m.fail(c, errBodyNull)
+		return
+	}
+	var req actionRequest
+	if err := json.Unmarshal(c.body, &req); err != nil {
+		m.fail(c, errParameter)
+		return
+	}
+	if req.Action != ActionReceive && req.Action != ActionReject {
+		m.fail(c, errInvalidAction)
+		return
+	}
+	switch {
+	case len(req.Endpoints) == 0:
+		m.fail(c, errParameter)
+		return
+	case len(req.Endpoints) > 1:
+		m.fail(c, errOnlyOneEndpoint)
+		return
+	}
+	endpointID := req.Endpoints[0]
+	if endpointID == "" || len(endpointID) > maxIDLength {
+		m.fail(c, errInvalidEndpointID)
+		return
+	}
+	m.mu.Lock()
+	s, ok := m.services[c.id]
+	if !ok || s.info.ProjectID != c.project {
+		m.mu.Unlock()
+		m.fail(c, errNotFound)
+		return
+	}
+	m.settleLocked(s, c.now)
+	conn, ok := s.byID[endpointID]
+	if !ok {
+		m.mu.Unlock()
+		m.fail(c, errNotOnService)
+		return
+	}
+	if e := m.applyActionLocked(conn, req.Action, c.now); e != nil {
+		m.mu.Unlock()
+		m.fail(c, *e)
+		return
+	}
+	body := connectionsBody{Connections: []Connection{conn.view()}}
+	m.mu.Unlock()
+	m.ok(c, body)
+}
+
+// applyActionLocked runs the state machine for one action.
+func (m *Mock) applyActionLocked(c *conn, action string, now time.Time) *apiError {
+	from := c.status
+	switch from {
+	case StatusFailed:
+		return &errFailedUnmodifiable
+	case StatusDeleting:
+		return &errEndpointDeleting
+	}
+	var to string
+	switch {
+	case action == ActionReceive && (from == StatusPendingAcceptance || from == StatusRejected):
+		to = StatusCreating
+	case action == ActionReject && from != StatusRejected:
+		to = StatusRejected
+	default:
+		return nil // already there or on the way: idempotent, not recorded
+	}
+	c.hold = false
+	m.setStatusLocked(c, to, now)
+	m.scheduleLocked(c, now)
+	m.actions = append(m.actions, ActionRecord{
+		ServiceID: c.svc.info.ID, EndpointID: c.id, Action: action,
+		From: from, To: c.status, At: now,
+	})
+	return nil
+}
+
+// descriptionRequest is the body of PUT .../connections/description.
+type descriptionRequest struct {
+	Connections []struct {
+		ID          string  `json:"id"`
+		Description *string `json:"description"`
+	} `json:"connections"`
+}
+
+// handleDescription serves PUT .../vpc-endpoint-services/{id}/connections/description.
+// Every entry is checked before any is applied.
+func (m *Mock) handleDescription(c *call) {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		m.fail(c, errBodyNull)
+		return
+	}
+	var req descriptionRequest
+	if err := json.Unmarshal(c.body, &req); err != nil || len(req.Connections) == 0 {
+		m.fail(c, errParameter)
+		return
+	}
+	for _, e := range req.Connections {
+		if e.ID == "" || e.Description == nil || checkDescription(*e.Description) != nil {
+			m.fail(c, errParameter)
+			return
+		}
+	}
+	m.mu.Lock()
+	s, ok := m.services[c.id]
+	if !ok || s.info.ProjectID != c.project {
+		m.mu.Unlock()
+		m.fail(c, errNotFound)
+		return
+	}
+	m.settleLocked(s, c.now)
+	conns := make([]*conn, len(req.Connections))
+	for i, e := range req.Connections {
+		if conns[i] = s.byID[e.ID]; conns[i] == nil {
+			m.mu.Unlock()
+			m.fail(c, errNotOnService)
+			return
+		}
+	}
+	body := connectionsBody{Connections: make([]Connection, 0, len(conns))}
+	for i, conn := range conns {
+		conn.description = *req.Connections[i].Description
+		conn.touch(c.now)
+	}
+	for _, conn := range conns {
+		body.Connections = append(body.Connections, conn.view())
+	}
+	m.mu.Unlock()
+	m.ok(c, body)
+}

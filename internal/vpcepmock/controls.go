@@ -1,0 +1,225 @@
+package vpcepmock
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Paths of the HTTP test controls (no authentication; see docs/vpcep-mock.md).
+const (
+	controlState            = "/_mock/state"
+	controlRequests         = "/_mock/requests"
+	controlActions          = "/_mock/actions"
+	controlReset            = "/_mock/reset"
+	controlFaults           = "/_mock/faults"
+	controlConnectionStatus = "/_mock/connections/status"
+	controlFixtures         = "/_mock/fixtures"
+	controlEndpoints        = "/_mock/endpoints"
+	controlServices         = "/_mock/services"
+	controlTransitionDelay  = "/_mock/transition-delay"
+)
+
+// controlErrorBody is the error answer of a control.
+type controlErrorBody struct {
+	Error string `json:"error"`
+}
+
+// faultsJSON is Faults on the wire, with latency as a Go duration string.
+type faultsJSON struct {
+	Rate    float64 `json:"rate"`
+	Latency string  `json:"latency"`
+	Seed    int64   `json:"seed"`
+}
+
+// forceJSON is the body of POST /_mock/connections/status.
+type forceJSON struct {
+	ServiceID  string       `json:"service_id"`
+	EndpointID string       `json:"endpoint_id"`
+	Status     string       `json:"status"`
+	Errors     []QueryError `json:"errors"`
+	Hold       bool         `json:"hold"`
+}
+
+// endpointJSON is the body of POST /_mock/endpoints.
+type endpointJSON struct {
+	ServiceID   string `json:"service_id"`
+	ID          string `json:"id"`
+	DomainID    string `json:"domain_id"`
+	ProjectID   string `json:"project_id"`
+	Description string `json:"description"`
+}
+
+// serviceJSON is the body of POST /_mock/services.
+type serviceJSON struct {
+	ProjectID       string `json:"project_id"`
+	ID              string `json:"id"`
+	ServiceName     string `json:"service_name"`
+	ApprovalEnabled *bool  `json:"approval_enabled"`
+	Description     string `json:"description"`
+}
+
+// delayJSON is the body of PUT /_mock/transition-delay.
+type delayJSON struct {
+	Delay string `json:"delay"`
+}
+
+// serveControl serves the /_mock/ test controls.
+func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
+	path, method := r.URL.Path, r.Method
+	switch {
+	case path == controlState && method == http.MethodGet:
+		writeJSON(w, http.StatusOK, m.Dump())
+	case path == controlRequests && method == http.MethodGet:
+		writeJSON(w, http.StatusOK, m.RequestCounts())
+	case path == controlRequests && method == http.MethodDelete:
+		m.ResetRequestCounts()
+		w.WriteHeader(http.StatusNoContent)
+	case path == controlActions && method == http.MethodGet:
+		writeJSON(w, http.StatusOK, m.Actions())
+	case path == controlReset && method == http.MethodPost:
+		m.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	case path == controlFaults && method == http.MethodGet:
+		f := m.CurrentFaults()
+		writeJSON(w, http.StatusOK, faultsJSON{Rate: f.Rate, Latency: f.Latency.String(), Seed: f.Seed})
+	case path == controlFaults && method == http.MethodPut:
+		m.controlFaults(w, r)
+	case path == controlConnectionStatus && method == http.MethodPost:
+		m.controlForce(w, r)
+	case path == controlFixtures && method == http.MethodPost:
+		m.controlFixtures(w, r)
+	case path == controlEndpoints && method == http.MethodPost:
+		m.controlCreateEndpoint(w, r)
+	case strings.HasPrefix(path, controlEndpoints+"/") && method == http.MethodDelete:
+		id := strings.TrimPrefix(path, controlEndpoints+"/")
+		if err := m.DeleteEndpoint(id); err != nil {
+			controlError(w, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	case path == controlServices && method == http.MethodPost:
+		m.controlCreateService(w, r)
+	case path == controlTransitionDelay && method == http.MethodPut:
+		var req delayJSON
+		if !decodeControl(w, r, &req) {
+			return
+		}
+		d, err := time.ParseDuration(req.Delay)
+		if err != nil || d < 0 {
+			writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: fmt.Sprintf("delay %q is not a duration >= 0", req.Delay)})
+			return
+		}
+		m.SetTransitionDelay(d)
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeJSON(w, http.StatusNotFound, controlErrorBody{Error: fmt.Sprintf("no control %s %s", method, path)})
+	}
+}
+
+// decodeControl decodes a control body strictly (unknown fields are typos).
+func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 256<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: "body: " + err.Error()})
+		return false
+	}
+	return true
+}
+
+// controlError answers a Go control's error: 404 for unknown ids, else 400.
+func controlError(w http.ResponseWriter, err error) {
+	status := http.StatusBadRequest
+	if errors.Is(err, ErrServiceNotFound) || errors.Is(err, ErrEndpointNotFound) {
+		status = http.StatusNotFound
+	}
+	writeJSON(w, status, controlErrorBody{Error: err.Error()})
+}
+
+func (m *Mock) controlFaults(w http.ResponseWriter, r *http.Request) {
+	var req faultsJSON
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	f := Faults{Rate: req.Rate, Seed: req.Seed}
+	if req.Latency != "" {
+		d, err := time.ParseDuration(req.Latency)
+		if err != nil || d < 0 {
+			writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: fmt.Sprintf("latency %q is not a duration >= 0", req.Latency)})
+			return
+		}
+		f.Latency = d
+	}
+	if f.Rate < 0 || f.Rate > 1 {
+		writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: fmt.Sprintf("rate %v is not in [0, 1]", f.Rate)})
+		return
+	}
+	m.SetFaults(f)
+	writeJSON(w, http.StatusOK, faultsJSON{Rate: f.Rate, Latency: f.Latency.String(), Seed: f.Seed})
+}
+
+func (m *Mock) controlForce(w http.ResponseWriter, r *http.Request) {
+	var req forceJSON
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if err := m.ForceStatus(req.ServiceID, req.EndpointID, Force{Status: req.Status, Errors: req.Errors, Hold: req.Hold}); err != nil {
+		controlError(w, err)
+		return
+	}
+	conn, _ := m.Connection(req.ServiceID, req.EndpointID)
+	writeJSON(w, http.StatusOK, conn)
+}
+
+func (m *Mock) controlFixtures(w http.ResponseWriter, r *http.Request) {
+	var f Fixtures
+	if !decodeControl(w, r, &f) {
+		return
+	}
+	if err := m.LoadFixtures(f); err != nil {
+		controlError(w, err)
+		return
+	}
+	n := 0
+	for _, s := range f.Services {
+		n += len(s.Connections)
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"services": len(f.Services), "connections": n})
+}
+
+func (m *Mock) controlCreateEndpoint(w http.ResponseWriter, r *http.Request) {
+	var req endpointJSON
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if req.Description != "" {
+		if err := checkDescription(req.Description); err != nil {
+			writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: err.Error()})
+			return
+		}
+	}
+	e, err := m.CreateEndpoint(req.ProjectID, EndpointSpec{ID: req.ID, ServiceID: req.ServiceID, DomainID: req.DomainID, Description: req.Description})
+	if err != nil {
+		controlError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (m *Mock) controlCreateService(w http.ResponseWriter, r *http.Request) {
+	var req serviceJSON
+	if !decodeControl(w, r, &req) {
+		return
+	}
+	if req.ServiceName != "" && !serviceNamePattern.MatchString(req.ServiceName) {
+		writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: fmt.Sprintf("service_name %q: 1-16 of A-Z a-z 0-9 _ -", req.ServiceName)})
+		return
+	}
+	s := m.CreateService(req.ProjectID, ServiceSpec{ID: req.ID, Name: req.ServiceName, ApprovalEnabled: req.ApprovalEnabled, Description: req.Description})
+	writeJSON(w, http.StatusOK, s)
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Shared by scripts/demo.sh and scripts/tftest.sh (sourced, not run): builds the
+# provider and vpcep-mock into a temporary directory, starts the mock, and
+# points Terraform at the local provider build through a temporary CLI
+# configuration with dev_overrides. Everything lives in $DEVENV_DIR, which
+# devenv_cleanup removes, so nothing is left in the repository.
+#
+# After devenv_setup FIXTURES: VPCEP_ENDPOINT, VPCEP_PROJECT_ID and
+# VPCEP_AUTH_TOKEN point the provider at the mock, TF_CLI_CONFIG_FILE holds the
+# override, $TERRAFORM is the CLI to run and $MOCK_URL the mock's base URL.
+
+# The project and token the mock accepts. They are test values, not secrets.
+DEVENV_PROJECT_ID=0a1b2c3d4e5f40718293a4b5c6d7e8f9
+DEVENV_TOKEN=demo-token
+
+DEVENV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DEVENV_DIR=""
+DEVENV_MOCK_PID=""
+
+# say prints a step a newcomer can follow; the bold markers are skipped when
+# the output is not a terminal (CI logs).
+say() {
+  if [ -t 1 ]; then printf '\n\033[1m==> %s\033[0m\n' "$*"; else printf '\n==> %s\n' "$*"; fi
+}
+note() { printf '    %s\n' "$*"; }
+fail() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+
+devenv_cleanup() {
+  local rc=$?
+  if [ -n "$DEVENV_MOCK_PID" ] && kill -0 "$DEVENV_MOCK_PID" 2>/dev/null; then
+    note "stopping vpcep-mock (pid $DEVENV_MOCK_PID)"
+    kill -TERM "$DEVENV_MOCK_PID" 2>/dev/null || true
+    wait "$DEVENV_MOCK_PID" 2>/dev/null || true
+  fi
+  if [ -n "$DEVENV_DIR" ] && [ -d "$DEVENV_DIR" ]; then
+    if [ "$rc" -ne 0 ] && [ -s "$DEVENV_DIR/mock.log" ]; then
+      printf '\nThe mock logged (last lines):\n' >&2
+      tail -n 20 "$DEVENV_DIR/mock.log" >&2 || true
+    fi
+    rm -rf "$DEVENV_DIR"
+  fi
+  return "$rc"
+}
+
+# devenv_build compiles both binaries (only the provider with "provider-only").
+# The provider binary must be named terraform-provider-vpcep for dev_overrides
+# to find it.
+devenv_build() {
+  DEVENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-devenv.XXXXXX")
+  trap devenv_cleanup EXIT
+  trap 'exit 130' INT TERM
+  (cd "$DEVENV_ROOT" && go build -o "$DEVENV_DIR/bin/terraform-provider-vpcep" .) ||
+    fail "go build of the provider failed (see above)"
+  [ "${1:-}" = provider-only ] && return 0
+  (cd "$DEVENV_ROOT" && go build -o "$DEVENV_DIR/bin/vpcep-mock" ./cmd/vpcep-mock) ||
+    fail "go build of vpcep-mock failed (see above)"
+}
+
+# devenv_terraform finds the Terraform CLI: the one on PATH, else one built
+# from source by scripts/ensure-cli.sh (a few minutes, once).
+devenv_terraform() {
+  TERRAFORM=${TERRAFORM:-$("$DEVENV_ROOT/scripts/ensure-cli.sh" terraform)} ||
+    fail "no Terraform CLI: scripts/ensure-cli.sh terraform could not provide one"
+  export TERRAFORM
+}
+
+# devenv_start_mock FIXTURES starts vpcep-mock on a free loopback port and
+# waits for the first line it prints, which names its URL.
+devenv_start_mock() {
+  local fixtures=$1 line="" i
+  "$DEVENV_DIR/bin/vpcep-mock" -listen 127.0.0.1:0 \
+    -project-id "$DEVENV_PROJECT_ID" -token "$DEVENV_TOKEN" \
+    -fixtures "$fixtures" >"$DEVENV_DIR/mock.log" 2>&1 &
+  DEVENV_MOCK_PID=$!
+  for i in $(seq 1 100); do
+    line=$(head -n 1 "$DEVENV_DIR/mock.log" 2>/dev/null || true)
+    case "$line" in listening\ on\ http://*) break ;; esac
+    kill -0 "$DEVENV_MOCK_PID" 2>/dev/null || fail "vpcep-mock exited at start: $(cat "$DEVENV_DIR/mock.log")"
+    sleep 0.1
+  done
+  case "$line" in
+    listening\ on\ http://*) MOCK_URL=${line#listening on } ;;
+    *) fail "vpcep-mock did not print 'listening on http://...' within 10 seconds" ;;
+  esac
+  export MOCK_URL
+  export VPCEP_ENDPOINT=$MOCK_URL VPCEP_PROJECT_ID=$DEVENV_PROJECT_ID VPCEP_AUTH_TOKEN=$DEVENV_TOKEN
+  # Credentials or a region left in the caller's environment must not leak in.
+  unset VPCEP_REGION HW_REGION_NAME VPCEP_ACCESS_KEY VPCEP_SECRET_KEY HW_ACCESS_KEY HW_SECRET_KEY HW_PROJECT_ID
+}
+
+# devenv_cli_config writes the CLI configuration that makes Terraform use the
+# provider just built instead of looking for vpcep/vpcep in a registry. With
+# such an override `terraform init` is not needed (Terraform warns if run), and
+# TF_DATA_DIR keeps Terraform's working files out of the repository.
+devenv_cli_config() {
+  cat >"$DEVENV_DIR/terraformrc" <<CFG
+provider_installation {
+  dev_overrides {
+    "vpcep/vpcep" = "$DEVENV_DIR/bin"
+  }
+  direct {}
+}
+CFG
+  export TF_CLI_CONFIG_FILE="$DEVENV_DIR/terraformrc"
+  export TF_DATA_DIR="$DEVENV_DIR/tfdata"
+  export TF_INPUT=0 CHECKPOINT_DISABLE=1
+}
+
+# devenv_setup FIXTURES does all of the above, in order.
+devenv_setup() {
+  devenv_build
+  devenv_terraform
+  devenv_cli_config
+  devenv_start_mock "$1"
+}

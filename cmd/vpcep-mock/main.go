@@ -140,8 +140,8 @@ func (o options) config() (vpcepmock.Config, error) {
 		case len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != "":
 			cfg.Credentials = append(cfg.Credentials, vpcepmock.Credential{ProjectID: parts[0], AccessKey: parts[1], SecretKey: parts[2]})
 		default:
-			// The value may hold a secret: name only its project.
-			return cfg, fmt.Errorf("-credential for project %q: want PROJECT_ID:TOKEN or PROJECT_ID:AK:SK", parts[0])
+			// The value may hold a secret, so it is not repeated.
+			return cfg, errors.New("-credential: want PROJECT_ID:TOKEN or PROJECT_ID:AK:SK")
 		}
 	}
 	if o.fixtures != "" {
@@ -200,7 +200,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv := &http.Server{
 		Handler:           vpcepmock.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          nil,
 	}
 	// The first stdout line is a contract: scripts read the URL from it.
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())

@@ -26,7 +26,7 @@ const (
 	DateHeader = "X-Sdk-Date"
 	// DateLayout is the Go time layout of DateHeader values (UTC, basic ISO 8601).
 	DateLayout = "20060102T150405Z"
-	// ContentSHA256Header, when present, replaces the hash of the body in the
+	// ContentSHA256Header is a header that, when present, replaces the hash of the body in the
 	// canonical request with its literal value (for example "UNSIGNED-PAYLOAD").
 	ContentSHA256Header = "X-Sdk-Content-Sha256"
 	// AuthorizationHeader is the header the signature travels in.

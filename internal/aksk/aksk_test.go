@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -365,7 +366,8 @@ func TestSignRejectsMissingKeys(t *testing.T) {
 // reasonOf returns the VerifyError reason of err, or "" when err is nil or
 // not a *VerifyError.
 func reasonOf(err error) string {
-	if ve, ok := err.(*VerifyError); ok {
+	var ve *VerifyError
+	if errors.As(err, &ve) {
 		return ve.Reason
 	}
 	return ""
@@ -472,7 +474,8 @@ func TestVerifyFailures(t *testing.T) {
 				t.Fatalf("Verify reason = %q (err %v), want %q", got, err, tt.reason)
 			}
 			if err != nil {
-				if _, ok := err.(*VerifyError); !ok {
+				var ve *VerifyError
+				if !errors.As(err, &ve) {
 					t.Errorf("error %T is not *VerifyError", err)
 				}
 				if strings.Contains(err.Error(), "SK") && tt.reason != ReasonUnknownAccessKey {

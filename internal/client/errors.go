@@ -15,15 +15,15 @@ import (
 // compared case-insensitively because the API itself spells some with a
 // lower-case p ("Endpoint.2013").
 const (
-	// CodeResourceNotFound is 404 "The requested resource does not exist."
+	// CodeResourceNotFound is 404 "The requested resource does not exist.".
 	CodeResourceNotFound = "EndPoint.0005"
-	// CodeServiceNotFound is 400 "The endpoint service does not exist."
+	// CodeServiceNotFound is 400 "The endpoint service does not exist.".
 	CodeServiceNotFound = "EndPoint.2003"
-	// CodeEndpointNotFound is 404 "The requested endpoint does not exist."
+	// CodeEndpointNotFound is 404 "The requested endpoint does not exist.".
 	CodeEndpointNotFound = "EndPoint.2006"
-	// CodeEndpointNotInService is 400 "The endpoint does not belong to the endpoint service."
+	// CodeEndpointNotInService is 400 "The endpoint does not belong to the endpoint service.".
 	CodeEndpointNotInService = "EndPoint.2013"
-	// CodeAlreadyConnected is 400 "The endpoint has been connected to the endpoint service."
+	// CodeAlreadyConnected is 400 "The endpoint has been connected to the endpoint service.".
 	CodeAlreadyConnected = "EndPoint.2014"
 	// CodeTooManyRequests is the service's own throttling answer, a 400.
 	CodeTooManyRequests = "EndPoint.0022"

@@ -603,3 +603,43 @@ func TestLogsMaskSecrets(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestMockConcurrentUse runs many calls of one client at once, as Terraform's
+// parallel resources do; -race checks the client's shared state.
+func TestMockConcurrentUse(t *testing.T) {
+	t.Parallel()
+	env := newMockEnv(t, vpcepmock.Config{Faults: vpcepmock.Faults{Rate: 0.2, Seed: 3}})
+	svcID, ids := env.service(t, 16)
+	c := env.client(t, func(cfg *Config) { cfg.MaxRetries = MaxRetriesLimit; akskConfig(cfg) })
+	errs := make(chan error, len(ids))
+	for i, id := range ids {
+		go func() {
+			action := ActionReceive
+			if i%2 == 1 {
+				action = ActionReject
+			}
+			if _, err := c.AcceptOrReject(context.Background(), svcID, id, action); err != nil {
+				errs <- err
+				return
+			}
+			_, err := c.GetConnection(context.Background(), svcID, id)
+			errs <- err
+		}()
+	}
+	for range ids {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	for i, id := range ids {
+		want := StatusAccepted
+		if i%2 == 1 {
+			want = StatusRejected
+		}
+		got, _ := env.mock.Connection(svcID, id)
+		settling := want == StatusAccepted && got.Status == StatusCreating
+		if got.Status != want && !settling {
+			t.Errorf("connection %d: %s, want %s", i, got.Status, want)
+		}
+	}
+}

@@ -265,10 +265,11 @@ func TestBackoffIsExponentialWithFullJitter(t *testing.T) {
 			t.Errorf("attempt %d: delay %v above RetryMaxDelay", attempt, d)
 		}
 	}
-	want := []time.Duration{100, 200, 400, 800, 1000, 1000}
+	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond,
+		800 * time.Millisecond, time.Second, time.Second}
 	for i, n := range ceilings {
-		if time.Duration(n-1) != want[i]*time.Millisecond {
-			t.Errorf("attempt %d: jitter ceiling %v, want %v", i+1, time.Duration(n-1), want[i]*time.Millisecond)
+		if time.Duration(n-1) != want[i] {
+			t.Errorf("attempt %d: jitter ceiling %v, want %v", i+1, time.Duration(n-1), want[i])
 		}
 	}
 	// Real jitter stays within [0, ceiling].

@@ -41,12 +41,6 @@ func connectionID(serviceID, endpointID string) string {
 	return serviceID + connectionIDSeparator + endpointID
 }
 
-// connectionErrorModel is one entry of a failed connection's error list.
-type connectionErrorModel struct {
-	ErrorCode    types.String `tfsdk:"error_code"`
-	ErrorMessage types.String `tfsdk:"error_message"`
-}
-
 // connectionErrorAttrTypes are the attribute types of one error entry.
 var connectionErrorAttrTypes = map[string]attr.Type{
 	connAttrErrorCode:    types.StringType,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
 // fakeConnectionAPI serves connections of one service from memory, counting
@@ -297,5 +298,61 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached within 5s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestUnitConnectionReaderMockRequestCounts measures, against the mock and
+// the real client, the list calls that N concurrent reads of one service
+// cost (issue 6: at most ceil(N/1000)+1).
+func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{10, 100, 1500} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t)
+			svc := e.NewService(t, true)
+			ids := make([]string, n)
+			for i := range ids {
+				ids[i] = e.NewEndpoint(t, svc, "domain")
+			}
+			c, err := client.New(client.Config{Endpoint: e.URL, ProjectID: e.ProjectID, AuthToken: e.Token})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := newConnectionReader(c)
+			e.Mock.ResetRequestCounts()
+
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for _, id := range ids {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					conn, err := r.Get(context.Background(), svc, id, time.Time{})
+					if err != nil || conn.ID != id || conn.Status != client.StatusPendingAcceptance {
+						t.Errorf("Get(%s) = %+v, %v", id, conn, err)
+					}
+				}()
+			}
+			close(start)
+			wg.Wait()
+
+			lists := e.Mock.RequestCounts()[vpcepmock.OpListServiceConnections]
+			if limit := (n+999)/1000 + 1; lists > limit {
+				t.Errorf("%d concurrent reads cost %d list calls, want at most %d", n, lists, limit)
+			}
+			t.Logf("%d concurrent reads: %d list calls (GetConnection and pages)", n, lists)
+
+			// A write through the provider, then a read: it must see the write.
+			if _, err := c.AcceptOrReject(context.Background(), svc, ids[0], client.ActionReject); err != nil {
+				t.Fatal(err)
+			}
+			r.Invalidate(svc)
+			conn, err := r.Get(context.Background(), svc, ids[0], time.Time{})
+			if err != nil || conn.Status != client.StatusRejected {
+				t.Fatalf("read after reject = %+v, %v; want rejected", conn, err)
+			}
+		})
 	}
 }

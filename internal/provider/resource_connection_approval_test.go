@@ -526,3 +526,67 @@ func TestAccConnectionApproval_validation(t *testing.T) {
 		})
 	}
 }
+
+// TestAccConnectionApproval_requestCounts measures issue 6's request targets
+// through Terraform: applying N approvals on an instant mock costs N action
+// calls and no reads (the action's response shows the settled status), and
+// refreshing them costs at most ceil(N/1000)+1 list calls.
+func TestAccConnectionApproval_requestCounts(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = e.NewEndpoint(t, svc, "domain-many")
+	}
+	cfg := e.ProviderConfig() + fmt.Sprintf(`
+locals {
+  endpoint_ids = %s
+}
+# count rather than for_each: the testing framework's state shim reads
+# only numeric indexes.
+resource "vpcep_connection_approval" "many" {
+  count       = length(local.endpoint_ids)
+  service_id  = %q
+  endpoint_id = local.endpoint_ids[count.index]
+}
+`, hclList(ids), svc)
+	counts := func(op string, limit int, exact bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			got := e.Mock.RequestCounts()[op]
+			if got > limit || (exact && got != limit) {
+				return fmt.Errorf("%s: %d requests, want %s %d", op, got, map[bool]string{true: "exactly", false: "at most"}[exact], limit)
+			}
+			t.Logf("%s: %d requests for %d approvals", op, got, n)
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.Mock.ResetRequestCounts,
+				Config:    cfg,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					counts(vpcepmock.OpAcceptOrRejectEndpoint, n, true),
+					counts(vpcepmock.OpListServiceConnections, 0, true),
+				),
+			},
+			{
+				PreConfig:    e.Mock.ResetRequestCounts,
+				RefreshState: true,
+				Check:        counts(vpcepmock.OpListServiceConnections, (n+999)/1000+1, false),
+			},
+		},
+	})
+}
+
+// hclList renders strings as an HCL list.
+func hclList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}

@@ -160,7 +160,7 @@ func TestConcurrentMixedLoad(t *testing.T) {
 	// previous one left it (creating may have settled to accepted between).
 	last := map[string]string{}
 	for _, a := range m.Actions() {
-		if prev, ok := last[a.EndpointID]; ok && a.From != prev && !(prev == StatusCreating && a.From == StatusAccepted) {
+		if prev, ok := last[a.EndpointID]; ok && a.From != prev && (prev != StatusCreating || a.From != StatusAccepted) {
 			t.Errorf("endpoint %s: action from %s after reaching %s", a.EndpointID, a.From, prev)
 		}
 		if a.From == a.To {

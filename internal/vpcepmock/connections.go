@@ -227,7 +227,10 @@ func (m *Mock) handleListConnections(c *call) {
 		m.fail(c, *e)
 		return
 	}
-	buf := bufferPool.Get().(*[]byte)
+	buf, ok := bufferPool.Get().(*[]byte)
+	if !ok {
+		buf = new([]byte)
+	}
 	defer bufferPool.Put(buf)
 	found := m.readService(c.project, c.id, c.now, func(s *service) {
 		page, total := s.page(q)

@@ -172,7 +172,12 @@ func (m *Mock) controlForce(w http.ResponseWriter, r *http.Request) {
 		controlError(w, err)
 		return
 	}
-	conn, _ := m.Connection(req.ServiceID, req.EndpointID)
+	conn, ok := m.Connection(req.ServiceID, req.EndpointID)
+	if !ok {
+		// Forced to deleting with no delay: it is already gone.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	writeJSON(w, http.StatusOK, conn)
 }
 

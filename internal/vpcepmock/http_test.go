@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -579,5 +580,39 @@ func TestDumpIsFixtures(t *testing.T) {
 	}
 	if s := m2.Dump().Services[0]; s.ServiceName != DefaultRegion+".demo.svc" || !s.ApprovalEnabled {
 		t.Errorf("service round trip: %+v", s.Service)
+	}
+}
+
+// TestOverTheWire runs the mock behind a real HTTP server and signs with a
+// real client, so that Host, Content-Length and body handling are as in use.
+func TestOverTheWire(t *testing.T) {
+	t.Parallel()
+	m := New(Config{})
+	m.CreateService("", ServiceSpec{ID: "svc"})
+	if _, err := m.CreateEndpoint("", EndpointSpec{ID: "e1", ServiceID: "svc"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	body := `{"action":"receive","endpoints":["e1"]}` + "\n"
+	req, err := http.NewRequest("POST", srv.URL+"/v1/"+DefaultProjectID+"/vpc-endpoint-services/svc/connections/action", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
+	if err := aksk.Sign(req, []byte(body), DefaultAccessKey, DefaultSecretKey, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b connectionsBody
+	if err := json.NewDecoder(resp.Body).Decode(&b); err != nil || resp.StatusCode != 200 || b.Connections[0].Status != StatusAccepted {
+		t.Errorf("signed action over HTTP: %d %+v %v", resp.StatusCode, b, err)
+	}
+	if !requestIDPattern.MatchString(resp.Header.Get(headerRequestID)) {
+		t.Errorf("X-Request-Id %q", resp.Header.Get(headerRequestID))
 	}
 }

@@ -97,7 +97,11 @@ type timerHeap []timer
 func (h timerHeap) Len() int           { return len(h) }
 func (h timerHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
 func (h timerHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)        { *h = append(*h, x.(timer)) }
+func (h *timerHeap) Push(x any) {
+	if t, ok := x.(timer); ok {
+		*h = append(*h, t)
+	}
+}
 func (h *timerHeap) Pop() any {
 	old := *h
 	t := old[len(old)-1]
@@ -247,8 +251,8 @@ func (m *Mock) removeConnLocked(c *conn) {
 // settleLocked applies every transition of s that is due at now.
 func (m *Mock) settleLocked(s *service, now time.Time) {
 	for s.due(now) {
-		t := heap.Pop(&s.timers).(timer)
-		if t.c.removed || t.c.gen != t.gen || t.c.hold {
+		t, ok := heap.Pop(&s.timers).(timer)
+		if !ok || t.c.removed || t.c.gen != t.gen || t.c.hold {
 			continue
 		}
 		m.advanceLocked(t.c, t.at)

@@ -1,6 +1,6 @@
 output "statuses" {
   description = "Status of every connection of the service after the apply, by endpoint ID."
-  value       = { for id, c in vpcep_connection_approval.this : id => c.status }
+  value       = tomap({ for id, c in vpcep_connection_approval.this : id => c.status })
 }
 
 output "accepted_endpoint_ids" {

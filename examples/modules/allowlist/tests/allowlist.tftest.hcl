@@ -17,22 +17,22 @@ variables {
 
 run "accepts_the_allowed_account_and_rejects_the_others" {
   assert {
-    condition = output.statuses == {
+    condition = output.statuses == tomap({
       "e1000000-0000-4000-8000-000000000001" = "accepted"
       "e2000000-0000-4000-8000-000000000002" = "rejected"
       "e3000000-0000-4000-8000-000000000003" = "rejected"
       "e4000000-0000-4000-8000-000000000004" = "accepted"
-    }
+    })
     error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
   }
 
   assert {
-    condition     = output.accepted_endpoint_ids == ["e1000000-0000-4000-8000-000000000001", "e4000000-0000-4000-8000-000000000004"]
+    condition     = output.accepted_endpoint_ids == tolist(["e1000000-0000-4000-8000-000000000001", "e4000000-0000-4000-8000-000000000004"])
     error_message = "Unexpected accepted endpoints: ${jsonencode(output.accepted_endpoint_ids)}"
   }
 
   assert {
-    condition     = output.unknown_domain_ids == ["bbbb2222bbbb2222bbbb2222bbbb2222", "cccc3333cccc3333cccc3333cccc3333"]
+    condition     = output.unknown_domain_ids == tolist(["bbbb2222bbbb2222bbbb2222bbbb2222", "cccc3333cccc3333cccc3333cccc3333"])
     error_message = "Unexpected unknown accounts: ${jsonencode(output.unknown_domain_ids)}"
   }
 
@@ -49,12 +49,12 @@ run "a_changed_allow_list_flips_the_decisions" {
   }
 
   assert {
-    condition = output.statuses == {
+    condition = output.statuses == tomap({
       "e1000000-0000-4000-8000-000000000001" = "rejected"
       "e2000000-0000-4000-8000-000000000002" = "accepted"
       "e3000000-0000-4000-8000-000000000003" = "accepted"
       "e4000000-0000-4000-8000-000000000004" = "rejected"
-    }
+    })
     error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
   }
 

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+var listeningLine = regexp.MustCompile(`^listening on (https?://127\.0\.0\.1:[0-9]+)$`)
+
+// start runs run() with args and returns the base URL from its first line,
+// and a stop function that cancels it and returns run's error.
+func start(t *testing.T, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw, io.Discard)
+		pw.CloseWithError(io.EOF)
+		done <- err
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if err != nil {
+		cancel()
+		t.Fatalf("no first line: %v (run: %v)", err, <-done)
+	}
+	m := listeningLine.FindStringSubmatch(strings.TrimSuffix(line, "\n"))
+	if m == nil {
+		cancel()
+		t.Fatalf("first line %q", line)
+	}
+	stop := func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not return after cancel")
+			return nil
+		}
+	}
+	return m[1], stop
+}
+
+// get sends GET with a token and returns status and body.
+func get(t *testing.T, client *http.Client, url, token string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("X-Auth-Token", token)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+func TestRunDefaults(t *testing.T) {
+	t.Parallel()
+	url, stop := start(t)
+	status, body := get(t, http.DefaultClient, url+"/v1/"+vpcepmock.DefaultProjectID+"/vpc-endpoint-services", vpcepmock.DefaultToken)
+	if status != 200 || !strings.Contains(body, `"total_count":0`) {
+		t.Errorf("list services: %d %s", status, body)
+	}
+	if status, _ := get(t, http.DefaultClient, url+"/v1/"+vpcepmock.DefaultProjectID+"/vpc-endpoint-services", "wrong"); status != 401 {
+		t.Errorf("wrong token: %d", status)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run after cancel: %v", err)
+	}
+}
+
+func TestRunWithFlags(t *testing.T) {
+	t.Parallel()
+	fixtures := filepath.Join(t.TempDir(), "fixtures.json")
+	doc := `{"services":[{"id":"svc","service_name":"demo","connections":[{"id":"e1","status":"pendingAcceptance"}]}]}`
+	if err := os.WriteFile(fixtures, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, stop := start(t, "-project-id", "p1", "-token", "t1", "-token", "t2", "-fixtures", fixtures,
+		"-error-format", "flat", "-transition-delay", "1h", "-credential", "p2:t3", "-seed", "9")
+	path := url + "/v1/p1/vpc-endpoint-services/svc/connections"
+	for _, tok := range []string{"t1", "t2"} {
+		if status, body := get(t, http.DefaultClient, path, tok); status != 200 || !strings.Contains(body, `"id":"e1"`) {
+			t.Errorf("token %s: %d %s", tok, status, body)
+		}
+	}
+	if status, body := get(t, http.DefaultClient, path, "t3"); status != 403 || !strings.Contains(body, `"error_code":"EndPoint.0004"`) {
+		t.Errorf("other project's token: %d %s", status, body)
+	}
+	if status, body := get(t, http.DefaultClient, url+"/v1/p1/vpc-endpoint-services/nope", "t1"); status != 404 || !strings.Contains(body, `"error_code":"EndPoint.0005"`) {
+		t.Errorf("flat error: %d %s", status, body)
+	}
+	if status, _ := get(t, http.DefaultClient, path, vpcepmock.DefaultToken); status != 401 {
+		t.Errorf("the default token must not work when -token is given: %d", status)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRunSelfSignedTLS(t *testing.T) {
+	t.Parallel()
+	url, stop := start(t, "-tls-self-signed")
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("url %s", url)
+	}
+	insecure := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // a throwaway self-signed certificate
+	if status, _ := get(t, insecure, url+"/_mock/state", ""); status != 200 {
+		t.Errorf("https: %d", status)
+	}
+	if resp, err := http.Get(url + "/_mock/state"); err == nil {
+		_ = resp.Body.Close()
+		t.Error("a verifying client accepted the self-signed certificate")
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRunRefusesBadFlags(t *testing.T) {
+	t.Parallel()
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"services":[{"id":"a"},{"id":"a"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"-error-format", "xml"},
+		{"-fault-rate", "1.5"},
+		{"-latency", "-1s"},
+		{"-tls-cert", "x"},
+		{"-tls-self-signed", "-tls-cert", "a", "-tls-key", "b"},
+		{"-access-key", "a", "-secret-key", ""},
+		{"-project-id", ""},
+		{"-credential", "justone"},
+		{"-fixtures", filepath.Join(t.TempDir(), "missing.json")},
+		{"-fixtures", bad},
+		{"-listen", "256.0.0.1:1"},
+		{"-nope"},
+		{"extra"},
+	} {
+		var out strings.Builder
+		if err := run(context.Background(), args, &out, io.Discard); err == nil {
+			t.Errorf("%v accepted", args)
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v printed %q before failing", args, out.String())
+		}
+	}
+}
+
+// TestBinaryExitsCleanlyOnSignal builds the command and stops it with
+// SIGINT and SIGTERM.
+func TestBinaryExitsCleanlyOnSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	bin := filepath.Join(t.TempDir(), "vpcep-mock")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		cmd := exec.Command(bin)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil || !listeningLine.MatchString(strings.TrimSpace(line)) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("first line %q: %v", line, err)
+		}
+		url := listeningLine.FindStringSubmatch(strings.TrimSpace(line))[1]
+		if status, _ := get(t, http.DefaultClient, url+"/v1/"+vpcepmock.DefaultProjectID+"/vpc-endpoint-services", vpcepmock.DefaultToken); status != 200 {
+			t.Errorf("request: %d", status)
+		}
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("exit after %v: %v", sig, err)
+		}
+	}
+}

@@ -1,0 +1,471 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// providerEnvVars are every variable the provider reads; tests that depend
+// on the environment clear them all first.
+var providerEnvVars = []string{
+	envRegion, envRegionHW, envEndpoint, envProjectID, envProjectIDHW,
+	envAuthToken, envAccessKey, envAccessKeyHW, envSecretKey, envSecretKeyHW,
+}
+
+// clearProviderEnv unsets the provider's variables for the test (t.Setenv
+// restores them afterwards; such tests cannot be parallel).
+func clearProviderEnv(t *testing.T) {
+	t.Helper()
+	for _, name := range providerEnvVars {
+		t.Setenv(name, "")
+	}
+}
+
+func TestUnitProviderSchemaDescriptions(t *testing.T) {
+	t.Parallel()
+	var resp provider.SchemaResponse
+	New("test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	for name, a := range resp.Schema.Attributes {
+		if a.GetMarkdownDescription() == "" {
+			t.Errorf("attribute %s has no description", name)
+		}
+	}
+	for _, name := range []string{attrAuthToken, attrAccessKey, attrSecretKey} {
+		if !resp.Schema.Attributes[name].IsSensitive() {
+			t.Errorf("attribute %s is not sensitive", name)
+		}
+	}
+}
+
+func TestUnitDefaultEndpoint(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"ap-southeast-3": "https://vpcep.ap-southeast-3.myhuaweicloud.com",
+		"eu-west-101":    "https://vpcep.eu-west-101.myhuaweicloud.eu",
+		"eu-de":          "https://vpcep.eu-de.otc.t-systems.com",
+		"eu-nl":          "https://vpcep.eu-nl.otc.t-systems.com",
+	}
+	for region, want := range tests {
+		if got := defaultEndpoint(region); got != want {
+			t.Errorf("defaultEndpoint(%q) = %q, want %q", region, got, want)
+		}
+	}
+}
+
+func TestUnitParseEndpoint(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want, wantErr string
+	}{
+		{in: "https://vpcep.example.com", want: "https://vpcep.example.com"},
+		{in: "https://vpcep.example.com/", want: "https://vpcep.example.com"},
+		{in: "https://vpcep.example.com/v1", want: "https://vpcep.example.com"},
+		{in: "https://proxy.example.com/vpcep/", want: "https://proxy.example.com/vpcep"},
+		{in: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080"},
+		{in: "http://127.3.4.5:80", want: "http://127.3.4.5:80"},
+		{in: "http://[::1]:9000", want: "http://[::1]:9000"},
+		{in: "http://localhost:9000", want: "http://localhost:9000"},
+		{in: "http://LOCALHOST", want: "http://LOCALHOST"},
+		{in: "http://vpcep.example.com", wantErr: "Insecure endpoint"},
+		{in: "http://10.0.0.1", wantErr: "Insecure endpoint"},
+		{in: "http://localhost.example.com", wantErr: "Insecure endpoint"},
+		{in: "ftp://vpcep.example.com", wantErr: "must start with https://"},
+		{in: "vpcep.example.com", wantErr: "must start with https://"},
+		{in: "https://", wantErr: "has no host"},
+		{in: "https://vpcep.example.com/?x=1", wantErr: "query"},
+		{in: "https://user:pw@vpcep.example.com", wantErr: "user information"},
+		{in: "https://vpc ep.example.com", wantErr: "not a valid URL"},
+		{in: "::", wantErr: "not a valid URL"},
+	}
+	for _, tt := range tests {
+		got, err := parseEndpoint(tt.in, "test")
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("parseEndpoint(%q): unexpected error %s: %s", tt.in, err.summary, err.detail)
+		case tt.wantErr == "" && got != tt.want:
+			t.Errorf("parseEndpoint(%q) = %q, want %q", tt.in, got, tt.want)
+		case tt.wantErr != "" && err == nil:
+			t.Errorf("parseEndpoint(%q) = %q, want an error containing %q", tt.in, got, tt.wantErr)
+		case tt.wantErr != "" && !strings.Contains(err.summary+err.detail, tt.wantErr):
+			t.Errorf("parseEndpoint(%q) error %q / %q, want it to contain %q", tt.in, err.summary, err.detail, tt.wantErr)
+		case err != nil && err.attr != attrEndpoint:
+			t.Errorf("parseEndpoint(%q) error is on %q, want %q", tt.in, err.attr, attrEndpoint)
+		}
+	}
+}
+
+// TestUnitResolveSettings covers precedence (configuration, then VPCEP_*,
+// then HW_*) and every configuration error, without touching the process
+// environment.
+func TestUnitResolveSettings(t *testing.T) {
+	t.Parallel()
+	str := types.StringValue
+	null := types.StringNull()
+	base := func() providerModel {
+		return providerModel{Region: null, Endpoint: null, ProjectID: null, AuthToken: null, AccessKey: null,
+			SecretKey: null, MaxRetries: types.Int64Null(), Insecure: types.BoolNull()}
+	}
+	with := func(f func(*providerModel)) providerModel { m := base(); f(&m); return m }
+	tests := []struct {
+		name    string
+		cfg     providerModel
+		env     map[string]string
+		want    client.Config // compared on Endpoint, ProjectID, credentials, MaxRetries, Insecure
+		wantErr []string      // attribute path and words the error must contain
+	}{
+		{
+			name: "all from config",
+			cfg: with(func(m *providerModel) {
+				m.Region, m.ProjectID, m.AuthToken = str("eu-west-101"), str("p1"), str("tok")
+				m.MaxRetries, m.Insecure = types.Int64Value(2), types.BoolValue(true)
+			}),
+			env:  map[string]string{envAccessKey: "ignored", envSecretKey: "ignored", envProjectID: "ignored"},
+			want: client.Config{Endpoint: "https://vpcep.eu-west-101.myhuaweicloud.eu", ProjectID: "p1", AuthToken: "tok", MaxRetries: 2, Insecure: true},
+		},
+		{
+			name: "VPCEP env",
+			cfg:  base(),
+			env: map[string]string{envRegion: "eu-de", envRegionHW: "ap-southeast-1", envProjectID: "p2", envProjectIDHW: "hw",
+				envAuthToken: "tok2"},
+			want: client.Config{Endpoint: "https://vpcep.eu-de.otc.t-systems.com", ProjectID: "p2", AuthToken: "tok2", MaxRetries: defaultMaxRetries},
+		},
+		{
+			name: "HW env as second fallback",
+			cfg:  base(),
+			env: map[string]string{envRegionHW: "ap-southeast-3", envProjectIDHW: "p3", envAccessKeyHW: "ak", envSecretKeyHW: "sk"},
+			want: client.Config{Endpoint: "https://vpcep.ap-southeast-3.myhuaweicloud.com", ProjectID: "p3", AccessKey: "ak", SecretKey: "sk", MaxRetries: defaultMaxRetries},
+		},
+		{
+			name: "VPCEP keys win over HW keys; endpoint env wins over region",
+			cfg:  base(),
+			env: map[string]string{envEndpoint: "http://127.0.0.1:1", envRegion: "eu-de", envProjectID: "p", envAccessKey: "ak1",
+				envAccessKeyHW: "ak2", envSecretKey: "sk1", envSecretKeyHW: "sk2"},
+			want: client.Config{Endpoint: "http://127.0.0.1:1", ProjectID: "p", AccessKey: "ak1", SecretKey: "sk1", MaxRetries: defaultMaxRetries},
+		},
+		{
+			name:    "missing region and endpoint",
+			cfg:     with(func(m *providerModel) { m.ProjectID, m.AuthToken = str("p"), str("t") }),
+			wantErr: []string{attrRegion, "Missing region or endpoint", envRegion, envRegionHW, envEndpoint},
+		},
+		{
+			name:    "missing project",
+			cfg:     with(func(m *providerModel) { m.Region, m.AuthToken = str("eu-de"), str("t") }),
+			wantErr: []string{attrProjectID, "Missing project_id", envProjectID, envProjectIDHW},
+		},
+		{
+			name:    "missing credentials",
+			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
+			wantErr: []string{attrAuthToken, "Missing credentials", envAuthToken, envAccessKey, envSecretKeyHW},
+		},
+		{
+			name:    "token and keys in config",
+			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID, m.AuthToken, m.AccessKey = str("eu-de"), str("p"), str("t"), str("ak") }),
+			wantErr: []string{attrAuthToken, "Conflicting credentials", "remove either auth_token, or access_key and secret_key"},
+		},
+		{
+			name:    "token and keys in env",
+			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
+			env:     map[string]string{envAuthToken: "t", envAccessKeyHW: "ak", envSecretKeyHW: "sk"},
+			wantErr: []string{attrAuthToken, "Conflicting credentials", "remove either VPCEP_AUTH_TOKEN, or HW_ACCESS_KEY and HW_SECRET_KEY"},
+		},
+		{
+			name:    "access key without secret in config",
+			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID, m.AccessKey = str("eu-de"), str("p"), str("ak") }),
+			wantErr: []string{attrSecretKey, "Missing secret_key", envSecretKey, envSecretKeyHW},
+		},
+		{
+			name:    "secret without access key in env",
+			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
+			env:     map[string]string{envSecretKey: "sk"},
+			wantErr: []string{attrAuthToken, "Missing access_key", envAccessKey, envAccessKeyHW},
+		},
+		{
+			name:    "plain http to a remote host from env",
+			cfg:     with(func(m *providerModel) { m.ProjectID, m.AuthToken = str("p"), str("t") }),
+			env:     map[string]string{envEndpoint: "http://vpcep.example.com"},
+			wantErr: []string{attrEndpoint, "Insecure endpoint", "environment variable VPCEP_ENDPOINT"},
+		},
+		{
+			name: "negative max_retries",
+			cfg: with(func(m *providerModel) {
+				m.Region, m.ProjectID, m.AuthToken, m.MaxRetries = str("eu-de"), str("p"), str("t"), types.Int64Value(-1)
+			}),
+			wantErr: []string{attrMaxRetries, "Invalid max_retries", "got -1"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, diags := resolveSettings(tt.cfg, func(k string) string { return tt.env[k] })
+			if len(tt.wantErr) == 0 {
+				if diags.HasError() {
+					t.Fatalf("unexpected errors: %v", diags)
+				}
+				got.UserAgent = ""
+				if got != tt.want {
+					t.Fatalf("got %+v\nwant %+v", got, tt.want)
+				}
+				return
+			}
+			if diags.ErrorsCount() != 1 {
+				t.Fatalf("got %d errors (%v), want 1", diags.ErrorsCount(), diags)
+			}
+			d := diags.Errors()[0]
+			withPath, ok := d.(diag.DiagnosticWithPath)
+			if !ok {
+				t.Fatalf("error %q is not an attribute error", d.Summary())
+			}
+			text := fmt.Sprintf("%s %s %s", withPath.Path(), d.Summary(), d.Detail())
+			for _, w := range tt.wantErr {
+				if !strings.Contains(text, w) {
+					t.Errorf("error %q does not contain %q", text, w)
+				}
+			}
+		})
+	}
+}
+
+// TestAccProvider_accessKeyAuth applies with AK/SK; the mock verifies each
+// request's SDK-HMAC-SHA256 signature.
+func TestAccProvider_accessKeyAuth(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-aksk")
+	cfg := fmt.Sprintf(`
+provider "vpcep" {
+  endpoint   = %q
+  project_id = %q
+  access_key = %q
+  secret_key = %q
+}
+resource "vpcep_connection_approval" "test" {
+  service_id  = %q
+  endpoint_id = %q
+}
+`, e.URL, e.ProjectID, e.AccessKey, e.SecretKey, svc, ep)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{{
+			Config:           cfg,
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+				func(*terraform.State) error {
+					if n := e.Mock.RequestCounts()[vpcepmock.CountUnauthorized]; n != 0 {
+						return fmt.Errorf("mock refused %d requests as unauthorized", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+// providerOnlyConfig is a provider block with the given body and one
+// approval, so that Terraform configures the provider.
+func providerOnlyConfig(body string) string {
+	return fmt.Sprintf(`
+provider "vpcep" {
+%s
+}
+resource "vpcep_connection_approval" "test" {
+  service_id  = "svc"
+  endpoint_id = "ep"
+}
+`, body)
+}
+
+// TestAccProvider_configErrors: configuration errors in the provider block
+// are attribute errors at plan time, naming the attribute, its environment
+// variable and the fix. None depends on the environment.
+func TestAccProvider_configErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, body, want string }{
+		{"token and keys", `
+  endpoint   = "https://vpcep.example.com"
+  project_id = "p"
+  auth_token = "t"
+  access_key = "ak"
+  secret_key = "sk"`, `Conflicting credentials.*sets both a token \(auth_token\) and an access key \(access_key/secret_key\).*VPCEP_AUTH_TOKEN`},
+		{"access key alone", `
+  endpoint   = "https://vpcep.example.com"
+  project_id = "p"
+  access_key = "ak"`, `Missing secret_key.*Set secret_key in the provider block, or the environment variable VPCEP_SECRET_KEY \(or HW_SECRET_KEY\)`},
+		{"secret key alone", `
+  endpoint   = "https://vpcep.example.com"
+  project_id = "p"
+  secret_key = "sk"`, `Missing access_key.*VPCEP_ACCESS_KEY \(or HW_ACCESS_KEY\)`},
+		{"malformed endpoint", `
+  endpoint   = "https://vpc ep.example.com"
+  project_id = "p"
+  auth_token = "t"`, `Invalid endpoint.*is not a valid URL`},
+		{"endpoint without scheme", `
+  endpoint   = "vpcep.example.com"
+  project_id = "p"
+  auth_token = "t"`, `Invalid endpoint.*must start with https://`},
+		{"plain http to a remote host", `
+  endpoint   = "http://vpcep.example.com"
+  project_id = "p"
+  auth_token = "t"`, `Insecure endpoint.*credentials in clear text.*Use https://`},
+		{"negative max_retries", `
+  endpoint    = "https://vpcep.example.com"
+  project_id  = "p"
+  auth_token  = "t"
+  max_retries = -1`, `max_retries value must be at least 0, got: -1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      providerOnlyConfig(tt.body),
+					PlanOnly:    true,
+					ExpectError: expectErr(tt.want),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccProvider_wrongToken: the API's 401 reaches the user with its code
+// and request id.
+func TestAccProvider_wrongToken(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-x")
+	e.Token = "not-the-token"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      approvalConfig(e, svc, ep, ""),
+			ExpectError: expectErr(`Original Error: .*APIGW.0301`),
+		}},
+	})
+}
+
+// TestAccProvider_unknownConfig: a provider argument unknown at plan time
+// (from a resource in the same configuration) does not fail the plan; the
+// provider is configured at apply, when the value is known.
+func TestAccProvider_unknownConfig(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-u")
+	cfg := fmt.Sprintf(`
+resource "terraform_data" "token" {
+  input = %q
+}
+provider "vpcep" {
+  endpoint   = %q
+  project_id = %q
+  auth_token = terraform_data.token.output
+}
+resource "vpcep_connection_approval" "test" {
+  service_id  = %q
+  endpoint_id = %q
+}
+`, e.Token, e.URL, e.ProjectID, svc, ep)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{{
+			Config:           cfg,
+			ConfigPlanChecks: emptyPlanAfterApply,
+			Check:            checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+		}},
+	})
+}
+
+// TestAccProvider_envFallbacks configures the provider from the environment
+// only (VPCEP_* and HW_* variants). It sets process environment variables,
+// so it cannot run in parallel.
+func TestAccProvider_envFallbacks(t *testing.T) {
+	e := newTestEnv(t)
+	tests := []struct {
+		name string
+		env  map[string]string
+	}{
+		{"VPCEP token", map[string]string{envEndpoint: e.URL, envProjectID: e.ProjectID, envAuthToken: e.Token}},
+		{"VPCEP keys", map[string]string{envEndpoint: e.URL, envProjectID: e.ProjectID, envAccessKey: e.AccessKey, envSecretKey: e.SecretKey}},
+		{"HW keys and project", map[string]string{envEndpoint: e.URL, envProjectIDHW: e.ProjectID, envAccessKeyHW: e.AccessKey, envSecretKeyHW: e.SecretKey}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearProviderEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			svc := e.NewService(t, true)
+			ep := e.NewEndpoint(t, svc, "domain-env")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkDestroyRejected(e, svc, ep),
+				Steps: []resource.TestStep{{
+					Config: fmt.Sprintf(`
+resource "vpcep_connection_approval" "test" {
+  service_id  = %q
+  endpoint_id = %q
+}
+`, svc, ep),
+					ConfigPlanChecks: emptyPlanAfterApply,
+					Check:            checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccProvider_envErrors: configuration errors that depend on the
+// environment. Not parallel: it sets process environment variables.
+func TestAccProvider_envErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		env  map[string]string
+		want string
+	}{
+		{"no region or endpoint", `  project_id = "p"
+  auth_token = "t"`, nil, `Missing region or endpoint.*Set region \(or VPCEP_REGION, or HW_REGION_NAME\).*VPCEP_ENDPOINT`},
+		{"no project", `  region     = "eu-de"
+  auth_token = "t"`, nil, `Missing project_id.*VPCEP_PROJECT_ID \(or HW_PROJECT_ID\)`},
+		{"no credentials", `  region     = "eu-de"
+  project_id = "p"`, nil, `Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\)`},
+		{"token and HW keys in env", `  region = "eu-de"`, map[string]string{envProjectID: "p", envAuthToken: "t", envAccessKeyHW: "ak", envSecretKeyHW: "sk"},
+			`Conflicting credentials.*The environment sets both a token \(VPCEP_AUTH_TOKEN\) and an access key \(HW_ACCESS_KEY/HW_SECRET_KEY\)`},
+		{"secret key alone in env", `  region = "eu-de"`, map[string]string{envProjectIDHW: "p", envSecretKeyHW: "sk"},
+			`Missing access_key.*The environment sets a secret key \(HW_SECRET_KEY\) but no access key`},
+		{"plain http endpoint in env", `  project_id = "p"
+  auth_token = "t"`, map[string]string{envEndpoint: "http://vpcep.example.com"}, `Insecure endpoint.*from the environment variable VPCEP_ENDPOINT`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clearProviderEnv(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      providerOnlyConfig(tt.body),
+					PlanOnly:    true,
+					ExpectError: expectErr(tt.want),
+				}},
+			})
+		})
+	}
+}

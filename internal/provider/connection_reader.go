@@ -41,8 +41,9 @@ const (
 // than N.
 //
 // The rule, per service:
-//   - A read that is alone (no other read of the service in flight or within
-//     busyWindow) looks up its one connection (GetConnection, a list by id).
+//   - A read that is alone (no other read of the service in flight, and no
+//     read of another connection within busyWindow) looks up its one
+//     connection (GetConnection, a list by id).
 //   - A read in a burst joins the list of all connections (ListAllConnections,
 //     1000 per page) that is in flight, or the next one; at most one such list
 //     runs per service at a time, and the reads waiting for it share it.
@@ -79,6 +80,8 @@ type serviceView struct {
 	next     *listCall // list that starts when cur completes; reads queue on it
 	gets     int       // single-connection lookups in flight
 	lastRead time.Time // start of the latest read
+	// lastEndpoint is the endpoint of the latest read.
+	lastEndpoint string
 }
 
 // listCall is one ListAllConnections call, shared by the reads that join it.
@@ -135,8 +138,12 @@ func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string
 	usable := func(c *listCall) bool {
 		return c != nil && c.gen >= startGen && !c.started.Before(notBefore)
 	}
-	busy := v.gets > 0 || v.cur != nil || (!v.lastRead.IsZero() && now.Sub(v.lastRead) < r.busyWindow)
-	v.lastRead = now
+	// A burst is several connections read at about the same time. One
+	// waiter polling its own connection is not a burst: it keeps using cheap
+	// single lookups however often it polls.
+	recentOther := !v.lastRead.IsZero() && now.Sub(v.lastRead) < r.busyWindow && v.lastEndpoint != endpointID
+	busy := v.gets > 0 || v.cur != nil || recentOther
+	v.lastRead, v.lastEndpoint = now, endpointID
 
 	var call *listCall
 	switch {

@@ -356,3 +356,20 @@ func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitConnectionReaderLonePoller: one waiter polling its own connection
+// keeps using single lookups (a list of a big service would cost more), and
+// each poll with a later notBefore reaches the API.
+func TestUnitConnectionReaderLonePoller(t *testing.T) {
+	t.Parallel()
+	api := newFakeConnectionAPI(3000, 0)
+	r := newConnectionReader(api)
+	for range 5 {
+		if _, err := r.Get(context.Background(), "svc", "ep-7", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if g, l := api.gets.Load(), api.lists.Load(); g != 5 || l != 0 {
+		t.Fatalf("5 polls of one connection: %d gets, %d lists; want 5 and 0", g, l)
+	}
+}

@@ -393,11 +393,12 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 			resp.Diagnostics.Append(descriptionErrorDiag(serviceID, endpointID, err))
 			return
 		}
+		// Keep the status the action step settled on (or the refreshed one,
+		// as planned when the action did not change): the description call
+		// does not move it.
+		status := next.Status
 		resp.Diagnostics.Append(setConnection(&next, c, false)...)
-		if !plan.Action.Equal(state.Action) {
-			// The description response may lag the action; keep the settled status.
-			next.Status = types.StringValue(targetStatus(plan.Action.ValueString()))
-		}
+		next.Status = status
 	}
 	next.Description = plan.Description
 }
@@ -541,8 +542,11 @@ func (r *connectionApprovalResource) sendActionWhenVisible(ctx context.Context, 
 			"service_id": serviceID, "endpoint_id": endpointID, "timeout": timeout.String(), "reason": err.Error(),
 		})
 		lastErr := err
+		observed := time.Now()
 		werr := r.waiter.wait(ctx, func(ctx context.Context) (bool, error) {
-			_, gerr := r.data.Reader.Get(ctx, serviceID, endpointID, time.Time{})
+			start := time.Now()
+			_, gerr := r.data.Reader.Get(ctx, serviceID, endpointID, observed)
+			observed = start
 			if gerr != nil && client.IsNotFound(gerr) {
 				return false, nil // keep the action's error: it carries the API's code and request id
 			}

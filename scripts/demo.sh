@@ -43,7 +43,7 @@ tf() {
 
 say "Step 1 of 8: building the provider and vpcep-mock with Go"
 note "Both binaries go to a temporary directory; nothing is installed or left in the repository."
-devenv_build
+devenv_build all
 note "built into $DEVENV_DIR/bin"
 
 say "Step 2 of 8: finding the Terraform CLI and pointing it at the provider just built"

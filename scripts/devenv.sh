@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Shared by scripts/demo.sh and scripts/tftest.sh (sourced, not run): builds the
+# Shared by the demo, tftest, docs and examples-check scripts (sourced, not run): builds the
 # provider and vpcep-mock into a temporary directory, starts the mock, and
 # points Terraform at the local provider build through a temporary CLI
 # configuration with dev_overrides. Everything lives in $DEVENV_DIR, which
 # devenv_cleanup removes, so nothing is left in the repository.
 #
-# After devenv_setup FIXTURES: VPCEP_ENDPOINT, VPCEP_PROJECT_ID and
+# After devenv_build, devenv_terraform, devenv_cli_config and
+# devenv_start_mock FIXTURES: VPCEP_ENDPOINT, VPCEP_PROJECT_ID and
 # VPCEP_AUTH_TOKEN point the provider at the mock, TF_CLI_CONFIG_FILE holds the
 # override, $TERRAFORM is the CLI to run and $MOCK_URL the mock's base URL.
 
@@ -42,7 +43,7 @@ devenv_cleanup() {
   return "$rc"
 }
 
-# devenv_build compiles both binaries (only the provider with "provider-only").
+# devenv_build all|provider-only compiles both binaries, or only the provider.
 # The provider binary must be named terraform-provider-vpcep for dev_overrides
 # to find it.
 devenv_build() {
@@ -51,7 +52,7 @@ devenv_build() {
   trap 'exit 130' INT TERM
   (cd "$DEVENV_ROOT" && go build -o "$DEVENV_DIR/bin/terraform-provider-vpcep" .) ||
     fail "go build of the provider failed (see above)"
-  [ "${1:-}" = provider-only ] && return 0
+  [ "$1" = provider-only ] && return 0
   (cd "$DEVENV_ROOT" && go build -o "$DEVENV_DIR/bin/vpcep-mock" ./cmd/vpcep-mock) ||
     fail "go build of vpcep-mock failed (see above)"
 }
@@ -67,12 +68,12 @@ devenv_terraform() {
 # devenv_start_mock FIXTURES starts vpcep-mock on a free loopback port and
 # waits for the first line it prints, which names its URL.
 devenv_start_mock() {
-  local fixtures=$1 line="" i
+  local fixtures=$1 line=""
   "$DEVENV_DIR/bin/vpcep-mock" -listen 127.0.0.1:0 \
     -project-id "$DEVENV_PROJECT_ID" -token "$DEVENV_TOKEN" \
     -fixtures "$fixtures" >"$DEVENV_DIR/mock.log" 2>&1 &
   DEVENV_MOCK_PID=$!
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     line=$(head -n 1 "$DEVENV_DIR/mock.log" 2>/dev/null || true)
     case "$line" in listening\ on\ http://*) break ;; esac
     kill -0 "$DEVENV_MOCK_PID" 2>/dev/null || fail "vpcep-mock exited at start: $(cat "$DEVENV_DIR/mock.log")"
@@ -104,12 +105,4 @@ CFG
   export TF_CLI_CONFIG_FILE="$DEVENV_DIR/terraformrc"
   export TF_DATA_DIR="$DEVENV_DIR/tfdata"
   export TF_INPUT=0 CHECKPOINT_DISABLE=1
-}
-
-# devenv_setup FIXTURES does all of the above, in order.
-devenv_setup() {
-  devenv_build
-  devenv_terraform
-  devenv_cli_config
-  devenv_start_mock "$1"
 }

@@ -50,7 +50,7 @@ render() { # provider dir
     --providers-schema "$DEVENV_DIR/schema.json" \
     --website-temp-dir "$DEVENV_DIR/tfplugindocs" >"$DEVENV_DIR/tfplugindocs.log" 2>&1 ||
     { cat "$DEVENV_DIR/tfplugindocs.log" >&2; fail "tfplugindocs generate failed"; }
-  "$tfplugindocs" validate --provider-dir "$1" --provider-name vpcep >"$DEVENV_DIR/validate.log" 2>&1 ||
+  "$tfplugindocs" validate --provider-dir "$1" --provider-name vpcep --providers-schema "$DEVENV_DIR/schema.json" >"$DEVENV_DIR/validate.log" 2>&1 ||
     { cat "$DEVENV_DIR/validate.log" >&2; fail "tfplugindocs validate found problems in the rendered docs"; }
 }
 

@@ -33,7 +33,7 @@ tail -n 3 "$work/goreleaser.log"
 echo "    built in $(($(date +%s) - start))s"
 
 say "checking the artifacts"
-sums=$(ls dist/*_SHA256SUMS 2>/dev/null | head -n 1)
+sums=$(find dist -maxdepth 1 -name '*_SHA256SUMS' | head -n 1)
 [ -n "$sums" ] || fail "no *_SHA256SUMS in dist/"
 version=$(basename "$sums" _SHA256SUMS)
 version=${version#terraform-provider-vpcep_}

@@ -15,7 +15,7 @@ module_dir=$(cd "${1:-$DEVENV_ROOT/examples/modules/allowlist}" && pwd)
 shift || true
 
 say "Building the provider and vpcep-mock"
-devenv_build
+devenv_build all
 devenv_terraform
 devenv_cli_config
 say "Starting vpcep-mock with $module_dir/tests/fixtures.json"

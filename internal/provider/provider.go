@@ -321,7 +321,6 @@ type credentialSource struct {
 	name                        string
 	token, accessKey, secretKey string
 	tokenName, akName, skName   string
-	attrs                       bool // names are provider attributes (else env vars)
 }
 
 // credentialsFrom picks the credentials: from the provider block if it sets
@@ -332,7 +331,7 @@ func credentialsFrom(cfg providerModel, getenv func(string) string) (credentials
 		return resolveCredentials(credentialSource{
 			name:  "the provider configuration",
 			token: cfg.AuthToken.ValueString(), accessKey: cfg.AccessKey.ValueString(), secretKey: cfg.SecretKey.ValueString(),
-			tokenName: attrAuthToken, akName: attrAccessKey, skName: attrSecretKey, attrs: true,
+			tokenName: attrAuthToken, akName: attrAccessKey, skName: attrSecretKey,
 		})
 	}
 	token := getenv(envAuthToken)
@@ -344,46 +343,38 @@ func credentialsFrom(cfg providerModel, getenv func(string) string) (credentials
 	if skFrom == "" {
 		skFrom = envSecretKey
 	}
-	c, d := resolveCredentials(credentialSource{
+	return resolveCredentials(credentialSource{
 		name: "the environment", token: token, accessKey: ak, secretKey: sk,
 		tokenName: envAuthToken, akName: akFrom, skName: skFrom,
 	})
-	if d != nil && d.attr == "" {
-		// Point the user at the attribute too: that is where the fix may go.
-		d.attr = attrAuthToken
-	}
-	return c, d
 }
 
 // resolveCredentials checks that src holds exactly one complete auth method.
+// Errors are attribute errors wherever the credentials came from: the
+// attribute is where a fix in the configuration goes, and the detail names
+// the environment variables too.
 func resolveCredentials(src credentialSource) (credentials, *configError) {
 	hasToken := src.token != ""
 	hasAK, hasSK := src.accessKey != "", src.secretKey != ""
-	attrOf := func(attr string) string {
-		if src.attrs {
-			return attr
-		}
-		return ""
-	}
 	switch {
 	case hasToken && (hasAK || hasSK):
-		return credentials{}, &configError{attr: attrOf(attrAuthToken), summary: "Conflicting credentials",
+		return credentials{}, &configError{attr: attrAuthToken, summary: "Conflicting credentials",
 			detail: fmt.Sprintf("%s sets both a token (%s) and an access key (%s/%s). Exactly one auth method is allowed: "+
 				"remove either %s, or %s and %s. (Attributes: %s, or %s and %s; environment: %s, or %s/%s and %s/%s.)",
 				capitalize(src.name), src.tokenName, src.akName, src.skName, src.tokenName, src.akName, src.skName,
 				attrAuthToken, attrAccessKey, attrSecretKey, envAuthToken, envAccessKey, envAccessKeyHW, envSecretKey, envSecretKeyHW)}
 	case hasAK && !hasSK:
-		return credentials{}, &configError{attr: attrOf(attrSecretKey), summary: "Missing secret_key",
+		return credentials{}, &configError{attr: attrSecretKey, summary: "Missing secret_key",
 			detail: fmt.Sprintf("%s sets an access key (%s) but no secret key. Set %s in the provider block, or the environment "+
 				"variable %s (or %s), to the secret key that belongs to the access key.", capitalize(src.name), src.akName,
 				attrSecretKey, envSecretKey, envSecretKeyHW)}
 	case hasSK && !hasAK:
-		return credentials{}, &configError{attr: attrOf(attrAccessKey), summary: "Missing access_key",
+		return credentials{}, &configError{attr: attrAccessKey, summary: "Missing access_key",
 			detail: fmt.Sprintf("%s sets a secret key (%s) but no access key. Set %s in the provider block, or the environment "+
 				"variable %s (or %s), to the access key that belongs to the secret key.", capitalize(src.name), src.skName,
 				attrAccessKey, envAccessKey, envAccessKeyHW)}
 	case !hasToken && !hasAK:
-		return credentials{}, &configError{attr: attrOf(attrAuthToken), summary: "Missing credentials",
+		return credentials{}, &configError{attr: attrAuthToken, summary: "Missing credentials",
 			detail: fmt.Sprintf("No credentials were found in %s. Set either %s (environment: %s), or %s and %s "+
 				"(environment: %s or %s, and %s or %s).", src.name, attrAuthToken, envAuthToken,
 				attrAccessKey, attrSecretKey, envAccessKey, envAccessKeyHW, envSecretKey, envSecretKeyHW)}

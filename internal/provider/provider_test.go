@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
@@ -143,7 +144,7 @@ func TestUnitResolveSettings(t *testing.T) {
 		{
 			name: "HW env as second fallback",
 			cfg:  base(),
-			env: map[string]string{envRegionHW: "ap-southeast-3", envProjectIDHW: "p3", envAccessKeyHW: "ak", envSecretKeyHW: "sk"},
+			env:  map[string]string{envRegionHW: "ap-southeast-3", envProjectIDHW: "p3", envAccessKeyHW: "ak", envSecretKeyHW: "sk"},
 			want: client.Config{Endpoint: "https://vpcep.ap-southeast-3.myhuaweicloud.com", ProjectID: "p3", AccessKey: "ak", SecretKey: "sk", MaxRetries: defaultMaxRetries},
 		},
 		{
@@ -169,8 +170,10 @@ func TestUnitResolveSettings(t *testing.T) {
 			wantErr: []string{attrAuthToken, "Missing credentials", envAuthToken, envAccessKey, envSecretKeyHW},
 		},
 		{
-			name:    "token and keys in config",
-			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID, m.AuthToken, m.AccessKey = str("eu-de"), str("p"), str("t"), str("ak") }),
+			name: "token and keys in config",
+			cfg: with(func(m *providerModel) {
+				m.Region, m.ProjectID, m.AuthToken, m.AccessKey = str("eu-de"), str("p"), str("t"), str("ak")
+			}),
 			wantErr: []string{attrAuthToken, "Conflicting credentials", "remove either auth_token, or access_key and secret_key"},
 		},
 		{
@@ -188,7 +191,7 @@ func TestUnitResolveSettings(t *testing.T) {
 			name:    "secret without access key in env",
 			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
 			env:     map[string]string{envSecretKey: "sk"},
-			wantErr: []string{attrAuthToken, "Missing access_key", envAccessKey, envAccessKeyHW},
+			wantErr: []string{attrAccessKey, "Missing access_key", envAccessKey, envAccessKeyHW},
 		},
 		{
 			name:    "plain http to a remote host from env",
@@ -366,9 +369,11 @@ func TestAccProvider_unknownConfig(t *testing.T) {
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
 	ep := e.NewEndpoint(t, svc, "domain-u")
-	cfg := fmt.Sprintf(`
+	config := func(trigger int) string {
+		return fmt.Sprintf(`
 resource "terraform_data" "token" {
-  input = %q
+  input            = %q
+  triggers_replace = %d
 }
 provider "vpcep" {
   endpoint   = %q
@@ -379,15 +384,26 @@ resource "vpcep_connection_approval" "test" {
   service_id  = %q
   endpoint_id = %q
 }
-`, e.Token, e.URL, e.ProjectID, svc, ep)
+`, e.Token, trigger, e.URL, e.ProjectID, svc, ep)
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyRejected(e, svc, ep),
-		Steps: []resource.TestStep{{
-			Config:           cfg,
-			ConfigPlanChecks: emptyPlanAfterApply,
-			Check:            checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
-		}},
+		Steps: []resource.TestStep{
+			{ // the approval is created while the token is unknown at plan time
+				Config:           config(1),
+				ConfigPlanChecks: emptyPlanAfterApply,
+				Check:            checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+			},
+			{ // replacing the token's source makes it unknown while the approval is in state
+				Config: config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("vpcep_connection_approval.test", plancheck.ResourceActionNoop)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+			},
+		},
 	})
 }
 

@@ -305,7 +305,13 @@ func (r *connectionApprovalResource) Read(ctx context.Context, req resource.Read
 		return
 	}
 	if r.data == nil {
-		resp.Diagnostics.Append(notConfiguredDiag())
+		// The provider's configuration is not known until apply (it depends on
+		// other resources). Failing here would make every such plan fail;
+		// keep the state as it is and say that it was not refreshed.
+		resp.Diagnostics.AddWarning("VPC endpoint connection not refreshed",
+			fmt.Sprintf("The vpcep provider's configuration depends on values known only after apply, so the "+
+				"connection %s was not read from the API during this plan; changes made outside Terraform show "+
+				"in the next plan.", state.ID.ValueString()))
 		return
 	}
 	serviceID, endpointID := state.ServiceID.ValueString(), state.EndpointID.ValueString()

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -589,4 +590,87 @@ func hclList(values []string) string {
 		quoted[i] = fmt.Sprintf("%q", v)
 	}
 	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+func TestUnitParseImportID(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 65)
+	tests := []struct {
+		id, svc, ep string
+		ok          bool
+	}{
+		{"svc/ep", "svc", "ep", true},
+		{"4189d3c2-8882-4871-a3c2-d380272eed88/705290f3-0d00-41f2-aedc-71f09844e879", "4189d3c2-8882-4871-a3c2-d380272eed88", "705290f3-0d00-41f2-aedc-71f09844e879", true},
+		{"", "", "", false},
+		{"svc", "", "", false},
+		{"svc/", "", "", false},
+		{"/ep", "", "", false},
+		{"a/b/c", "", "", false},
+		{"a b/c", "", "", false},
+		{"a/b\t", "", "", false},
+		{long + "/ep", "", "", false},
+	}
+	for _, tt := range tests {
+		svc, ep, err := parseImportID(tt.id)
+		if tt.ok != (err == nil) || svc != tt.svc || ep != tt.ep {
+			t.Errorf("parseImportID(%q) = %q, %q, %v", tt.id, svc, ep, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("got %q", tt.id)) {
+			t.Errorf("parseImportID(%q) error %q does not show the value received", tt.id, err)
+		}
+	}
+}
+
+func TestUnitStatusActionMapping(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status, action string
+		settled        bool
+	}{
+		{client.StatusAccepted, client.ActionReceive, true},
+		{client.StatusRejected, client.ActionReject, true},
+		{client.StatusPendingAcceptance, "", false},
+		{client.StatusCreating, "", false},
+		{client.StatusFailed, "", false},
+		{client.StatusDeleting, "", false},
+	} {
+		action, ok := actionForStatus(tt.status)
+		if action != tt.action || ok != tt.settled {
+			t.Errorf("actionForStatus(%q) = %q, %v; want %q, %v", tt.status, action, ok, tt.action, tt.settled)
+		}
+		if ok && targetStatus(action) != tt.status {
+			t.Errorf("targetStatus(%q) = %q, want %q", action, targetStatus(action), tt.status)
+		}
+	}
+}
+
+func TestUnitWaitErrorDiag(t *testing.T) {
+	t.Parallel()
+	apiErr := &client.APIError{StatusCode: 403, Code: "EndPoint.0004", Message: "no permissions", RequestID: "req-1"}
+	failed := &errConnectionFailed{conn: client.Connection{Status: client.StatusFailed, Error: []client.QueryError{
+		{ErrorCode: "E.1", ErrorMessage: "one"}, {ErrorCode: "E.2", ErrorMessage: "two"},
+	}}}
+	tests := []struct {
+		name    string
+		err     error
+		summary string
+		detail  []string
+	}{
+		{"timeout", fmt.Errorf("wrapped: %w", context.DeadlineExceeded), "Timed out waiting for the VPC endpoint connection",
+			[]string{"endpoint ep-1", "within 2m0s (timeouts.update)", `last status seen was "creating"`, "raise timeouts.update"}},
+		{"failed", failed, "VPC endpoint connection failed", []string{"E.1: one; E.2: two", "Original Error: "}},
+		{"api error", apiErr, "Error waiting for the VPC endpoint connection",
+			[]string{"Original Error: VPCEP API error: HTTP 403 EndPoint.0004: no permissions (request id req-1)"}},
+	}
+	for _, tt := range tests {
+		d := waitErrorDiag("accepting", "update", 2*time.Minute, "svc-1", "ep-1", client.StatusAccepted, client.StatusCreating, tt.err, true)
+		if d.Summary() != tt.summary {
+			t.Errorf("%s: summary %q, want %q", tt.name, d.Summary(), tt.summary)
+		}
+		for _, w := range tt.detail {
+			if !strings.Contains(d.Detail(), w) {
+				t.Errorf("%s: detail %q lacks %q", tt.name, d.Detail(), w)
+			}
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -23,8 +24,10 @@ import (
 const (
 	logProviderDebugLine = "VPCEP API call"    // the client's one debug line per attempt
 	logProviderTraceLine = "VPCEP API request" // the client's trace line with (masked) headers
-	logTerraformLine     = "Terraform version"
 )
+
+// logCLILine matches the CLI's own first log line, from Terraform or OpenTofu.
+var logCLILine = regexp.MustCompile(`\[INFO\]\s+(Terraform|OpenTofu) version: `)
 
 // signatureRecorder serves the mock and keeps every request signature it
 // sees, so the test knows what must not leak.
@@ -179,10 +182,13 @@ resource "vpcep_connection_approval" "test" {
 				t.Fatalf("reading the log: %v", err)
 			}
 			log := string(raw)
-			for _, line := range []string{logProviderDebugLine, logProviderTraceLine, logTerraformLine} {
+			for _, line := range []string{logProviderDebugLine, logProviderTraceLine} {
 				if !strings.Contains(log, line) {
-					t.Errorf("the log (%d bytes) has no %q line: the test would prove nothing", len(log), line)
+					t.Errorf("the log (%d bytes) has no %q line from the provider: the test would prove nothing", len(log), line)
 				}
+			}
+			if !logCLILine.MatchString(log) {
+				t.Errorf("the log (%d bytes) has no line from the CLI (%s): the test would prove nothing", len(log), logCLILine)
 			}
 			if auth == "aksk" && !strings.Contains(log, e.AccessKey) {
 				// The access key is not secret; the masked headers keep it,

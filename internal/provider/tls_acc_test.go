@@ -1,0 +1,72 @@
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// tlsConfig is a provider block for an https endpoint, with insecure set as
+// given ("" leaves it out), and one approval.
+func tlsConfig(url string, e *testEnv, insecure, serviceID, endpointID string) string {
+	line := ""
+	if insecure != "" {
+		line = "  insecure   = " + insecure
+	}
+	return fmt.Sprintf(`
+provider "vpcep" {
+  endpoint   = %q
+  project_id = %q
+  auth_token = %q
+  max_retries = 0
+%s
+}
+resource "vpcep_connection_approval" "test" {
+  service_id  = %q
+  endpoint_id = %q
+}
+`, url, e.ProjectID, e.Token, line, serviceID, endpointID)
+}
+
+// TestAccTLS_selfSigned serves the mock over https with a self-signed
+// certificate (on loopback, where https is of course allowed): TLS
+// verification is on by default and with insecure = false, so the apply
+// fails with the certificate error and nothing reaches the API; with
+// insecure = true the same apply works.
+func TestAccTLS_selfSigned(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	srv := httptest.NewTLSServer(e.Mock)
+	t.Cleanup(srv.Close)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-tls")
+	certErr := expectErr(`Error sending "receive" for the VPC endpoint connection.*VPCEP API request POST ` +
+		srv.URL + `/v1/.*failed:.*tls: failed to verify certificate: x509: certificate signed by unknown authority`)
+	noAPICall := func() {
+		if n := e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint]; n != 0 {
+			t.Errorf("%d action calls reached the mock through an unverified TLS connection", n)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyRejected(e, svc, ep),
+		Steps: []resource.TestStep{
+			{Config: tlsConfig(srv.URL, e, "", svc, ep), ExpectError: certErr},
+			{PreConfig: noAPICall, Config: tlsConfig(srv.URL, e, "false", svc, ep), ExpectError: certErr},
+			{
+				PreConfig:        noAPICall,
+				Config:           tlsConfig(srv.URL, e, "true", svc, ep),
+				ConfigPlanChecks: emptyPlanAfterApply,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),
+					checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
+				),
+			},
+		},
+	})
+}

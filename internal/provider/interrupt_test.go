@@ -283,6 +283,7 @@ func TestAccInterrupt_applyInterrupted(t *testing.T) {
 	go func() { exited <- cmd.Wait() }()
 	var exitErr error
 	interruptedAt := -1
+	var stoppedAfter time.Duration
 wait:
 	for {
 		select {
@@ -292,6 +293,7 @@ wait:
 		}
 		if n := len(e.Mock.Actions()); n >= interruptAfterActions {
 			interruptedAt = n
+			sent := time.Now()
 			// The whole process group, as Ctrl-C does.
 			if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
 				t.Fatalf("sending SIGINT: %v", err)
@@ -300,9 +302,10 @@ wait:
 			case exitErr = <-exited:
 			case <-time.After(interruptExitBound):
 				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				<-exited
-				t.Fatalf("terraform did not exit within %s of SIGINT:\n%s", interruptExitBound, out)
+				killed := <-exited
+				t.Fatalf("terraform did not exit within %s of SIGINT (killed: %v):\n%s", interruptExitBound, killed, out)
 			}
+			stoppedAfter = time.Since(sent)
 			break wait
 		}
 	}
@@ -310,7 +313,8 @@ wait:
 		t.Fatalf("terraform apply ended (%v) before %d actions reached the mock; the interrupt never happened:\n%s",
 			exitErr, interruptAfterActions, out)
 	}
-	t.Logf("SIGINT after %d effective actions; terraform exited with %v", interruptedAt, exitErr)
+	t.Logf("SIGINT after %d effective actions; the CLI stopped %s later with %v",
+		interruptedAt, stoppedAfter.Round(time.Millisecond), exitErr)
 
 	// 2. State against the mock. Let transitions that were under way finish
 	// first, so the mock shows where each acted-on connection ends up.
@@ -337,7 +341,7 @@ wait:
 			t.Errorf("%s is in state; the mock's effective actions on it are %v, want exactly one %q", a.Address, acted[ep], action[ep])
 		case c.Status != want:
 			t.Errorf("%s is in state; the mock shows %q, want %q", a.Address, c.Status, want)
-		case a.Values.Status != c.Status && !(a.Tainted && a.Values.Status == client.StatusCreating):
+		case a.Values.Status != c.Status && (!a.Tainted || a.Values.Status != client.StatusCreating):
 			t.Errorf("%s: state says %q (tainted %v), the mock %q; only a tainted instance interrupted while creating may lag",
 				a.Address, a.Values.Status, a.Tainted, c.Status)
 		}
@@ -395,5 +399,31 @@ wait:
 	}
 	if out, code := r.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 		t.Errorf("plan after the second apply exited %d (0 = empty plan):\n%s", code, out)
+	}
+}
+
+func TestUnitCanceledActions(t *testing.T) {
+	t.Parallel()
+	output := `vpcep_connection_approval.all["e0"]: Creating...
+
+Error: Error sending "receive" for the VPC endpoint connection
+
+  with vpcep_connection_approval.all["e1"],
+  on main.tf line 60, in resource "vpcep_connection_approval" "all":
+
+Original Error: receive connection of VPC endpoint e1 on service s: context
+canceled
+
+Error: Timed out waiting for the VPC endpoint connection
+
+  with vpcep_connection_approval.all["e2"],
+
+Original Error: context deadline exceeded
+
+Error: execution halted
+`
+	got := canceledActions(output)
+	if len(got) != 1 || !got["e1"] {
+		t.Errorf("canceledActions = %v, want only e1 (its message is wrapped across lines)", got)
 	}
 }

@@ -5,8 +5,9 @@
 # consumer endpoints waiting for approval, then runs the real Terraform CLI on
 # examples/demo: apply (accept the allowed accounts, reject the rest), a second
 # plan that must be empty, a decision changed behind Terraform's back that the
-# next plan must show and apply must restore, and destroy. Everything it writes goes to a temporary
-# directory that is removed at the end; it exits non-zero if any step fails.
+# next plan must show and apply must restore, and destroy. Everything it writes
+# goes to a temporary directory that is removed at the end; it exits non-zero
+# if any step fails.
 set -euo pipefail
 
 # shellcheck source=scripts/devenv.sh

@@ -269,9 +269,19 @@ func (r *connectionApprovalResource) Create(ctx context.Context, req resource.Cr
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	if unknown, ok := d.(unknownOutcomeDiag); ok {
+		// The action may have been applied although no answer came back
+		// (interrupted, timed out, connection lost). Keep the resource in
+		// state with what is known (tainted by the error), or a changed
+		// connection would be missing from state.
+		resp.Diagnostics.Append(unknown.Diagnostic)
+		setUnknownComputed(&plan)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
 	if d != nil {
 		resp.Diagnostics.Append(d)
-		return // nothing was changed: the resource is not created
+		return // a definite refusal: nothing was changed, the resource is not created
 	}
 	// From here on the action was sent: whatever happens, keep the resource in
 	// state so it is never lost (an error marks it tainted).
@@ -382,7 +392,11 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 					return
 				}
 			}
-			resp.Diagnostics.Append(actionErrorDiag(serviceID, endpointID, action, err))
+			if outcomeUnknown(err) {
+				// The status may have moved: do not claim the old one.
+				next.Status = types.StringNull()
+			}
+			resp.Diagnostics.Append(actionErrorDiag(serviceID, endpointID, action, err, keptPreviousText))
 			return
 		}
 		resp.Diagnostics.Append(setConnection(&next, conn, false)...)
@@ -441,7 +455,7 @@ func (r *connectionApprovalResource) Delete(ctx context.Context, req resource.De
 				"endpoint.\n\nOriginal Error: %s", connectionRef(serviceID, endpointID), client.StatusFailed, err))
 		return
 	case err != nil:
-		resp.Diagnostics.Append(actionErrorDiag(serviceID, endpointID, client.ActionReject, err))
+		resp.Diagnostics.Append(actionErrorDiag(serviceID, endpointID, client.ActionReject, err, keptForDestroyText))
 		return
 	}
 	_, d := r.settle(ctx, "rejecting", "delete", timeout, serviceID, endpointID, client.ActionReject, conn)
@@ -533,7 +547,10 @@ func (r *connectionApprovalResource) sendActionWhenVisible(ctx context.Context, 
 			if ctx.Err() != nil && notVisible(err) {
 				return nil, notVisibleDiag(serviceID, endpointID, timeout, err)
 			}
-			return nil, actionErrorDiag(serviceID, endpointID, action, err)
+			if outcomeUnknown(err) {
+				return nil, unknownOutcomeDiag{actionErrorDiag(serviceID, endpointID, action, err, keptTaintedText)}
+			}
+			return nil, actionErrorDiag(serviceID, endpointID, action, err, "")
 		}
 		if !checkedService {
 			checkedService = true
@@ -559,6 +576,10 @@ func (r *connectionApprovalResource) sendActionWhenVisible(ctx context.Context, 
 			return gerr == nil, gerr
 		})
 		if errors.Is(werr, context.DeadlineExceeded) || errors.Is(werr, context.Canceled) {
+			if werr != context.DeadlineExceeded && werr != context.Canceled { //nolint:errorlint // a bare sentinel means no poll error to add
+				// The wait also saw polls fail: name the last one too.
+				lastErr = fmt.Errorf("%w; while waiting: %v", lastErr, werr)
+			}
 			return nil, notVisibleDiag(serviceID, endpointID, timeout, lastErr)
 		}
 		if werr != nil {
@@ -615,13 +636,42 @@ func (r *connectionApprovalResource) settle(ctx context.Context, op, timeoutName
 	return &last, nil
 }
 
-// actionErrorDiag reports a failed accept/reject call.
-func actionErrorDiag(serviceID, endpointID, action string, err error) diag.Diagnostic {
-	return apiErrorDiag(fmt.Sprintf("Error sending %q for the VPC endpoint connection", action),
-		fmt.Sprintf("The API refused to %s the connection of %s. Check the ids and that the provider's credentials "+
-			"may update the service's connections (vpcep:endpointServices:updateConnections); throttling and "+
-			"transient errors were already retried.", actionVerb(action), connectionRef(serviceID, endpointID)), err)
+// What the resource does with its state when an action's outcome is unknown
+// (outcomeUnknown), as told in the diagnostic.
+const (
+	keptTaintedText = "The resource is kept in state and marked tainted, so nothing is lost: the next apply reads " +
+		"the connection and replaces the resource."
+	keptPreviousText = "State keeps the previous action; the next plan reads the connection and shows whether " +
+		"the change is still needed."
+	keptForDestroyText = "The resource stays in state; run the destroy again (rejecting a rejected connection " +
+		"changes nothing)."
+)
+
+// actionErrorDiag reports a failed accept/reject call. When the outcome is
+// unknown, ifUnknown says what became of the resource's state.
+func actionErrorDiag(serviceID, endpointID, action string, err error, ifUnknown string) diag.Diagnostic {
+	var detail string
+	switch {
+	case cutShort(err):
+		detail = fmt.Sprintf("Sending %q for the connection of %s did not complete. %s %s", action,
+			connectionRef(serviceID, endpointID), cutShortText(err), ifUnknown)
+	case noAnswer(err):
+		detail = unreachableText(err)
+		if outcomeUnknown(err) {
+			detail += " " + ifUnknown
+		}
+	default:
+		detail = fmt.Sprintf("The API refused to %s the connection of %s. Check the ids and that the provider's "+
+			"credentials may update the service's connections (vpcep:endpointServices:updateConnections); "+
+			"throttling and transient errors were already retried.", actionVerb(action), connectionRef(serviceID, endpointID))
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Error sending %q for the VPC endpoint connection", action),
+		detail+"\n\nOriginal Error: "+err.Error())
 }
+
+// unknownOutcomeDiag is the diagnostic for an action that may or may not have
+// been applied (outcomeUnknown): Create keeps the resource in state.
+type unknownOutcomeDiag struct{ diag.Diagnostic }
 
 // descriptionErrorDiag reports a failed description update.
 func descriptionErrorDiag(serviceID, endpointID string, err error) diag.Diagnostic {

@@ -2,7 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
 // backoff is the schedule of pauses between polls: first, then growing by
@@ -36,8 +41,8 @@ func (b backoff) delay(n int) time.Duration {
 }
 
 // pollFunc checks once whether the awaited condition holds. It returns
-// done=true when it does, and an error when waiting is pointless (a failed
-// connection, an API error that is not retryable).
+// done=true when it does, and an error when it could not tell or waiting is
+// pointless (a failed connection, an API error that is not retryable).
 type pollFunc func(ctx context.Context) (done bool, err error)
 
 // waiter polls with back-off until a condition holds or ctx ends. sleep is
@@ -50,29 +55,55 @@ type waiter struct {
 // newWaiter returns a waiter on the real clock with the default schedule.
 func newWaiter() waiter { return waiter{backoff: defaultBackoff, sleep: sleepCtx} }
 
-// wait pauses, polls, and repeats until poll reports done or an error, or ctx
-// ends (its deadline is the operation's own timeout). It returns ctx.Err() in
-// the last case, so callers can tell a timeout (context.DeadlineExceeded) from
-// a cancellation and say what was last seen. The first poll comes after the
-// first pause: callers have just observed the state themselves (e.g. in the
-// action's response).
+// wait pauses, polls, and repeats until poll reports done or a non-retryable
+// error, or ctx ends (its deadline is the operation's own timeout). The first
+// poll comes after the first pause: callers have just observed the state
+// themselves (e.g. in the action's response).
+//
+// A retryable poll error (client.IsRetryable: throttling, 5xx, no answer) does
+// not end the wait: the client has already spent its own retries on that one
+// poll, but the operation's timeout is the user's statement of how long the
+// whole wait may take, and a burst of throttling or a short outage in the
+// middle of a long wait must not fail an apply whose action was already sent.
+// Such errors are logged, and the last one is kept for the timeout's message.
+//
+// When ctx ends, wait returns an error for which errors.Is reports ctx.Err()
+// (context.DeadlineExceeded or context.Canceled), so callers can tell a
+// timeout from a cancellation; it also names the last retryable error, if the
+// last poll failed with one.
 func (w waiter) wait(ctx context.Context, poll pollFunc) error {
+	var lastErr error // the last poll's retryable error, if it failed
 	for n := 0; ; n++ {
 		if err := w.sleep(ctx, w.backoff.delay(n)); err != nil {
-			return err
+			return waitEnded(err, lastErr)
 		}
 		done, err := poll(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				// The poll failed because time ran out: report the timeout.
-				return ctx.Err()
-			}
+		switch {
+		case err == nil && done:
+			return nil
+		case err == nil:
+			lastErr = nil
+		case ctx.Err() != nil:
+			// The poll failed because time ran out: report the timeout.
+			return waitEnded(ctx.Err(), lastErr)
+		case client.IsRetryable(err):
+			lastErr = err
+			tflog.Warn(ctx, "polling failed with a retryable error; the wait goes on until its timeout", map[string]any{
+				"poll": n + 1, "error": err.Error(),
+			})
+		default:
 			return err
 		}
-		if done {
-			return nil
-		}
 	}
+}
+
+// waitEnded is the error of a wait cut by its context: ctxErr, and the last
+// retryable poll error, which usually explains why the wait did not succeed.
+func waitEnded(ctxErr, lastErr error) error {
+	if lastErr == nil {
+		return ctxErr
+	}
+	return fmt.Errorf("%w (the last poll failed: %v)", ctxErr, lastErr)
 }
 
 // sleepCtx sleeps for d or until ctx ends, returning ctx.Err() in that case.

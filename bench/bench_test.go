@@ -94,28 +94,43 @@ func TestFixtureJSON(t *testing.T) {
 
 func TestTerraformConfig(t *testing.T) {
 	t.Parallel()
-	for _, n := range []int{1, 10, 1000} {
-		ids := endpointIDs(n)
-		cfg := terraformConfig("http://127.0.0.1:4242", ids)
-		for _, want := range []string{
-			`source = "vpcep/vpcep"`,
-			`endpoint   = "http://127.0.0.1:4242"`,
-			`project_id = "` + benchProjectID + `"`,
-			`auth_token = "` + benchToken + `"`,
-			`resource "vpcep_connection_approval" "bench"`,
-			`for_each    = toset(local.endpoint_ids)`,
-			`service_id  = "` + benchServiceID + `"`,
-			`action      = "receive"`,
-		} {
-			if !strings.Contains(cfg, want) {
-				t.Errorf("N=%d: config lacks %s", n, want)
+	tests := []struct {
+		shape, meta, endpointID string
+	}{
+		{shapeCount, "count = length(local.endpoint_ids)", "endpoint_id = local.endpoint_ids[count.index]"},
+		{shapeForEach, "for_each = toset(local.endpoint_ids)", "endpoint_id = each.value"},
+	}
+	for _, tt := range tests {
+		for _, n := range []int{1, 10, 1000} {
+			ids := endpointIDs(n)
+			cfg := terraformConfig("http://127.0.0.1:4242", ids, tt.shape)
+			for _, want := range []string{
+				`source = "vpcep/vpcep"`,
+				`endpoint   = "http://127.0.0.1:4242"`,
+				`project_id = "` + benchProjectID + `"`,
+				`auth_token = "` + benchToken + `"`,
+				`resource "vpcep_connection_approval" "bench"`,
+				tt.meta,
+				`service_id  = "` + benchServiceID + `"`,
+				tt.endpointID,
+				`action      = "receive"`,
+			} {
+				if !strings.Contains(cfg, want) {
+					t.Errorf("%s N=%d: config lacks %s", tt.shape, n, want)
+				}
 			}
-		}
-		if got := strings.Count(cfg, `"e0d90000-`); got != n {
-			t.Errorf("N=%d: config lists %d endpoint ids", n, got)
-		}
-		if strings.Count(cfg, "{") != strings.Count(cfg, "}") || strings.Count(cfg, "[") != strings.Count(cfg, "]") {
-			t.Errorf("N=%d: unbalanced braces in\n%s", n, cfg)
+			floor := floorConfig(ids, tt.shape)
+			if !strings.Contains(floor, `resource "terraform_data" "floor"`) || !strings.Contains(floor, tt.meta) || strings.Contains(floor, "vpcep") {
+				t.Errorf("%s N=%d: floor config\n%s", tt.shape, n, floor)
+			}
+			for name, text := range map[string]string{"config": cfg, "floor": floor} {
+				if got := strings.Count(text, `"e0d90000-`); got != n {
+					t.Errorf("%s N=%d: %s lists %d endpoint ids", tt.shape, n, name, got)
+				}
+				if strings.Count(text, "{") != strings.Count(text, "}") || strings.Count(text, "[") != strings.Count(text, "]") {
+					t.Errorf("%s N=%d: unbalanced braces in %s\n%s", tt.shape, n, name, text)
+				}
+			}
 		}
 	}
 }
@@ -259,7 +274,8 @@ func sampleReport() report {
 			{scenario{1, 0}, []runResult{ok(300*ms, 200*ms, 250*ms, one...), ok(400*ms, 220*ms, 260*ms, one...), failed}},
 			{scenario{1000, 0}, []runResult{ok(31*time.Second, 2*time.Second, 20*time.Second, thousand...)}},
 		},
-		Floor:      []time.Duration{200 * ms, 100 * ms, 900 * ms},
+		Shape:      shapeCount,
+		Floor:      map[int][]time.Duration{1: {200 * ms, 100 * ms, 900 * ms}, 1000: {8 * time.Second}},
 		LoadBefore: "1.00 0.50 0.25",
 		LoadAfter:  "2.00 1.00 0.50",
 		Probes: []probeResult{
@@ -335,12 +351,14 @@ func TestMarkdown(t *testing.T) {
 		"| 1 | 0s | apply | 0.400 | 3/3 | AcceptOrRejectEndpoint 1 | 40.0 | 0 | 30.0 |",
 		"| 1 | 0s | plan | 0.210 | 2/3 | ListServiceConnections 1 | 50.0 | 1 | 30.0 |",
 		"| 1000 | 0s | plan | 2.000 | 1/1 | ListServiceConnections 3, ListServiceDetails 1 | 50.0 | 2 | 30.0 |",
-		"| apply of 1000 approvals, instant mock, < 30 s | 31.000 s | MISS |",
 		"| 1s | 3/3 | 1.150 | 0.150 | - |",
 		"## Failed runs",
 		"plan is not empty after apply",
 		"10.0x faster",
-		"- Terraform CLI floor: 0.200 s median over 3 applies",
+		"| 1 | 0.200 | 3 | 0.400 |",
+		"| 1000 | 8.000 | 1 | 31.000 |",
+		"| 31.000 s (Terraform alone: 8.000 s) | MISS |",
+		"expanded with `count` (`endpoint_id = local.endpoint_ids[count.index]`)",
 		"- Load average (1, 5, 15 min) before: 1.00 0.50 0.25; after: 2.00 1.00 0.50",
 	} {
 		if !strings.Contains(md, want) {
@@ -355,5 +373,38 @@ func TestBenchLines(t *testing.T) {
 	want := "pkg: x/aksk\ncpu: Test\nBenchmarkSign-2   \t 100\t 1234 ns/op"
 	if got := benchLines(out); got != want {
 		t.Errorf("benchLines = %q, want %q", got, want)
+	}
+}
+
+func TestListBenchmarks(t *testing.T) {
+	t.Parallel()
+	out := `pkg: x/vpcepmock
+BenchmarkListConnections/n=1000/first_page-2         	    1000	    758196 ns/op	  854344 B/op	      29 allocs/op
+BenchmarkListConnections/n=1000/last_page_asc-2      	    1000	    180148 ns/op
+BenchmarkListConnections/n=100000/first_page-2       	     500	   1487374 ns/op	  854232 B/op	      26 allocs/op`
+	small, large, ok := listBenchmarks(out)
+	if !ok || small != 758196 || large != 1487374 {
+		t.Errorf("listBenchmarks = %v, %v, %v", small, large, ok)
+	}
+	if _, _, ok := listBenchmarks("BenchmarkSign-2 100 5 ns/op"); ok {
+		t.Error("listBenchmarks found list figures in unrelated output")
+	}
+	for _, tt := range []struct {
+		large string
+		pass  bool
+	}{{"1487374", true}, {"75819600", false}} {
+		r := report{Microbench: strings.Replace(out, "1487374", tt.large, 1)}
+		var found bool
+		for _, c := range r.checks() {
+			if strings.HasPrefix(c.Target, "mock list at 100000") {
+				found = true
+				if c.Pass != tt.pass {
+					t.Errorf("large=%s: pass = %v, want %v (%s)", tt.large, c.Pass, tt.pass, c.Figure)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("large=%s: no list check", tt.large)
+		}
 	}
 }

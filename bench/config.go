@@ -68,12 +68,40 @@ func fixtureJSON(ids []string) ([]byte, error) {
 	return json.MarshalIndent(fixtures{Services: []fixtureService{svc}}, "", " ")
 }
 
-// terraformConfig is the root module under test: the provider pointed at the
-// mock and one approval per endpoint id through for_each, as a user would
-// write it for a set of consumers.
-func terraformConfig(endpoint string, ids []string) string {
+// Shapes of the N resources in a root module.
+const (
+	// shapeCount expands one resource block with count over a list of ids.
+	shapeCount = "count"
+	// shapeForEach expands it with for_each over toset(list). It reads best,
+	// but Terraform 1.11 itself spends minutes expanding it at N = 1000 (see
+	// RESULTS.md), which would drown the provider's figures.
+	shapeForEach = "for_each"
+)
+
+// expansion is the meta-argument and the endpoint id expression of a shape.
+func expansion(shape string) (meta, endpointID string) {
+	if shape == shapeForEach {
+		return "for_each = toset(local.endpoint_ids)", "each.value"
+	}
+	return "count = length(local.endpoint_ids)", "local.endpoint_ids[count.index]"
+}
+
+// idsLocal is the locals block listing the endpoint ids.
+func idsLocal(ids []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
+	b.WriteString("locals {\n  endpoint_ids = [\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "    %q,\n", id)
+	}
+	b.WriteString("  ]\n}\n")
+	return b.String()
+}
+
+// terraformConfig is the root module under test: the provider pointed at the
+// mock and one approval per endpoint id, expanded as shape says.
+func terraformConfig(endpoint string, ids []string, shape string) string {
+	meta, endpointID := expansion(shape)
+	return fmt.Sprintf(`terraform {
   required_providers {
     vpcep = {
       source = %q
@@ -87,23 +115,27 @@ provider "vpcep" {
   auth_token = %q
 }
 
-locals {
-  endpoint_ids = [
-`, providerSource, endpoint, benchProjectID, benchToken)
-	for _, id := range ids {
-		fmt.Fprintf(&b, "    %q,\n", id)
-	}
-	fmt.Fprintf(&b, `  ]
-}
-
+%s
 resource %q "bench" {
-  for_each    = toset(local.endpoint_ids)
+  %s
   service_id  = %q
-  endpoint_id = each.value
+  endpoint_id = %s
   action      = %q
 }
-`, resourceType, benchServiceID, actionReceive)
-	return b.String()
+`, providerSource, endpoint, benchProjectID, benchToken, idsLocal(ids), resourceType, meta, benchServiceID, endpointID, actionReceive)
+}
+
+// floorConfig has the same locals and expansion as terraformConfig but a
+// resource of Terraform's built-in provider: no plugin process, no API. Its
+// apply time is the CLI's own floor for that N, which no provider can beat.
+func floorConfig(ids []string, shape string) string {
+	meta, endpointID := expansion(shape)
+	return fmt.Sprintf(`%s
+resource "terraform_data" "floor" {
+  %s
+  input = %s
+}
+`, idsLocal(ids), meta, endpointID)
 }
 
 // cliConfig is a TF_CLI_CONFIG_FILE that makes Terraform start the binary in

@@ -47,12 +47,13 @@ func main() {
 		nList        = flag.String("n", "1,100,1000", "comma-separated numbers of approvals")
 		delayList    = flag.String("delays", "0,1s", "comma-separated mock transition delays")
 		runs         = flag.Int("runs", 3, "runs per scenario")
-		largeRuns    = flag.Int("large-runs", 3, "runs per scenario for N >= 1000 (they are the slow ones)")
+		largeRuns    = flag.Int("large-runs", 1, "runs per scenario for N >= 1000 (they are the slow ones)")
 		probe        = flag.Bool("probe", true, "measure the provider time of one approval at each delay")
 		probeRuns    = flag.Int("probe-runs", 5, "runs of the provider-time probe per delay")
 		out          = flag.String("out", "bench/RESULTS.md", "where to write the results table")
 		microbench   = flag.String("microbench", "", "file with `go test -bench` output to include in the results")
-		floorRuns    = flag.Int("floor-runs", 5, "applies of a plugin-free config to measure the CLI's own floor (0 = skip)")
+		floor        = flag.Bool("floor", true, "also time applies of the same module shape with Terraform's built-in terraform_data (the CLI's own floor)")
+		shape        = flag.String("shape", shapeCount, "how the N resources are expanded: count or for_each")
 		phaseTimeout = flag.Duration("timeout", 30*time.Minute, "limit for one Terraform command")
 	)
 	flag.Parse()
@@ -75,6 +76,11 @@ func main() {
 		GoVersion: runtime.Version(),
 		Machine:   machine(),
 		Commit:    gitCommit(),
+		Shape:     *shape,
+		Floor:     map[int][]time.Duration{},
+	}
+	if *shape != shapeCount && *shape != shapeForEach {
+		fatal(fmt.Errorf("-shape: %q is neither %s nor %s", *shape, shapeCount, shapeForEach))
 	}
 	if *microbench != "" {
 		data, err := os.ReadFile(*microbench)
@@ -95,25 +101,33 @@ func main() {
 	logf("terraform %s at %s", rep.TerraformVersion, bin.Terraform)
 	rep.LoadBefore = loadAvg()
 
-	for i := range *floorRuns {
-		wall, err := floorRun(ctx, bin.Terraform, *phaseTimeout)
-		if err != nil {
-			fatal(err)
+	runsFor := func(n int) int {
+		if n >= 1000 {
+			return *largeRuns
 		}
-		rep.Floor = append(rep.Floor, wall)
-		logf("CLI floor run %d/%d: %s", i+1, *floorRuns, wall.Round(time.Millisecond))
+		return *runs
+	}
+	for _, n := range ns {
+		if !*floor {
+			break
+		}
+		for i := range runsFor(n) {
+			wall, err := floorRun(ctx, bin.Terraform, n, *shape, *phaseTimeout)
+			if err != nil {
+				fatal(err)
+			}
+			rep.Floor[n] = append(rep.Floor[n], wall)
+			logf("CLI floor N=%d run %d/%d: %s", n, i+1, runsFor(n), wall.Round(time.Millisecond))
+		}
 	}
 
 	for _, d := range delays {
 		for _, n := range ns {
 			sr := scenarioResult{scenario: scenario{N: n, Delay: d}}
-			count := *runs
-			if n >= 1000 {
-				count = *largeRuns
-			}
+			count := runsFor(n)
 			for i := range count {
 				start := time.Now()
-				res := runOnce(ctx, bin, runOptions{N: n, Delay: d, PhaseTimeout: *phaseTimeout})
+				res := runOnce(ctx, bin, runOptions{N: n, Delay: d, Shape: *shape, PhaseTimeout: *phaseTimeout})
 				sr.Runs = append(sr.Runs, res)
 				logf("N=%d delay=%s run %d/%d: %s in %s", n, d, i+1, count, outcome(res), time.Since(start).Round(time.Millisecond))
 				if ctx.Err() != nil {
@@ -127,7 +141,7 @@ func main() {
 		for _, d := range delays {
 			p := probeResult{Delay: d}
 			for i := range *probeRuns {
-				res := runOnce(ctx, bin, runOptions{N: 1, Delay: d, PhaseTimeout: *phaseTimeout, ProbeOnly: true})
+				res := runOnce(ctx, bin, runOptions{N: 1, Delay: d, Shape: *shape, PhaseTimeout: *phaseTimeout, ProbeOnly: true})
 				p.Runs = append(p.Runs, res)
 				logf("provider-time probe delay=%s run %d/%d: %s, create %s", d, i+1, *probeRuns, outcome(res), res.CreateTime.Round(time.Millisecond))
 			}

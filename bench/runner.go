@@ -68,6 +68,7 @@ type runResult struct {
 type runOptions struct {
 	N            int
 	Delay        time.Duration
+	Shape        string // shapeCount or shapeForEach
 	PhaseTimeout time.Duration
 	// ProbeOnly runs only the apply, with the provider's trace log on, to read
 	// how long the provider's Create took (see createDuration).
@@ -113,7 +114,7 @@ func runOnce(ctx context.Context, bin binaries, opt runOptions) (res runResult) 
 		mock.stop()
 	}()
 
-	if err := os.WriteFile(filepath.Join(workDir, "main.tf"), []byte(terraformConfig(mock.url, ids)), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(workDir, "main.tf"), []byte(terraformConfig(mock.url, ids, opt.Shape)), 0o600); err != nil {
 		res.Err = err
 		return res
 	}
@@ -141,16 +142,8 @@ func runOnce(ctx context.Context, bin binaries, opt runOptions) (res runResult) 
 	return res
 }
 
-// floorConfig is a root module with one resource of Terraform's built-in
-// provider: no plugin process, no API. Its apply time is the CLI's own floor
-// on this machine, which no provider can go below.
-const floorConfig = `resource "terraform_data" "floor" {
-  input = "bench"
-}
-`
-
-// floorRun times one apply of floorConfig in a fresh directory.
-func floorRun(ctx context.Context, tf string, timeout time.Duration) (time.Duration, error) {
+// floorRun times one apply of floorConfig for n ids in a fresh directory.
+func floorRun(ctx context.Context, tf string, n int, shape string, timeout time.Duration) (time.Duration, error) {
 	dir, err := os.MkdirTemp("", "vpcep-bench-floor-")
 	if err != nil {
 		return 0, err
@@ -158,7 +151,7 @@ func floorRun(ctx context.Context, tf string, timeout time.Duration) (time.Durat
 	defer os.RemoveAll(dir)
 	cliConfigPath := filepath.Join(dir, "terraformrc")
 	if err := errors.Join(
-		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(floorConfig), 0o600),
+		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(floorConfig(endpointIDs(n), shape)), 0o600),
 		os.WriteFile(cliConfigPath, nil, 0o600),
 	); err != nil {
 		return 0, err

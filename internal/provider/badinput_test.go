@@ -184,21 +184,21 @@ func badInputs() []badInput {
 		{name: "action in the wrong case", plan: planResource(badInputIDs + "\n  action = \"Receive\""),
 			want: `Attribute action value must be one of: \["receive" "reject"\], got: "Receive"`},
 		{name: "empty service_id", plan: planResource(`  service_id  = ""
-  endpoint_id = "ep"`), want: `Attribute service_id string length must be between 1 and 64, got: 0`},
+  endpoint_id = "ep"`), want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "" \(it is empty\)`},
 		{name: "over-long service_id", plan: planResource(fmt.Sprintf(`  service_id  = %q
-  endpoint_id = "ep"`, long)), want: `Attribute service_id string length must be between 1 and 64, got: 65`},
+  endpoint_id = "ep"`, long)), want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "` + long + `" \(it has 65 characters\)`},
 		{name: "empty endpoint_id", plan: planResource(`  service_id  = "svc"
-  endpoint_id = ""`), want: `Attribute endpoint_id string length must be between 1 and 64, got: 0`},
+  endpoint_id = ""`), want: `Attribute endpoint_id must be 1-64 characters without whitespace or "/"; got "" \(it is empty\)`},
 		{name: "over-long endpoint_id", plan: planResource(fmt.Sprintf(`  service_id  = "svc"
-  endpoint_id = %q`, long)), want: `Attribute endpoint_id string length must be between 1 and 64, got: 65`},
+  endpoint_id = %q`, long)), want: `Attribute endpoint_id must be 1-64 characters without whitespace or "/"; got "` + long + `" \(it has 65 characters\)`},
 		{name: "space in endpoint_id", plan: planResource(`  service_id  = "svc"
-  endpoint_id = "ep 1"`), want: `Attribute endpoint_id must not contain whitespace or "/", got: ep 1`},
+  endpoint_id = "ep 1"`), want: `Attribute endpoint_id must be 1-64 characters without whitespace or "/"; got "ep 1" \(it contains whitespace\)`},
 		{name: "trailing space in service_id", plan: planResource(`  service_id  = "svc "
-  endpoint_id = "ep"`), want: `Attribute service_id must not contain whitespace or "/", got: svc`},
+  endpoint_id = "ep"`), want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "svc " \(it ends with whitespace\)`},
 		{name: "tab in endpoint_id", plan: planResource(`  service_id  = "svc"
-  endpoint_id = "ep\t1"`), want: `Attribute endpoint_id must not contain whitespace or "/"`},
+  endpoint_id = "ep\t1"`), want: `Attribute endpoint_id must be 1-64 characters without whitespace or "/"; got "ep\\t1" \(it contains whitespace\)`},
 		{name: "slash in service_id", plan: planResource(`  service_id  = "a/b"
-  endpoint_id = "ep"`), want: `Attribute service_id must not contain whitespace or "/", got: a/b`},
+  endpoint_id = "ep"`), want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "a/b" \(it contains "/"\)`},
 		{name: "description with <", plan: planResource(badInputIDs + "\n  description = \"<b>team\""),
 			want: `Attribute description must not contain < or >, got: <b>team`},
 		{name: "description with >", plan: planResource(badInputIDs + "\n  description = \"a > b\""),
@@ -278,7 +278,7 @@ func badInputs() []badInput {
 		}, want: `VPC endpoint service not found.*00000000-0000-4000-8000-000000000000 does not exist.*Check service_id.*HTTP 404 EndPoint.0005: The requested resource does not exist. \(request id REQ\)`},
 		{name: "failed connection (nothing listening)", apply: func(t *testing.T) (string, string) {
 			return applyConfig("http://"+closedAddr(t), "p", tokenLines("t"), "svc", "ep"), ""
-		}, want: `Error sending "receive".*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action failed:.*connection refused`},
+		}, want: `Error sending "receive".*The VPCEP API at http://127.0.0.1:[0-9]+ could not be reached: no HTTP response was received. Check the provider's endpoint \(or region.*network.*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action failed:.*connection refused`},
 		{name: "400 from the API", apply: failingAPIRow(http.StatusBadRequest, "EndPoint.2012", "You have no permission to connect to the VPC endpoint service."),
 			want: `Error sending "receive".*HTTP 400 EndPoint.2012: You have no permission to connect to the VPC endpoint service. \(request id REQ\)`},
 		{name: "409 from the API", apply: failingAPIRow(http.StatusConflict, "EndPoint.2015", "The endpoint has been frozen."),

@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,18 +31,11 @@ type connectionDataSourceAPI interface {
 // parameter (endpoint service, endpoint and domain ids alike).
 const apiIDMaxLength = 64
 
-// noWhitespace matches ids without any whitespace: a pasted id with a
-// trailing newline or space would otherwise reach the API and come back as
-// a confusing "not found".
-var noWhitespace = regexp.MustCompile(`^\S+$`)
-
 // dataSourceIDValidators validate an id argument of a data source: 1 to 64
-// characters, no whitespace.
+// characters, no whitespace (a pasted id with a trailing newline or space
+// would otherwise reach the API and come back as a confusing "not found").
 func dataSourceIDValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, apiIDMaxLength),
-		stringvalidator.RegexMatches(noWhitespace, "must not contain whitespace"),
-	}
+	return []validator.String{idValidator{}}
 }
 
 // NewConnectionDataSource returns the vpcep_connection data source: one
@@ -150,9 +141,8 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 					"Original Error: %s", endpointID, serviceID, err))
 			return
 		}
-		resp.Diagnostics.AddError("Error reading VPC endpoint connection",
-			fmt.Sprintf("Reading the connection of VPC endpoint %q to VPC endpoint service %q failed.\n\n"+
-				"Original Error: %s", endpointID, serviceID, err))
+		resp.Diagnostics.Append(apiErrorDiag("Error reading VPC endpoint connection",
+			fmt.Sprintf("Reading the connection of VPC endpoint %q to VPC endpoint service %q failed.", endpointID, serviceID), err))
 		return
 	}
 

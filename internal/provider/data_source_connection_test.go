@@ -218,19 +218,19 @@ func TestAccDataSourceConnection_validation(t *testing.T) {
 		name, serviceID, endpointID string
 		want                        string
 	}{
-		{name: "empty service_id", serviceID: "", endpointID: "ep", want: `service_id.*length`},
-		{name: "long service_id", serviceID: strings.Repeat("s", 65), endpointID: "ep", want: `service_id.*length`},
-		{name: "service_id with space", serviceID: "svc 1", endpointID: "ep", want: `service_id.*whitespace`},
-		{name: "empty endpoint_id", serviceID: "svc", endpointID: "", want: `endpoint_id.*length`},
-		{name: "long endpoint_id", serviceID: "svc", endpointID: strings.Repeat("e", 65), want: `endpoint_id.*length`},
-		{name: "endpoint_id with newline", serviceID: "svc", endpointID: "ep\n", want: `endpoint_id.*whitespace`},
+		{name: "empty service_id", serviceID: "", endpointID: "ep", want: `service_id must be 1-64 characters without whitespace; got "" \(it is empty\)`},
+		{name: "long service_id", serviceID: strings.Repeat("s", 65), endpointID: "ep", want: `service_id must be 1-64 characters without whitespace; got "s{65}" \(it has 65 characters\)`},
+		{name: "service_id with space", serviceID: "svc 1", endpointID: "ep", want: `service_id must be 1-64 characters without whitespace; got "svc 1" \(it contains whitespace\)`},
+		{name: "empty endpoint_id", serviceID: "svc", endpointID: "", want: `endpoint_id must be 1-64 characters without whitespace; got "" \(it is empty\)`},
+		{name: "long endpoint_id", serviceID: "svc", endpointID: strings.Repeat("e", 65), want: `endpoint_id must be 1-64 characters without whitespace; got "e{65}" \(it has 65 characters\)`},
+		{name: "endpoint_id with newline", serviceID: "svc", endpointID: "ep\n", want: `endpoint_id must be 1-64 characters without whitespace; got "ep\\n" \(it ends with whitespace\)`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, tc := range cases {
 		steps = append(steps, resource.TestStep{
 			Config:      connectionDataSourceConfig(env, tc.serviceID, tc.endpointID),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value.*` + tc.want),
+			ExpectError: expectErr(`Invalid Attribute Value.*` + tc.want),
 		})
 	}
 	resource.Test(t, resource.TestCase{

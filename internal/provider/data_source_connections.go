@@ -197,7 +197,7 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 			detail += " Check that service_id is an endpoint service of the project the provider is " +
 				"configured for (project_id, region)."
 		}
-		resp.Diagnostics.AddError("Error listing VPC endpoint connections", detail+"\n\nOriginal Error: "+err.Error())
+		resp.Diagnostics.Append(apiErrorDiag("Error listing VPC endpoint connections", detail, err))
 		return
 	}
 	conns = filterAndSortConnections(conns, cfg.DomainID.ValueString(), cfg.SortKey.ValueString(), cfg.sortDir())

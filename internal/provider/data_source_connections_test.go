@@ -293,12 +293,12 @@ func TestAccDataSourceConnections_validation(t *testing.T) {
 	cases := []struct {
 		name, args, want string
 	}{
-		{name: "empty service_id", args: `service_id = ""`, want: `service_id.*length`},
-		{name: "service_id with space", args: `service_id = "a b"`, want: `service_id.*whitespace`},
+		{name: "empty service_id", args: `service_id = ""`, want: `service_id must be 1-64 characters without whitespace; got "" \(it is empty\)`},
+		{name: "service_id with space", args: `service_id = "a b"`, want: `service_id must be 1-64 characters without whitespace; got "a b" \(it contains whitespace\)`},
 		{name: "unknown status", args: `service_id = "s"` + "\n" + `status = "pending"`, want: `status.*pendingAcceptance`},
-		{name: "long endpoint_id", args: `service_id = "s"` + "\n" + fmt.Sprintf("endpoint_id = %q", strings.Repeat("e", 65)), want: `endpoint_id.*length`},
+		{name: "long endpoint_id", args: `service_id = "s"` + "\n" + fmt.Sprintf("endpoint_id = %q", strings.Repeat("e", 65)), want: `endpoint_id must be 1-64 characters without whitespace; got "e{65}" \(it has 65 characters\)`},
 		{name: "negative marker_id", args: `service_id = "s"` + "\nmarker_id = -1", want: `marker_id.*at least 0`},
-		{name: "empty domain_id", args: `service_id = "s"` + "\n" + `domain_id = ""`, want: `domain_id.*length`},
+		{name: "empty domain_id", args: `service_id = "s"` + "\n" + `domain_id = ""`, want: `domain_id must be 1-64 characters without whitespace; got "" \(it is empty\)`},
 		{name: "API spelling of sort_key", args: `service_id = "s"` + "\n" + `sort_key = "create_at"`, want: `sort_key.*created_at`},
 		{name: "unknown sort_dir", args: `service_id = "s"` + "\n" + `sort_dir = "up"`, want: `sort_dir.*asc`},
 	}
@@ -307,7 +307,7 @@ func TestAccDataSourceConnections_validation(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      env.ProviderConfig() + "data \"vpcep_connections\" \"this\" {\n" + tc.args + "\n}\n",
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value.*` + tc.want),
+			ExpectError: expectErr(`Invalid Attribute Value.*` + tc.want),
 		})
 	}
 	resource.Test(t, resource.TestCase{

@@ -63,10 +63,13 @@ func newFaultFleet(t *testing.T, e *testEnv, n int) *faultFleet {
 // real CLI.
 func (f *faultFleet) config() string {
 	var b strings.Builder
-	// max_retries is raised from the default 6: at a sustained 30% fault
-	// rate, seven faults in a row hit about one call in 4,600 (0.3^7), which
-	// over the ~100 calls of a run fails one run in fifty. With 10 retries it
-	// is one call in 5.6 million (0.3^11).
+	// max_retries is raised from the default 6. Waits no longer need it: they
+	// poll through retryable errors until their timeout. But the ~105 calls
+	// of a run that are not waits (50 accepts or rejects, 50 destroy rejects,
+	// a few refresh lists) each fail when seven faults in a row hit them:
+	// 0.3^7 = 1 call in 4,600, about one run in 45 with the default (three
+	// runs in a row passed without the override, which proves little at that
+	// rate). With 10 retries it is 0.3^11, one run in about 5,000.
 	fmt.Fprintf(&b, `
 provider "vpcep" {
   endpoint    = %q
@@ -200,7 +203,8 @@ func countFaults(m *vpcepmock.Mock) faultFigures {
 func checkFaultsInjected(t *testing.T, m *vpcepmock.Mock, phase string, minShare float64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		f := countFaults(m)
-		t.Logf("%s: %d API requests, %d answered with an injected fault (%.1f%%), all survived", phase, f.requests, f.faulted, 100*f.share())
+		t.Logf("%s: %d API requests, %d answered with an injected fault (%.1f%%), all survived; by operation: %v",
+			phase, f.requests, f.faulted, 100*f.share(), m.RequestCounts())
 		if f.faulted == 0 || f.share() < minShare {
 			return fmt.Errorf("%s: the mock faulted %d of %d API requests (%.1f%%), want at least %.0f%%",
 				phase, f.faulted, f.requests, 100*f.share(), 100*minShare)

@@ -76,10 +76,7 @@ type connectionApprovalModel struct {
 // idValidators apply to service_id and endpoint_id: the API's limit of 64
 // characters, and no whitespace or "/" (which would make id ambiguous).
 func idValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 64),
-		stringvalidator.RegexMatches(regexp.MustCompile(`^[^\s/]+$`), "must not contain whitespace or \"/\""),
-	}
+	return []validator.String{idValidator{forbidSlash: true}}
 }
 
 func (r *connectionApprovalResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -578,7 +575,7 @@ func (r *connectionApprovalResource) sendActionWhenVisible(ctx context.Context, 
 		if errors.Is(werr, context.DeadlineExceeded) || errors.Is(werr, context.Canceled) {
 			if werr != context.DeadlineExceeded && werr != context.Canceled { //nolint:errorlint // a bare sentinel means no poll error to add
 				// The wait also saw polls fail: name the last one too.
-				lastErr = fmt.Errorf("%w; while waiting: %v", lastErr, werr)
+				lastErr = fmt.Errorf("%w; while waiting: %w", lastErr, werr)
 			}
 			return nil, notVisibleDiag(serviceID, endpointID, timeout, lastErr)
 		}
@@ -639,8 +636,9 @@ func (r *connectionApprovalResource) settle(ctx context.Context, op, timeoutName
 // What the resource does with its state when an action's outcome is unknown
 // (outcomeUnknown), as told in the diagnostic.
 const (
-	keptTaintedText = "The resource is kept in state and marked tainted, so nothing is lost: the next apply reads " +
-		"the connection and replaces the resource."
+	keptTaintedText = "The resource is kept in state and marked tainted, so nothing is lost: the next apply " +
+		"replaces it (rejects the connection, then sends the action again). If a refresh shows the connection " +
+		"as wanted, `terraform untaint` avoids that."
 	keptPreviousText = "State keeps the previous action; the next plan reads the connection and shows whether " +
 		"the change is still needed."
 	keptForDestroyText = "The resource stays in state; run the destroy again (rejecting a rejected connection " +
@@ -653,8 +651,8 @@ func actionErrorDiag(serviceID, endpointID, action string, err error, ifUnknown 
 	var detail string
 	switch {
 	case cutShort(err):
-		detail = fmt.Sprintf("Sending %q for the connection of %s did not complete. %s %s", action,
-			connectionRef(serviceID, endpointID), cutShortText(err), ifUnknown)
+		detail = strings.TrimSpace(fmt.Sprintf("Sending %q for the connection of %s did not complete. %s %s", action,
+			connectionRef(serviceID, endpointID), cutShortText(err), ifUnknown))
 	case noAnswer(err):
 		detail = unreachableText(err)
 		if outcomeUnknown(err) {

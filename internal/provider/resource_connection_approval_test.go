@@ -498,12 +498,12 @@ func TestAccConnectionApproval_validation(t *testing.T) {
 		want                 string
 	}{
 		{"bad action", "svc", "ep", `  action = "accept"`, `value must be one of: \["receive" "reject"\], got: "accept"`},
-		{"empty service_id", "", "ep", "", `service_id string length must be between 1 and 64, got: 0`},
-		{"long service_id", long, "ep", "", `service_id string length must be between 1 and 64, got: 65`},
-		{"empty endpoint_id", "svc", "", "", `endpoint_id string length must be between 1 and 64, got: 0`},
-		{"long endpoint_id", "svc", long, "", `endpoint_id string length must be between 1 and 64, got: 65`},
-		{"space in endpoint_id", "svc", "ep 1", "", `endpoint_id must not contain whitespace or "/"`},
-		{"slash in service_id", "a/b", "ep", "", `service_id must not contain whitespace or "/"`},
+		{"empty service_id", "", "ep", "", `service_id must be 1-64 characters without whitespace or "/"; got "" \(it is empty\)`},
+		{"long service_id", long, "ep", "", `service_id must be 1-64 characters without whitespace or "/"; got "` + long + `" \(it has 65 characters\)`},
+		{"empty endpoint_id", "svc", "", "", `endpoint_id must be 1-64 characters without whitespace or "/"; got "" \(it is empty\)`},
+		{"long endpoint_id", "svc", long, "", `endpoint_id must be 1-64 characters without whitespace or "/"; got "` + long + `" \(it has 65 characters\)`},
+		{"space in endpoint_id", "svc", "ep 1", "", `endpoint_id must be 1-64 characters without whitespace or "/"; got "ep 1" \(it contains whitespace\)`},
+		{"slash in service_id", "a/b", "ep", "", `service_id must be 1-64 characters without whitespace or "/"; got "a/b" \(it contains "/"\)`},
 		{"description with <", "svc", "ep", `  description = "<b>"`, `description must not contain < or >`},
 		{"description too long", "svc", "ep", fmt.Sprintf("  description = %q", strings.Repeat("é", 513)), `description UTF-8 character count must be between 0 and 512, got: 513`},
 		{"bad timeout", "svc", "ep", `  timeouts {

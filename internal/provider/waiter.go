@@ -103,7 +103,7 @@ func waitEnded(ctxErr, lastErr error) error {
 	if lastErr == nil {
 		return ctxErr
 	}
-	return fmt.Errorf("%w (the last poll failed: %v)", ctxErr, lastErr)
+	return fmt.Errorf("%w (the last poll failed: %w)", ctxErr, lastErr)
 }
 
 // sleepCtx sleeps for d or until ctx ends, returning ctx.Err() in that case.

@@ -3,8 +3,12 @@ package provider
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
 // fakeSleeper advances a fake clock instead of sleeping, and ends the wait
@@ -58,19 +62,37 @@ func TestUnitBackoffNoticeLag(t *testing.T) {
 
 func TestUnitWaiterWait(t *testing.T) {
 	t.Parallel()
-	errFailed := errors.New("connection failed")
+	errFailed := errors.New("connection failed") // not retryable: waiting is pointless
+	errThrottled := &client.APIError{StatusCode: http.StatusTooManyRequests, Code: client.CodeGatewayThrottled,
+		Message: "Requests throttled", RequestID: "req-429"}
+	errUnavailable := &client.APIError{StatusCode: http.StatusServiceUnavailable, Code: "EndPoint.0001", Message: "System error"}
+	errNoAnswer := &client.TransportError{Method: http.MethodGet, URL: "http://127.0.0.1:1/v1/p", Err: errors.New("connection reset by peer")}
+	errForbidden := &client.APIError{StatusCode: http.StatusForbidden, Code: "EndPoint.0004", Message: "no permissions"}
 	tests := []struct {
-		name      string
-		deadline  time.Duration
-		doneAt    int   // poll number (1-based) that reports done; 0 = never
-		failAt    int   // poll number that returns errFailed; 0 = never
-		wantErr   error // nil, errFailed or context.DeadlineExceeded
-		wantPolls int
+		name     string
+		deadline time.Duration
+		doneAt   int           // poll number (1-based) that reports done; 0 = never
+		errs     map[int]error // poll number -> the error it returns
+		wantErr  error         // nil, an error of errs, or context.DeadlineExceeded
+		wantText string        // in the error's text
+		wantPoll int
 	}{
-		{name: "done on first poll", doneAt: 1, wantPolls: 1},
-		{name: "done on fifth poll", doneAt: 5, wantPolls: 5},
-		{name: "error stops waiting", failAt: 3, wantErr: errFailed, wantPolls: 3},
-		{name: "timeout", deadline: 3 * time.Second, wantErr: context.DeadlineExceeded, wantPolls: 15},
+		{name: "done on first poll", doneAt: 1, wantPoll: 1},
+		{name: "done on fifth poll", doneAt: 5, wantPoll: 5},
+		{name: "non-retryable error stops waiting", errs: map[int]error{3: errFailed}, wantErr: errFailed, wantPoll: 3},
+		{name: "non-retryable API error stops waiting", errs: map[int]error{2: errForbidden}, wantErr: errForbidden, wantPoll: 2},
+		{name: "retryable errors do not stop waiting", doneAt: 6,
+			errs:     map[int]error{1: errThrottled, 2: errUnavailable, 3: errNoAnswer, 5: errThrottled},
+			wantPoll: 6},
+		{name: "non-retryable error after retryable ones", errs: map[int]error{1: errThrottled, 2: errFailed},
+			wantErr: errFailed, wantPoll: 2},
+		{name: "timeout", deadline: 3 * time.Second, wantErr: context.DeadlineExceeded, wantPoll: 15},
+		{name: "timeout while the API keeps failing names the last error", deadline: 3 * time.Second,
+			errs:    map[int]error{13: errUnavailable, 14: errUnavailable, 15: errThrottled},
+			wantErr: context.DeadlineExceeded, wantText: "the last poll failed: " + errThrottled.Error(), wantPoll: 15},
+		{name: "timeout after a recovered error does not blame it", deadline: 3 * time.Second,
+			errs:    map[int]error{14: errUnavailable},
+			wantErr: context.DeadlineExceeded, wantPoll: 15},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,16 +102,22 @@ func TestUnitWaiterWait(t *testing.T) {
 			polls := 0
 			err := w.wait(context.Background(), func(context.Context) (bool, error) {
 				polls++
-				if polls == tt.failAt {
-					return false, errFailed
+				if err := tt.errs[polls]; err != nil {
+					return false, err
 				}
 				return polls == tt.doneAt, nil
 			})
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
 				t.Fatalf("wait() = %v, want %v", err, tt.wantErr)
 			}
-			if polls != tt.wantPolls {
-				t.Errorf("polls = %d, want %d (pauses %v)", polls, tt.wantPolls, clk.pauses)
+			if err != nil && tt.wantText == "" && err != tt.wantErr { //nolint:errorlint // the bare error is expected
+				t.Errorf("wait() = %q, want exactly %q", err, tt.wantErr)
+			}
+			if tt.wantText != "" && !strings.Contains(err.Error(), tt.wantText) {
+				t.Errorf("wait() = %q, want it to contain %q", err, tt.wantText)
+			}
+			if polls != tt.wantPoll {
+				t.Errorf("polls = %d, want %d (pauses %v)", polls, tt.wantPoll, clk.pauses)
 			}
 			for i := 1; i < len(clk.pauses); i++ {
 				if clk.pauses[i] < clk.pauses[i-1] {

@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// idValidator checks an id argument (service_id, endpoint_id, ...): 1 to
+// apiIDMaxLength characters without whitespace and, where the id becomes half
+// of the resource's "service_id/endpoint_id", without "/".
+//
+// It replaces the framework's length and regex validators because their
+// messages print the value unquoted: a pasted id with a trailing space or
+// newline then reads as a valid id. This one quotes the value and names what
+// is wrong with it.
+type idValidator struct {
+	forbidSlash bool
+}
+
+var _ validator.String = idValidator{}
+
+// rule is the requirement, as it reads after the attribute's name.
+func (v idValidator) rule() string {
+	if v.forbidSlash {
+		return fmt.Sprintf(`must be 1-%d characters without whitespace or "/"`, apiIDMaxLength)
+	}
+	return fmt.Sprintf("must be 1-%d characters without whitespace", apiIDMaxLength)
+}
+
+// Description implements validator.Describer.
+func (v idValidator) Description(context.Context) string { return "value " + v.rule() }
+
+// MarkdownDescription implements validator.Describer.
+func (v idValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// problem names what breaks the rule in id, or returns "" when nothing does.
+func (v idValidator) problem(id string) string {
+	n := utf8.RuneCountInString(id)
+	switch {
+	case n == 0:
+		return "it is empty"
+	case n > apiIDMaxLength:
+		return fmt.Sprintf("it has %d characters", n)
+	case strings.TrimLeftFunc(id, unicode.IsSpace) != id:
+		return "it starts with whitespace"
+	case strings.TrimRightFunc(id, unicode.IsSpace) != id:
+		return "it ends with whitespace"
+	case strings.IndexFunc(id, unicode.IsSpace) >= 0:
+		return "it contains whitespace"
+	case v.forbidSlash && strings.Contains(id, connectionIDSeparator):
+		return `it contains "/"`
+	}
+	return ""
+}
+
+// ValidateString implements validator.String.
+func (v idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	id := req.ConfigValue.ValueString()
+	problem := v.problem(id)
+	if problem == "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+		fmt.Sprintf("Attribute %s %s; got %q (%s). Copy the id exactly as the console or API shows it.",
+			req.Path, v.rule(), id, problem))
+}

@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func TestUnitIDValidator(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", apiIDMaxLength+1)
+	tests := []struct {
+		name        string
+		value       types.String
+		forbidSlash bool
+		want        string // "" = valid; else the whole detail's start
+	}{
+		{name: "uuid", value: types.StringValue("4189d3c2-8882-4871-a3c2-d380272eed88"), forbidSlash: true},
+		{name: "64 characters", value: types.StringValue(strings.Repeat("x", apiIDMaxLength)), forbidSlash: true},
+		{name: "null", value: types.StringNull(), forbidSlash: true},
+		{name: "unknown", value: types.StringUnknown(), forbidSlash: true},
+		{name: "slash allowed in data sources", value: types.StringValue("a/b")},
+		{name: "empty", value: types.StringValue(""), forbidSlash: true,
+			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "" (it is empty).`},
+		{name: "too long", value: types.StringValue(long), forbidSlash: true,
+			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "` + long + `" (it has 65 characters).`},
+		{name: "trailing space", value: types.StringValue("svc "), forbidSlash: true,
+			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "svc " (it ends with whitespace).`},
+		{name: "trailing newline, data source", value: types.StringValue("svc\n"),
+			want: `Attribute service_id must be 1-64 characters without whitespace; got "svc\n" (it ends with whitespace).`},
+		{name: "leading tab", value: types.StringValue("\tsvc"), forbidSlash: true,
+			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "\tsvc" (it starts with whitespace).`},
+		{name: "inner space", value: types.StringValue("s v c"), forbidSlash: true,
+			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "s v c" (it contains whitespace).`},
+		{name: "slash", value: types.StringValue("a/b"), forbidSlash: true,
+			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "a/b" (it contains "/").`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req := validator.StringRequest{Path: path.Root("service_id"), ConfigValue: tt.value}
+			var resp validator.StringResponse
+			idValidator{forbidSlash: tt.forbidSlash}.ValidateString(context.Background(), req, &resp)
+			if tt.want == "" {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("unexpected error: %v", resp.Diagnostics)
+				}
+				return
+			}
+			if resp.Diagnostics.ErrorsCount() != 1 {
+				t.Fatalf("got %d errors, want 1: %v", resp.Diagnostics.ErrorsCount(), resp.Diagnostics)
+			}
+			d := resp.Diagnostics.Errors()[0]
+			if !strings.HasPrefix(d.Detail(), tt.want) {
+				t.Errorf("detail %q, want it to start with %q", d.Detail(), tt.want)
+			}
+		})
+	}
+}

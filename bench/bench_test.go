@@ -408,3 +408,21 @@ BenchmarkListConnections/n=100000/first_page-2       	     500	   1487374 ns/op	
 		}
 	}
 }
+
+func TestCommandLineHidesTempFile(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "go run ./bench"},
+		{[]string{"-n", "10"}, "go run ./bench -n 10"},
+		{[]string{"-microbench", "/tmp/tmp.x", "-out", "bench/RESULTS.md"}, "go run ./bench -microbench <go test -bench output> -out bench/RESULTS.md"},
+		{[]string{"-microbench=/tmp/tmp.x"}, "go run ./bench -microbench=<go test -bench output>"},
+	}
+	for _, tt := range tests {
+		if got := commandLine(tt.args); got != tt.want {
+			t.Errorf("commandLine(%q) = %q, want %q", tt.args, got, tt.want)
+		}
+	}
+}

@@ -30,6 +30,7 @@ const (
 	targetNoticeFloor    = 200 * time.Millisecond
 	targetNoticeFraction = 0.25
 	listPageSize         = 1000
+	terraformParallelism = 10 // Terraform's default -parallelism
 	incumbentApply1      = 4 * time.Second
 	incumbentPerApproval = 5
 )
@@ -429,6 +430,13 @@ func (r report) markdown() string {
 	if a, ok := findRow(r.allRows(), 1, 0, phaseApply); ok {
 		w("\nThe incumbent (`huaweicloud_vpcep_approval`, same instant mock) took about %s to apply one approval at %d requests per approval; here: %s (%.1fx faster), %s.\n",
 			incumbentApply1, incumbentPerApproval, seconds(a.MedianWall), incumbentApply1.Seconds()/a.MedianWall.Seconds(), formatRequests(a.Requests))
+	}
+
+	for _, sr := range r.Scenarios {
+		if sr.Delay > 0 && sr.N >= 10*terraformParallelism {
+			w("\nWith a transition delay d, Terraform's parallelism of %d bounds an apply of N to at least ceil(N/%d)·d whatever the provider does: %s for N=%d at %s.\n",
+				terraformParallelism, terraformParallelism, seconds(time.Duration(math.Ceil(float64(sr.N)/terraformParallelism))*sr.Delay), sr.N, sr.Delay)
+		}
 	}
 
 	if f := r.failures(); len(f) > 0 {

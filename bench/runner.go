@@ -364,6 +364,8 @@ func (m *mockProcess) stop() {
 	}
 }
 
+// control calls the mock's request-counter route; the token is sent in case
+// the controls are ever put behind authentication.
 func (m *mockProcess) control(ctx context.Context, method string, into any) error {
 	req, err := http.NewRequestWithContext(ctx, method, m.url+mockRequestsPath, nil)
 	if err != nil {

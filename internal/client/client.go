@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -51,6 +52,14 @@ const (
 	// maxResponseBytes bounds what is read of a response; a 1000-connection
 	// page is about 300 KiB.
 	maxResponseBytes = 32 << 20
+	// maxLoggedBody caps the part of a request or response body written to
+	// the trace log. A provider started by Terraform logs at every level
+	// (Terraform filters what it shows), so the log line is built, masked and
+	// JSON-encoded on every call: whole bodies of 1000-connection pages
+	// (~300 KiB each) made that the largest cost of a long wait. The first
+	// 4 KiB show the shape and the error of any answer; the length is logged
+	// beside it.
+	maxLoggedBody = 4 << 10
 	// maskedValue replaces secrets in logs.
 	maskedValue = "***"
 )
@@ -358,7 +367,7 @@ func (c *Client) attempt(ctx context.Context, method, target, path string, query
 		return nil, &TransportError{Method: method, URL: redactURL(req.URL), Err: err}
 	}
 	defer resp.Body.Close()
-	respBody, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	respBody, err := readBody(resp)
 	requestID := resp.Header.Get(headerRequestID)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -368,8 +377,10 @@ func (c *Client) attempt(ctx context.Context, method, target, path string, query
 		return nil, &TransportError{Method: method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
 	}
 	c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, nil)
+	logged, truncated := bodyForLog(respBody)
 	tflog.Trace(ctx, "VPCEP API response body", map[string]any{
-		"method": method, "path": path, "status": resp.StatusCode, "request_id": requestID, "body": string(respBody),
+		"method": method, "path": path, "status": resp.StatusCode, "request_id": requestID,
+		"body": logged, "body_bytes": len(respBody), "body_truncated": truncated,
 	})
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return respBody, nil
@@ -399,14 +410,45 @@ func (c *Client) maskSecrets(ctx context.Context) context.Context {
 
 // logRequest writes the request at trace level with secrets masked.
 func (c *Client) logRequest(ctx context.Context, req *http.Request, body []byte, attempt int) {
+	logged, truncated := bodyForLog(body)
 	tflog.Trace(ctx, "VPCEP API request", map[string]any{
-		"method":  req.Method,
-		"path":    req.URL.EscapedPath(),
-		"query":   req.URL.RawQuery,
-		"attempt": attempt,
-		"headers": maskHeaders(req.Header),
-		"body":    string(body),
+		"method":         req.Method,
+		"path":           req.URL.EscapedPath(),
+		"query":          req.URL.RawQuery,
+		"attempt":        attempt,
+		"headers":        maskHeaders(req.Header),
+		"body":           logged,
+		"body_bytes":     len(body),
+		"body_truncated": truncated,
 	})
+}
+
+// bodyForLog returns at most maxLoggedBody bytes of body for a log field, cut
+// at a UTF-8 character boundary, and whether it was cut.
+func bodyForLog(body []byte) (string, bool) {
+	if len(body) <= maxLoggedBody {
+		return string(body), false
+	}
+	n := maxLoggedBody
+	for n > 0 && !utf8.RuneStart(body[n]) {
+		n--
+	}
+	return string(body[:n]), true
+}
+
+// readBody reads at most maxResponseBytes of resp's body. When the server
+// announced its length (net/http then delivers exactly that many bytes, or an
+// error), the body is read into one buffer of that size instead of a series
+// of doublings.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, err
+		}
+		return buf, nil
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 }
 
 // logResult writes the one debug line of an attempt.

@@ -188,35 +188,179 @@ func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderSnapshotExpires: a snapshot serves reads only for
-// snapshotTTL after its list completed.
-func TestUnitConnectionReaderSnapshotExpires(t *testing.T) {
+// fakeClock is a settable clock for connectionReader.now.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// TestUnitConnectionReaderSnapshotFreshness checks the snapshot's freshness
+// rule on a fake clock: a snapshot serves one burst of reads however long the
+// burst (a refresh walk of 1000 approvals takes ~10 s), and no longer than
+// its maximum age; a pause longer than busyWindow or a write ends it.
+func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
+	t.Parallel()
+	const n = 1000
+	tests := []struct {
+		name string
+		// walk reads every connection in turn, with gap between reads;
+		// between is called before read i (may advance the clock or write).
+		gap     time.Duration
+		between func(i int, clock *fakeClock, r *connectionReader, api *fakeConnectionAPI)
+		// wantGets and wantLists count the calls of the whole walk.
+		wantGets, wantLists int64
+		// changed, if set, is read last and must show status accepted.
+		changed bool
+	}{
+		{
+			name: "refresh walk of 1000 over 10s",
+			gap:  10 * time.Millisecond,
+			// The first read is alone (a get), the second starts the list
+			// that serves the rest: 1 + ceil(1000/1000) calls.
+			wantGets: 1, wantLists: 1,
+		},
+		{
+			name: "pause longer than busyWindow",
+			gap:  10 * time.Millisecond,
+			between: func(i int, clock *fakeClock, r *connectionReader, _ *fakeConnectionAPI) {
+				if i == 500 {
+					clock.Advance(r.busyWindow + time.Millisecond)
+				}
+			},
+			// After the pause: a lone get, then a new list.
+			wantGets: 2, wantLists: 2,
+		},
+		{
+			name: "burst longer than the maximum age",
+			gap:  100 * time.Millisecond, // 1000 reads over 100 s
+			// The list started at read 1 serves until 60 s (read 601), then one
+			// new list serves the rest.
+			wantGets: 1, wantLists: 2,
+		},
+		{
+			name: "write in the middle",
+			gap:  10 * time.Millisecond,
+			between: func(i int, _ *fakeClock, r *connectionReader, api *fakeConnectionAPI) {
+				if i == 500 {
+					api.set("ep-999", client.StatusAccepted)
+					r.Invalidate("svc")
+				}
+			},
+			wantGets: 1, wantLists: 2, changed: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api := newFakeConnectionAPI(n, 0)
+			r := newConnectionReader(api)
+			clock := &fakeClock{now: time.Unix(1000, 0)}
+			r.now = clock.Now
+			for i := range n {
+				if tt.between != nil {
+					tt.between(i, clock, r, api)
+				}
+				id := fmt.Sprintf("ep-%d", i)
+				c, err := r.Get(context.Background(), "svc", id, time.Time{})
+				if err != nil {
+					t.Fatalf("read %d: %v", i, err)
+				}
+				if i == n-1 && tt.changed && c.Status != client.StatusAccepted {
+					t.Errorf("read after the write saw %q, want accepted", c.Status)
+				}
+				clock.Advance(tt.gap)
+			}
+			if g, l := api.gets.Load(), api.lists.Load(); g != tt.wantGets || l != tt.wantLists {
+				t.Errorf("gets=%d lists=%d, want %d and %d", g, l, tt.wantGets, tt.wantLists)
+			}
+		})
+	}
+}
+
+// TestUnitConnectionReaderSlowList: a list that takes longer than busyWindow
+// (every read Terraform runs at once is waiting for it, so none starts
+// meanwhile) still serves the reads that follow it.
+func TestUnitConnectionReaderSlowList(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
 	r := newConnectionReader(api)
-	var mu sync.Mutex
-	now := time.Unix(1000, 0)
-	r.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-
-	get := func(id string) *client.Connection {
-		t.Helper()
-		c, err := r.Get(context.Background(), "svc", id, time.Time{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+	clock := &fakeClock{now: time.Unix(1000, 0)}
+	r.now = clock.Now
+	ctx := context.Background()
+	if _, err := r.Get(ctx, "svc", "ep-0", time.Time{}); err != nil { // lone: a get
+		t.Fatal(err)
 	}
-	get("ep-0") // lone: a get
-	get("ep-1") // within busyWindow: a list, kept as snapshot
-	get("ep-2") // served by the snapshot
+	block := make(chan struct{})
+	api.mu.Lock()
+	api.listed = block
+	api.mu.Unlock()
+	listed := make(chan error, 1)
+	go func() { _, err := r.Get(ctx, "svc", "ep-1", time.Time{}); listed <- err }()
+	waitFor(t, func() bool { return api.lists.Load() == 1 })
+	clock.Advance(3 * r.busyWindow)
+	close(block)
+	if err := <-listed; err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(r.busyWindow / 2)
+	if _, err := r.Get(ctx, "svc", "ep-2", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
 	if g, l := api.gets.Load(), api.lists.Load(); g != 1 || l != 1 {
-		t.Fatalf("gets=%d lists=%d, want 1 and 1", g, l)
+		t.Errorf("gets=%d lists=%d, want 1 and 1 (the read after the slow list uses its snapshot)", g, l)
 	}
-	api.set("ep-2", client.StatusAccepted)
-	advance(r.snapshotTTL + time.Millisecond)
-	if c := get("ep-2"); c.Status != client.StatusAccepted {
-		t.Fatalf("read after the snapshot expired saw %q, want accepted", c.Status)
+}
+
+// TestUnitConnectionReaderLargeServicePolls: once a list has shown the
+// service to be large, concurrent polls look up their own connections rather
+// than listing the whole service on every round; polls of a small service
+// still share lists.
+func TestUnitConnectionReaderLargeServicePolls(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		size      int
+		wantLists bool // whether the polls (after the first list) still list
+	}{
+		{"small service", 20, true},
+		{"large service", defaultPollLookupMin, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api := newFakeConnectionAPI(tt.size, time.Millisecond)
+			r := newConnectionReader(api)
+			r.busyWindow = time.Hour // every read after the first is part of a burst
+			ctx := context.Background()
+			for _, id := range []string{"ep-0", "ep-1"} { // a get, then a list: the size is known
+				if _, err := r.Get(ctx, "svc", id, time.Time{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gets0, lists0 := api.gets.Load(), api.lists.Load()
+			for round := range 3 {
+				var wg sync.WaitGroup
+				for w := range 10 {
+					wg.Go(func() {
+						if _, err := r.Get(ctx, "svc", fmt.Sprintf("ep-%d", w), time.Now()); err != nil {
+							t.Errorf("round %d poll %d: %v", round, w, err)
+						}
+					})
+				}
+				wg.Wait()
+			}
+			gets, lists := api.gets.Load()-gets0, api.lists.Load()-lists0
+			if tt.wantLists && (lists == 0 || gets >= 30) {
+				t.Errorf("30 polls of a small service: %d gets, %d lists; want them to share lists", gets, lists)
+			}
+			if !tt.wantLists && (lists != 0 || gets != 30) {
+				t.Errorf("30 polls of a large service: %d gets, %d lists; want 30 gets and no list", gets, lists)
+			}
+		})
 	}
 }
 

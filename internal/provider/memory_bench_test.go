@@ -1,0 +1,136 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// BenchmarkApplyWaitsMemory replays the memory-heavy part of an apply of many
+// approvals against a mock with a transition delay (bench/RESULTS.md: N=1000
+// at 1 s): workers (Terraform's parallelism of 10) each send an accept and
+// poll through the shared reader until the connection is accepted. The
+// context carries a JSON logger at TRACE level writing to io.Discard, as in a
+// provider started by Terraform without TF_LOG_PROVIDER_* (the plugin logs
+// everything and Terraform filters), so the cost of building log lines counts.
+//
+// It reports the peak heap in use and the memory obtained from the OS
+// (sampled every 5 ms), and the list calls the mock saw (lookups by id count
+// as list calls, as on the mock's counters). The mock runs in the same
+// process, so its memory counts too. In process, the peak heap stays small
+// (about 12 MiB) even when every poll lists all 1000 connections and logs
+// their bodies; the cost of those log lines showed in the real provider
+// process, where they are written to Terraform (bench/RESULTS.md). Run it
+// once:
+//
+//	go test -run '^$' -bench ApplyWaitsMemory -benchtime 1x ./internal/provider/
+func BenchmarkApplyWaitsMemory(b *testing.B) {
+	const (
+		n       = 1000
+		workers = 10
+		delay   = 200 * time.Millisecond
+	)
+	for range b.N {
+		project, token := randomHex(16), "token-"+randomHex(16)
+		mock := vpcepmock.New(vpcepmock.Config{
+			Credentials:     []vpcepmock.Credential{{ProjectID: project, Token: token}},
+			TransitionDelay: delay,
+		})
+		srv := httptest.NewServer(mock)
+		approval := true
+		svc := newUUID()
+		mock.CreateService(project, vpcepmock.ServiceSpec{ID: svc, Name: "svc", ApprovalEnabled: &approval})
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = newUUID()
+			if _, err := mock.CreateEndpoint(project, vpcepmock.EndpointSpec{ID: ids[i], ServiceID: svc, DomainID: "domain"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c, err := client.New(client.Config{Endpoint: srv.URL, ProjectID: project, AuthToken: token})
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := newConnectionReader(c)
+		w := newWaiter()
+		ctx := tflogtest.RootLogger(context.Background(), io.Discard)
+		mock.ResetRequestCounts()
+		runtime.GC()
+
+		var peakHeap, peakSys uint64
+		stop := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			var ms runtime.MemStats
+			t := time.NewTicker(5 * time.Millisecond)
+			defer t.Stop()
+			for {
+				runtime.ReadMemStats(&ms)
+				peakHeap, peakSys = max(peakHeap, ms.HeapInuse), max(peakSys, ms.Sys)
+				select {
+				case <-stop:
+					return
+				case <-t.C:
+				}
+			}
+		}()
+
+		jobs := make(chan string)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for id := range jobs {
+					if err := acceptAndWait(ctx, c, r, w, svc, id); err != nil {
+						b.Error(err)
+					}
+				}
+			})
+		}
+		for _, id := range ids {
+			jobs <- id
+		}
+		close(jobs)
+		wg.Wait()
+		close(stop)
+		<-sampled
+
+		srv.Close()
+		b.ReportMetric(float64(peakHeap)/(1<<20), "peak-heap-MiB")
+		b.ReportMetric(float64(peakSys)/(1<<20), "peak-sys-MiB")
+		b.ReportMetric(float64(mock.RequestCounts()[vpcepmock.OpListServiceConnections]), "list-calls")
+	}
+}
+
+// acceptAndWait does what the resource's create does for one approval: the
+// action, the reader's invalidation, and polls until accepted.
+func acceptAndWait(ctx context.Context, c *client.Client, r *connectionReader, w waiter, svc, id string) error {
+	conn, err := c.AcceptOrReject(ctx, svc, id, client.ActionReceive)
+	r.Invalidate(svc)
+	if err != nil {
+		return err
+	}
+	if conn.Status == client.StatusAccepted {
+		return nil
+	}
+	observed := time.Now()
+	return w.wait(ctx, func(ctx context.Context) (bool, error) {
+		start := time.Now()
+		got, err := r.Get(ctx, svc, id, observed)
+		if err != nil {
+			return false, fmt.Errorf("polling %s: %w", id, err)
+		}
+		observed = start
+		return got.Status == client.StatusAccepted, nil
+	})
+}

@@ -18,7 +18,11 @@ log() { printf 'ensure-cli: %s\n' "$*" >&2; }
 build_terraform() { # version, output name
   local version=$1 out=$2
   log "building Terraform $version from the Go module proxy (about 2 minutes, once)"
-  GOBIN="$(mktemp -d)" bash -c "go install github.com/hashicorp/terraform@v$version && mv \"\$GOBIN/terraform\" '$bindir/$out'"
+  local gobin
+  gobin=$(mktemp -d)
+  GOBIN="$gobin" go install "github.com/hashicorp/terraform@v$version"
+  mv "$gobin/terraform" "$bindir/$out"
+  rm -rf "$gobin"
 }
 
 case "$want" in

@@ -35,13 +35,13 @@ var (
 	// errSystem is served only by fault injection, which must produce 503s
 	// (issue 5); the error table pairs EndPoint.0001 with 500, but the code is
 	// what clients match on and both statuses are retryable.
-	errSystem             = apiError{status: http.StatusServiceUnavailable, code: "EndPoint.0001", message: "System error. Please retry."}
-	errParameter          = apiError{status: http.StatusBadRequest, code: "EndPoint.0002", message: "Parameter error."}
-	errForbidden          = apiError{status: http.StatusForbidden, code: "EndPoint.0004", message: "Authentication information is incorrect or you have no permissions."}
-	errNotFound           = apiError{status: http.StatusNotFound, code: "EndPoint.0005", message: "The requested resource does not exist."}
-	errInvalidLimit       = apiError{status: http.StatusBadRequest, code: "EndPoint.0006", message: "Invalid limit."}
-	errInvalidAction      = apiError{status: http.StatusBadRequest, code: "EndPoint.0007", message: "Invalid action."}
-	errInvalidOffset      = apiError{status: http.StatusBadRequest, code: "EndPoint.0010", message: "Invalid offset."}
+	errSystem        = apiError{status: http.StatusServiceUnavailable, code: "EndPoint.0001", message: "System error. Please retry."}
+	errParameter     = apiError{status: http.StatusBadRequest, code: "EndPoint.0002", message: "Parameter error."}
+	errForbidden     = apiError{status: http.StatusForbidden, code: "EndPoint.0004", message: "Authentication information is incorrect or you have no permissions."}
+	errNotFound      = apiError{status: http.StatusNotFound, code: "EndPoint.0005", message: "The requested resource does not exist."}
+	errInvalidLimit  = apiError{status: http.StatusBadRequest, code: "EndPoint.0006", message: "Invalid limit."}
+	errInvalidAction = apiError{status: http.StatusBadRequest, code: "EndPoint.0007", message: "Invalid action."}
+	errInvalidOffset = apiError{status: http.StatusBadRequest, code: "EndPoint.0010", message: "Invalid offset."}
 	// errBodyNull departs from the table's 504 (sic): a 504 invites clients to
 	// retry a request that can never succeed (docs/vpcep-mock.md).
 	errBodyNull           = apiError{status: http.StatusBadRequest, code: "EndPoint.0011", message: "The request body is null."}

@@ -215,8 +215,10 @@ func (c *Client) GetConnection(ctx context.Context, serviceID, endpointID string
 //
 // The response normally holds the connection; when it holds none matching
 // endpointID (the documented example shows another id), the single connection
-// returned is used (with ID set to endpointID), and failing that a Connection with only ID set (empty
-// Status), so that callers poll instead of trusting a missing status.
+// returned is used (with ID set to endpointID). When it holds no usable
+// connection (none, or several with other ids), the result is nil with a nil
+// error: the action was accepted, and callers read the connection instead of
+// trusting an empty one.
 func (c *Client) AcceptOrReject(ctx context.Context, serviceID, endpointID, action string) (*Connection, error) {
 	if serviceID == "" || endpointID == "" {
 		return nil, errors.New("VPCEP client: service id and endpoint id are required")
@@ -238,7 +240,8 @@ func (c *Client) AcceptOrReject(ctx context.Context, serviceID, endpointID, acti
 
 // UpdateConnectionDescription sets the description of one endpoint's
 // connection and returns the connection from the response (with the same
-// fallbacks as AcceptOrReject).
+// fallbacks as AcceptOrReject: nil with a nil error when the response holds
+// no usable connection, so that callers read it instead).
 func (c *Client) UpdateConnectionDescription(ctx context.Context, serviceID, endpointID, description string) (*Connection, error) {
 	if serviceID == "" || endpointID == "" {
 		return nil, errors.New("VPCEP client: service id and endpoint id are required")
@@ -250,15 +253,16 @@ func (c *Client) UpdateConnectionDescription(ctx context.Context, serviceID, end
 		return nil, fmt.Errorf("updating description of connection of VPC endpoint %s on service %s: %w", endpointID, serviceID, err)
 	}
 	conn := pickConnection(out.Connections, endpointID)
-	if conn.Status == "" && conn.Description == "" {
-		// The answer did not show the connection: report what was written.
+	if conn != nil && conn.Status == "" && conn.Description == "" {
+		// The answer did not show the description: report what was written.
 		conn.Description = description
 	}
 	return conn, nil
 }
 
 // pickConnection returns the connection with endpointID, else the only one,
-// else a Connection carrying just the id.
+// else nil: an empty Connection would pass for one with zero marker id,
+// domain and status.
 func pickConnection(conns []Connection, endpointID string) *Connection {
 	for i := range conns {
 		if conns[i].ID == endpointID {
@@ -272,5 +276,5 @@ func pickConnection(conns []Connection, endpointID string) *Connection {
 		conn.ID = endpointID
 		return &conn
 	}
-	return &Connection{ID: endpointID}
+	return nil
 }

@@ -29,8 +29,13 @@ const (
 	CodeTooManyRequests = "EndPoint.0022"
 	// CodeGatewayThrottled is the API gateway's 429 throttling answer.
 	CodeGatewayThrottled = "APIGW.0308"
-	// gatewayCodePrefix marks codes made by the API gateway rather than VPCEP.
+	// gatewayCodePrefix marks codes made by the API gateway rather than VPCEP
+	// on public Huawei Cloud endpoints.
 	gatewayCodePrefix = "APIGW."
+	// gatewayCodePrefixOTC is the same gateway's prefix on Open Telekom Cloud
+	// and dedicated APIG instances (same numbers, e.g. APIG.0101). The dot
+	// is part of it, so it never matches an unrelated code by accident.
+	gatewayCodePrefixOTC = "APIG."
 )
 
 // Limits on how much of an error body is kept.
@@ -148,7 +153,7 @@ func ParseError(statusCode int, header http.Header, body []byte) *APIError {
 // IsNotFound reports whether err says the service or connection does not
 // exist: a 404 from VPCEP, one of its not-found codes (EndPoint.0005, 2003,
 // 2006, 2013, any spelling), or ErrConnectionNotFound. A gateway 404
-// (APIGW.0101, "the API does not exist") is a wrong URL, not a missing
+// (APIGW.0101 or OTC's APIG.0101, "the API does not exist") is a wrong URL, not a missing
 // resource, and is not counted: treating it as "gone" would make Terraform
 // drop resources from state on a misconfigured endpoint.
 func IsNotFound(err error) bool {
@@ -167,7 +172,13 @@ func IsNotFound(err error) bool {
 			return true
 		}
 	}
-	return apiErr.StatusCode == http.StatusNotFound && !hasPrefixFold(apiErr.Code, gatewayCodePrefix)
+	return apiErr.StatusCode == http.StatusNotFound && !isGatewayCode(apiErr.Code)
+}
+
+// isGatewayCode reports whether code was made by the API gateway (APIGW.* or
+// APIG.*, any case) rather than by VPCEP.
+func isGatewayCode(code string) bool {
+	return hasPrefixFold(code, gatewayCodePrefix) || hasPrefixFold(code, gatewayCodePrefixOTC)
 }
 
 // IsRetryable reports whether err is a transient failure worth retrying:

@@ -224,17 +224,35 @@ func TestPickConnection(t *testing.T) {
 	tests := []struct {
 		name  string
 		conns []Connection
-		want  Connection
+		want  *Connection
 	}{
-		{"match", []Connection{a, b}, b},
-		{"single with another id (the seed's example)", []Connection{a}, Connection{ID: "b", Status: StatusAccepted}},
-		{"none", nil, Connection{ID: "b"}},
-		{"several without match", []Connection{a, a}, Connection{ID: "b"}},
+		{"match", []Connection{a, b}, &b},
+		{"single with another id (the seed's example)", []Connection{a}, &Connection{ID: "b", Status: StatusAccepted}},
+		{"none", nil, nil},
+		{"several without match", []Connection{a, a}, nil},
 	}
 	for _, tt := range tests {
 		got := pickConnection(tt.conns, "b")
-		if got == nil || fmt.Sprint(*got) != fmt.Sprint(tt.want) {
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
 			t.Errorf("%s: pickConnection = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// A write whose response shows no connection for the endpoint returns nil
+// (and no error), so that the caller reads the connection rather than
+// storing zero values.
+func TestWriteWithoutConnectionInAnswer(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{}`, `{"connections":[]}`, `{"connections":[{"id":"x"},{"id":"y"}]}`} {
+		srv, _ := newCapturingServer(t, func(*http.Request) (int, string) { return 200, body })
+		c := newTestClient(t, srv.URL, 0)
+		ctx := context.Background()
+		if conn, err := c.AcceptOrReject(ctx, testService, "e1", ActionReceive); conn != nil || err != nil {
+			t.Errorf("%s: AcceptOrReject = %+v, %v; want nil, nil", body, conn, err)
+		}
+		if conn, err := c.UpdateConnectionDescription(ctx, testService, "e1", "d"); conn != nil || err != nil {
+			t.Errorf("%s: UpdateConnectionDescription = %+v, %v; want nil, nil", body, conn, err)
 		}
 	}
 }

@@ -201,7 +201,7 @@ func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string
 	case usable(v.snap) && now.Sub(v.snap.started) <= r.snapshotMaxAge:
 		snap := v.snap
 		r.mu.Unlock()
-		return lookup(snap, serviceID, endpointID)
+		return r.lookup(ctx, snap, serviceID, endpointID)
 	case usable(v.cur):
 		call = v.cur
 	case pollLookup:
@@ -229,7 +229,7 @@ func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string
 
 	select {
 	case <-call.done:
-		return lookup(call, serviceID, endpointID)
+		return r.lookup(ctx, call, serviceID, endpointID)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -272,14 +272,25 @@ func (r *connectionReader) startLocked(ctx context.Context, serviceID string, v 
 	return call
 }
 
-// lookup finds endpointID in a completed list call.
-func lookup(call *listCall, serviceID, endpointID string) (*client.Connection, error) {
+// lookup finds endpointID in a completed list call. An id the list lacks is
+// looked up once on its own before it is reported missing: the list pages by
+// offset, so a connection deleted while it ran shifts the later ones and may
+// make it skip a live one, and a false "not found" would make Read drop a
+// live approval from state.
+func (r *connectionReader) lookup(ctx context.Context, call *listCall, serviceID, endpointID string) (*client.Connection, error) {
 	if call.err != nil {
 		return nil, call.err
 	}
-	conn, ok := call.conns[endpointID]
-	if !ok {
-		return nil, fmt.Errorf("endpoint %s has no connection to service %s: %w", endpointID, serviceID, client.ErrConnectionNotFound)
+	if conn, ok := call.conns[endpointID]; ok {
+		return &conn, nil
 	}
-	return &conn, nil
+	tflog.Debug(ctx, "connection missing from the coalesced list: confirming with a lookup", map[string]any{
+		"service_id": serviceID, "endpoint_id": endpointID,
+	})
+	// Its error, not-found or other, is the answer: it keeps the API's code.
+	conn, err := r.api.GetConnection(ctx, serviceID, endpointID)
+	if err == nil && conn == nil {
+		err = fmt.Errorf("endpoint %s has no connection to service %s: %w", endpointID, serviceID, client.ErrConnectionNotFound)
+	}
+	return conn, err
 }

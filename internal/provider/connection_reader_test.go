@@ -175,7 +175,14 @@ func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 		}
 		second <- c
 	}()
-	time.Sleep(20 * time.Millisecond) // let the second read queue up behind the blocked list
+	// Let the second read queue up behind the blocked list: poll rather than
+	// sleep, so a loaded machine does not release the list too early.
+	waitFor(t, func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		v := r.services["svc"]
+		return v != nil && v.next != nil
+	})
 	close(block)
 	if err := <-first; err != nil {
 		t.Fatal(err)
@@ -399,6 +406,61 @@ func TestUnitConnectionReaderNotFound(t *testing.T) {
 	}
 	if api.lists.Load() != 1 {
 		t.Fatalf("lists = %d, want the second read to be a list", api.lists.Load())
+	}
+}
+
+// skippingListAPI is a fakeConnectionAPI whose list-all leaves out some
+// endpoints, as an offset-paged list does when a connection before them is
+// deleted between pages.
+type skippingListAPI struct {
+	*fakeConnectionAPI
+	skip map[string]bool
+}
+
+func (f *skippingListAPI) ListAllConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) ([]client.Connection, error) {
+	all, err := f.fakeConnectionAPI.ListAllConnections(ctx, serviceID, opts)
+	out := all[:0]
+	for _, c := range all {
+		if !f.skip[c.ID] {
+			out = append(out, c)
+		}
+	}
+	return out, err
+}
+
+// TestUnitConnectionReaderConfirmsMissing: an endpoint a coalesced list
+// lacks is looked up on its own before it is reported missing, so a list
+// that skipped a live connection does not make Read drop it from state; one
+// the list holds costs no lookup, and one truly gone is still not found.
+func TestUnitConnectionReaderConfirmsMissing(t *testing.T) {
+	t.Parallel()
+	api := &skippingListAPI{fakeConnectionAPI: newFakeConnectionAPI(3, 0), skip: map[string]bool{"ep-1": true, "nope": true}}
+	r := newConnectionReader(api)
+	r.busyWindow = time.Hour
+	tests := []struct {
+		id       string
+		found    bool
+		wantGets int64 // lookups counted after this read
+	}{
+		{"ep-0", true, 1},  // a lone read: a lookup
+		{"ep-2", true, 1},  // a list, which holds it
+		{"ep-1", true, 2},  // the snapshot lacks it: confirmed by a lookup
+		{"nope", false, 3}, // lacking and gone
+	}
+	for _, tt := range tests {
+		c, err := r.Get(context.Background(), "svc", tt.id, time.Time{})
+		switch {
+		case tt.found && (err != nil || c == nil || c.ID != tt.id):
+			t.Errorf("Get(%s) = %+v, %v; want the connection", tt.id, c, err)
+		case !tt.found && !client.IsNotFound(err):
+			t.Errorf("Get(%s) = %+v, %v; want not found", tt.id, c, err)
+		}
+		if got := api.gets.Load(); got != tt.wantGets {
+			t.Errorf("after Get(%s): lookups = %d, want %d", tt.id, got, tt.wantGets)
+		}
+	}
+	if got := api.lists.Load(); got != 1 {
+		t.Errorf("lists = %d, want 1", got)
 	}
 }
 

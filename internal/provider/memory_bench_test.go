@@ -120,7 +120,7 @@ func acceptAndWait(ctx context.Context, c *client.Client, r *connectionReader, w
 	if err != nil {
 		return err
 	}
-	if conn.Status == client.StatusAccepted {
+	if conn != nil && conn.Status == client.StatusAccepted {
 		return nil
 	}
 	observed := time.Now()

@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -402,15 +403,29 @@ func defaultEndpoint(region string) string {
 
 // parseEndpoint validates an endpoint URL and returns the base the client
 // expects (no trailing slash, no /v1). from says where the value came from.
+//
+// Diagnostics show the endpoint without the password of any user
+// information in it: they end up in logs and CI output.
 func parseEndpoint(raw, from string) (string, *configError) {
+	u, err := url.Parse(raw)
+	// Redacted covers parsed user information; anything else with an "@"
+	// (an unparsable URL, or "user:pw@host" read as scheme "user") is cut.
+	shown := redactEndpoint(raw)
+	if err == nil && u.User != nil {
+		shown = u.Redacted()
+	}
 	bad := func(why string) *configError {
 		return &configError{attr: attrEndpoint, summary: "Invalid endpoint",
 			detail: fmt.Sprintf("The endpoint %q (from %s) %s. Set %s (or %s) to the API's base URL, "+
 				"e.g. https://vpcep.eu-west-101.myhuaweicloud.eu, or leave it unset to derive it from %s.",
-				raw, from, why, attrEndpoint, envEndpoint, attrRegion)}
+				shown, from, why, attrEndpoint, envEndpoint, attrRegion)}
 	}
-	u, err := url.Parse(raw)
 	if err != nil {
+		// url.Error's text repeats the raw value; its inner error does not.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
 		return "", bad("is not a valid URL: " + err.Error())
 	}
 	if u.Scheme != "https" && u.Scheme != "http" {
@@ -426,12 +441,30 @@ func parseEndpoint(raw, from string) (string, *configError) {
 		return "", &configError{attr: attrEndpoint, summary: "Insecure endpoint",
 			detail: fmt.Sprintf("The endpoint %q (from %s) uses plain http:// to a host that is not a loopback address, "+
 				"which would send credentials in clear text. Use https://; http:// is accepted only for 127.0.0.0/8, ::1 "+
-				"and localhost (e.g. a local vpcep-mock).", raw, from)}
+				"and localhost (e.g. a local vpcep-mock).", shown, from)}
 	}
 	base := strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/")
 	base = strings.TrimSuffix(base, "/v1")
 	return base, nil
 }
+
+// redactEndpoint hides any user information in an endpoint that url.Parse
+// rejected (so (*url.URL).Redacted is not available): everything between the
+// scheme and the last "@" may hold a password.
+func redactEndpoint(raw string) string {
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
+		return raw
+	}
+	prefix := ""
+	if i := strings.Index(raw, "://"); i >= 0 && i < at {
+		prefix = raw[:i+len("://")]
+	}
+	return prefix + redactedUserinfo + "@" + raw[at+1:]
+}
+
+// redactedUserinfo stands for removed user information in diagnostics.
+const redactedUserinfo = "REDACTED"
 
 // isLoopback reports whether host is localhost or a loopback IP literal.
 func isLoopback(host string) bool {

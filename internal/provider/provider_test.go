@@ -106,6 +106,33 @@ func TestUnitParseEndpoint(t *testing.T) {
 	}
 }
 
+// TestUnitParseEndpointRedactsPassword: an endpoint with user information is
+// refused without its password appearing in the diagnostic, whether or not
+// url.Parse accepts it.
+func TestUnitParseEndpointRedactsPassword(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cretPW"
+	for _, in := range []string{
+		"https://user:" + secret + "@vpcep.example.com",
+		"http://user:" + secret + "@10.0.0.1",
+		"https://user:" + secret + "@vpc ep.example.com",   // url.Parse fails
+		"https://user:" + secret + "@vpcep.example.com:8x", // bad port
+		"user:" + secret + "@vpcep.example.com",            // no scheme
+	} {
+		_, err := parseEndpoint(in, "test")
+		if err == nil {
+			t.Errorf("parseEndpoint(%q) accepted user information", in)
+			continue
+		}
+		if strings.Contains(err.summary+err.detail, secret) {
+			t.Errorf("parseEndpoint(%q) diagnostic shows the password: %s: %s", in, err.summary, err.detail)
+		}
+		if !strings.Contains(err.detail, "example.com") && !strings.Contains(err.detail, "10.0.0.1") {
+			t.Errorf("parseEndpoint(%q) diagnostic does not name the host: %s", in, err.detail)
+		}
+	}
+}
+
 // TestUnitResolveSettings covers precedence (configuration, then VPCEP_*,
 // then HW_*) and every configuration error, without touching the process
 // environment.

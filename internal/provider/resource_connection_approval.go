@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -203,11 +204,22 @@ func actionForStatus(status string) (action string, ok bool) {
 // when withDescription (reads): after writes the planned description stands.
 // An empty description from the API keeps a null one null, since null and ""
 // mean the same to the API.
+//
+// marker_id, domain_id and created_at never change for a connection, so an
+// empty value (an action answer without them, or a wait that timed out
+// before any poll succeeded) keeps a known one: Update planned them from
+// prior state, and zero values would be an inconsistent result after apply.
 func setConnection(m *connectionApprovalModel, c *client.Connection, withDescription bool) diag.Diagnostics {
 	m.Status = types.StringValue(c.Status)
-	m.MarkerID = types.Int64Value(c.MarkerID)
-	m.DomainID = types.StringValue(c.DomainID)
-	m.CreatedAt = types.StringValue(c.CreatedAt)
+	if c.MarkerID != 0 || !isKnown(m.MarkerID) {
+		m.MarkerID = types.Int64Value(c.MarkerID)
+	}
+	if c.DomainID != "" || !isKnown(m.DomainID) {
+		m.DomainID = types.StringValue(c.DomainID)
+	}
+	if c.CreatedAt != "" || !isKnown(m.CreatedAt) {
+		m.CreatedAt = types.StringValue(c.CreatedAt)
+	}
 	m.UpdatedAt = types.StringValue(c.UpdatedAt)
 	if withDescription && (c.Description != "" || !m.Description.IsNull()) {
 		m.Description = types.StringValue(c.Description)
@@ -216,6 +228,9 @@ func setConnection(m *connectionApprovalModel, c *client.Connection, withDescrip
 	m.Error = list
 	return diags
 }
+
+// isKnown reports whether v holds a value (neither null nor unknown).
+func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // setUnknownComputed fills computed attributes that are still unknown (after
 // a failure mid-create) with null, since state must not hold unknowns.

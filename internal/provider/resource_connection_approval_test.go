@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -671,6 +672,48 @@ func TestUnitWaitErrorDiag(t *testing.T) {
 			if !strings.Contains(d.Detail(), w) {
 				t.Errorf("%s: detail %q lacks %q", tt.name, d.Detail(), w)
 			}
+		}
+	}
+}
+
+// TestUnitSetConnectionKeepsKnownImmutables: a connection without marker_id,
+// domain_id or created_at (an action answer lacking them, or a wait that
+// timed out before a poll succeeded) keeps the known values in the model, so
+// Update does not write zero values over what it planned from prior state;
+// unknown values (Create) are filled from whatever was seen.
+func TestUnitSetConnectionKeepsKnownImmutables(t *testing.T) {
+	t.Parallel()
+	known := connectionApprovalModel{
+		MarkerID:  types.Int64Value(42),
+		DomainID:  types.StringValue("dom"),
+		CreatedAt: types.StringValue("2024-01-01T00:00:00Z"),
+	}
+	unknown := connectionApprovalModel{
+		MarkerID: types.Int64Unknown(), DomainID: types.StringUnknown(), CreatedAt: types.StringUnknown(),
+	}
+	full := client.Connection{ID: "e", MarkerID: 7, DomainID: "d2", CreatedAt: "c2", Status: client.StatusAccepted}
+	empty := client.Connection{ID: "e", Status: client.StatusAccepted}
+	tests := []struct {
+		name              string
+		m                 connectionApprovalModel
+		c                 client.Connection
+		marker            int64
+		domain, createdAt string
+	}{
+		{"empty answer keeps known", known, empty, 42, "dom", "2024-01-01T00:00:00Z"},
+		{"full answer replaces", known, full, 7, "d2", "c2"},
+		{"unknown takes the answer", unknown, empty, 0, "", ""},
+	}
+	for _, tt := range tests {
+		m := tt.m
+		if d := setConnection(&m, &tt.c, false); d.HasError() {
+			t.Fatalf("%s: %v", tt.name, d)
+		}
+		if m.MarkerID.ValueInt64() != tt.marker || m.DomainID.ValueString() != tt.domain || m.CreatedAt.ValueString() != tt.createdAt || m.MarkerID.IsUnknown() {
+			t.Errorf("%s: got marker %v domain %v created %v, want %d %q %q", tt.name, m.MarkerID, m.DomainID, m.CreatedAt, tt.marker, tt.domain, tt.createdAt)
+		}
+		if m.Status.ValueString() != client.StatusAccepted {
+			t.Errorf("%s: status %v, want accepted", tt.name, m.Status)
 		}
 	}
 }

@@ -155,7 +155,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.httpClient == nil {
 		c.httpClient = defaultHTTPClient(cfg.Insecure)
+	} else {
+		// A copy, so that the caller's client keeps its own redirect policy.
+		hc := *c.httpClient
+		c.httpClient = &hc
 	}
+	// The API never redirects; following one would send the token, the
+	// signed headers and the body to a host nobody configured.
+	c.httpClient.CheckRedirect = refuseRedirect
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
 	}
@@ -185,6 +192,34 @@ func defaultHTTPClient(insecure bool) *http.Client {
 		},
 	}
 	return &http.Client{Transport: transport, Timeout: DefaultTimeout}
+}
+
+// refuseRedirect makes http.Client hand back a 3xx answer instead of
+// following it; attempt turns that answer into a *RedirectError.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// RedirectError is a 3xx answer from the configured endpoint. The client never
+// follows it (no credential or body leaves for the Location) and never retries
+// it: the VPCEP API does not redirect, so the endpoint setting points at
+// something else (a proxy, a load balancer, a web page).
+type RedirectError struct {
+	Method, URL string
+	// StatusCode is the 3xx status; Location the target as the server gave
+	// it, resolved against the request URL, without any userinfo.
+	StatusCode int
+	Location   string
+}
+
+// Error implements error.
+func (e *RedirectError) Error() string {
+	loc := e.Location
+	if loc == "" {
+		loc = "(no Location header)"
+	}
+	return fmt.Sprintf("VPCEP API request %s %s was answered with HTTP %d %s to %s; "+
+		"the VPCEP API never redirects, so the redirect was not followed and nothing was sent there: "+
+		"check that the endpoint setting is the VPCEP API's own URL",
+		e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode), loc)
 }
 
 // projectPath is /v1/{project_id}/ followed by the escaped segments.
@@ -385,6 +420,10 @@ func (c *Client) attempt(ctx context.Context, method, target, path string, query
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return respBody, nil
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return nil, &RedirectError{Method: method, URL: redactURL(req.URL), StatusCode: resp.StatusCode,
+			Location: redirectTarget(req.URL, resp.Header.Get("Location"))}
+	}
 	apiErr := ParseError(resp.StatusCode, resp.Header, respBody)
 	if after := parseRetryAfter(resp.Header.Get(headerRetryAfter), c.now()); after > 0 {
 		return nil, &retryAfterError{APIError: apiErr, after: after}
@@ -496,4 +535,17 @@ func redactURL(u *url.URL) string {
 	c := *u
 	c.User = nil
 	return c.String()
+}
+
+// redirectTarget resolves a Location header against the request URL for an
+// error message, dropping userinfo; an unparsable one is quoted as given.
+func redirectTarget(base *url.URL, location string) string {
+	if location == "" {
+		return ""
+	}
+	u, err := base.Parse(location)
+	if err != nil {
+		return strconv.Quote(location)
+	}
+	return redactURL(u)
 }

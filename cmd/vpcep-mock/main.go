@@ -69,6 +69,9 @@ type options struct {
 	tlsSelfSigned   bool
 }
 
+// deprecatedErrorFormatSeed is the old name of -error-format nested, accepted for one release.
+const deprecatedErrorFormatSeed = "seed"
+
 // parseFlags reads args into options, applying the documented defaults.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
@@ -82,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Var(&o.credentials, "credential", "extra credential PROJECT_ID:TOKEN or PROJECT_ID:AK:SK (repeatable), e.g. for project isolation")
 	fs.StringVar(&o.fixtures, "fixtures", "", "JSON fixtures file of services and connections to load at start (and on /_mock/reset)")
 	fs.DurationVar(&o.transitionDelay, "transition-delay", 0, "duration of creating->accepted and deleting->gone (0 = instant)")
-	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatSeed, "error body form: seed ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"})")
+	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatNested, "error body form: nested ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"}); seed is a deprecated alias of nested")
 	fs.Float64Var(&o.faultRate, "fault-rate", 0, "share of API requests, 0..1, answered with 429 APIGW.0308, 503 EndPoint.0001 or 400 EndPoint.0022")
 	fs.DurationVar(&o.latency, "latency", 0, "upper bound of a random delay added to each API request")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the fault and latency sequence")
@@ -99,9 +102,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if len(o.tokens) == 0 {
 		o.tokens = stringList{vpcepmock.DefaultToken}
 	}
+	if o.errorFormat == deprecatedErrorFormatSeed {
+		_, _ = fmt.Fprintln(stderr, "vpcep-mock: -error-format seed is deprecated and will be removed in the next release; use -error-format nested")
+		o.errorFormat = vpcepmock.ErrorFormatNested
+	}
 	switch {
-	case o.errorFormat != vpcepmock.ErrorFormatSeed && o.errorFormat != vpcepmock.ErrorFormatFlat:
-		return o, fmt.Errorf("-error-format %q: want seed or flat", o.errorFormat)
+	case o.errorFormat != vpcepmock.ErrorFormatNested && o.errorFormat != vpcepmock.ErrorFormatFlat:
+		return o, fmt.Errorf("-error-format %q: want nested or flat", o.errorFormat)
 	case o.faultRate < 0 || o.faultRate > 1:
 		return o, fmt.Errorf("-fault-rate %v: want 0..1", o.faultRate)
 	case o.latency < 0 || o.transitionDelay < 0:

@@ -119,6 +119,23 @@ func TestRunWithFlags(t *testing.T) {
 	}
 }
 
+// TestRunErrorFormatSeedAlias catches dropping the deprecated "seed" name of
+// -error-format before its announced removal, or accepting it silently.
+func TestRunErrorFormatSeedAlias(t *testing.T) {
+	t.Parallel()
+	var stderr strings.Builder
+	o, err := parseFlags([]string{"-error-format", "seed"}, &stderr)
+	if err != nil || o.errorFormat != vpcepmock.ErrorFormatNested {
+		t.Fatalf("-error-format seed: %q, %v", o.errorFormat, err)
+	}
+	if !strings.Contains(stderr.String(), "deprecated") || !strings.Contains(stderr.String(), "nested") {
+		t.Errorf("no deprecation notice: %q", stderr.String())
+	}
+	if o, err := parseFlags(nil, io.Discard); err != nil || o.errorFormat != vpcepmock.ErrorFormatNested {
+		t.Errorf("default error format %q, %v", o.errorFormat, err)
+	}
+}
+
 func TestRunSelfSignedTLS(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t, "-tls-self-signed")

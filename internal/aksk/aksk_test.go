@@ -43,7 +43,7 @@ func sdkBody(t testing.TB, v any) []byte {
 	return buf.Bytes()
 }
 
-// specVector is one test vector of vpcep-api.md §7.2.
+// specVector is one signing test vector: the signing guide's example, the official SDK's, or our VPCEP requests.
 type specVector struct {
 	name          string
 	method        string
@@ -54,7 +54,7 @@ type specVector struct {
 	secretKey     string
 	sdkDate       string
 	signedHeaders []string
-	// Expected values; empty ones are not given by the spec.
+	// Expected values; empty ones are not given by the source.
 	payloadHash     string
 	canonicalQuery  string
 	hashedCanonical string
@@ -75,7 +75,7 @@ func specVectors(t testing.TB) []specVector {
 	}
 	return []specVector{
 		{
-			name:   "SIGNDOC official example",
+			name:   "signing guide example",
 			method: http.MethodGet,
 			rawURL: "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0",
 			header: map[string]string{"Content-Type": "application/json"},

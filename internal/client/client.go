@@ -26,7 +26,7 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 )
 
-// Headers and content types (vpcep-api.md §1, §7).
+// Headers and content types of the API (docs/api-notes.md).
 const (
 	headerAuthToken   = "X-Auth-Token"
 	headerProjectID   = "X-Project-Id"

@@ -11,9 +11,8 @@ import (
 	"strings"
 )
 
-// Error codes the client gives a meaning to (vpcep-api.md §6). Codes are
-// compared case-insensitively because the API itself spells some with a
-// lower-case p ("Endpoint.2013").
+// Error codes the client gives a meaning to (docs/api-notes.md), compared
+// case-insensitively: the API spells some with a lower-case p ("Endpoint.2013").
 const (
 	// CodeResourceNotFound is 404 "The requested resource does not exist.".
 	CodeResourceNotFound = "EndPoint.0005"
@@ -88,7 +87,7 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// errorBody holds every field of the three error body forms: the seed's nested
+// errorBody holds every field of the three error body forms: the nested
 // {"error":{"code","message"}}, the service's flat {"error_code","error_msg"}
 // and the gateway's flat form with "request_id". "code"/"message" at the top
 // level are read too, as the official SDK does.
@@ -101,7 +100,7 @@ type errorBody struct {
 	Error     json.RawMessage `json:"error"`
 }
 
-// nestedError is the inner object of the seed's form; some services put the
+// nestedError is the inner object of the nested form; some services put the
 // flat names inside it, so both spellings are read.
 type nestedError struct {
 	Code      string `json:"code"`

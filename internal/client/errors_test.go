@@ -23,7 +23,7 @@ func TestParseError(t *testing.T) {
 		requestID string
 	}{
 		{
-			name: "seed nested form", status: 404, header: withRequestID,
+			name: "nested form", status: 404, header: withRequestID,
 			body: `{"error":{"code":"EndPoint.0005","message":"The requested resource does not exist."}}`,
 			code: "EndPoint.0005", message: "The requested resource does not exist.", requestID: "hdr-id",
 		},

@@ -438,7 +438,7 @@ func TestMockGetEndpointService(t *testing.T) {
 
 func TestMockErrorForms(t *testing.T) {
 	t.Parallel()
-	for _, format := range []string{vpcepmock.ErrorFormatSeed, vpcepmock.ErrorFormatFlat} {
+	for _, format := range []string{vpcepmock.ErrorFormatNested, vpcepmock.ErrorFormatFlat} {
 		t.Run(format, func(t *testing.T) {
 			t.Parallel()
 			env := newMockEnv(t, vpcepmock.Config{ErrorFormat: format})
@@ -451,7 +451,7 @@ func TestMockErrorForms(t *testing.T) {
 			if apiErr.StatusCode != 404 || apiErr.Code != "EndPoint.0005" || apiErr.Message == "" || apiErr.RequestID == "" {
 				t.Errorf("APIError = %+v", apiErr)
 			}
-			wantKey := map[string]string{vpcepmock.ErrorFormatSeed: `"error":{`, vpcepmock.ErrorFormatFlat: `"error_code"`}[format]
+			wantKey := map[string]string{vpcepmock.ErrorFormatNested: `"error":{`, vpcepmock.ErrorFormatFlat: `"error_code"`}[format]
 			if !strings.Contains(apiErr.Body, wantKey) {
 				t.Errorf("body %s is not the %s form", apiErr.Body, format)
 			}

@@ -227,7 +227,7 @@ func TestPickConnection(t *testing.T) {
 		want  *Connection
 	}{
 		{"match", []Connection{a, b}, &b},
-		{"single with another id (the seed's example)", []Connection{a}, &Connection{ID: "b", Status: StatusAccepted}},
+		{"single with another id (the documented example)", []Connection{a}, &Connection{ID: "b", Status: StatusAccepted}},
 		{"none", nil, nil},
 		{"several without match", []Connection{a, a}, nil},
 	}

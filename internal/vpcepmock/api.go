@@ -1,6 +1,6 @@
 package vpcepmock
 
-// Wire vocabulary of the VPCEP v1 API (shared/vpcep-api.md). Every string the
+// Wire vocabulary of the VPCEP v1 API (docs/api-notes.md). Every string the
 // mock puts on the wire or reads from it is named here once.
 
 // Connection and endpoint statuses (ConnectionEndpoints.status).

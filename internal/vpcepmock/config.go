@@ -10,13 +10,11 @@ import (
 // no flag overrides them. They are documented in docs/vpcep-mock.md; they are
 // test credentials with no meaning outside the mock.
 const (
-	// DefaultProjectID is the project of the default credential (the project
-	// id of the spec's signing test vector).
+	// DefaultProjectID is the project of the default credential (that of the signed test request in internal/aksk).
 	DefaultProjectID = "0123456789abcdef0123456789abcdef"
 	// DefaultToken is the X-Auth-Token of the default credential.
 	DefaultToken = "vpcep-mock-token"
-	// DefaultAccessKey and DefaultSecretKey are the AK/SK of the default
-	// credential (the secret key of the spec's signing test vector).
+	// DefaultAccessKey is the AK of the default credential.
 	DefaultAccessKey = "EXAMPLEACCESSKEY"
 	// DefaultSecretKey is the secret key paired with DefaultAccessKey.
 	DefaultSecretKey = "EXAMPLESECRETKEY"
@@ -40,7 +38,7 @@ type Credential struct {
 }
 
 // Config configures a Mock. The zero value is usable: it accepts the default
-// credential, settles transitions instantly and answers in the seed's error form.
+// credential, settles transitions instantly and answers in the nested error form.
 type Config struct {
 	// Credentials lists the accepted identities; empty = one default
 	// credential (DefaultProjectID, DefaultToken, DefaultAccessKey/SecretKey).
@@ -48,7 +46,7 @@ type Config struct {
 	// TransitionDelay is how long creating->accepted and deleting->gone take;
 	// 0 = instant (the action's own response already shows "accepted").
 	TransitionDelay time.Duration
-	// ErrorFormat is ErrorFormatSeed (default) or ErrorFormatFlat.
+	// ErrorFormat is ErrorFormatNested (default) or ErrorFormatFlat.
 	ErrorFormat string
 	// Faults are injected from the start; SetFaults changes them later.
 	Faults Faults

@@ -12,7 +12,7 @@ import (
 func TestListConnectionsFiltersSortAndPaging(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 5) // e000 (oldest) .. e004 (newest), all pendingAcceptance
+	h.populate("svc", true, 5) // e000 (oldest) .. e004 (newest), all pendingAcceptance
 	h.action("svc", ActionReceive, "e001")
 	h.action("svc", ActionReject, "e003")
 	h.clock.Advance(time.Second)
@@ -79,7 +79,7 @@ func TestListConnectionsFiltersSortAndPaging(t *testing.T) {
 func TestListConnectionsRefusesBadQueries(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 1)
+	h.populate("svc", true, 1)
 	tests := []struct {
 		query, code string
 	}{
@@ -178,7 +178,7 @@ func TestActionStateMachine(t *testing.T) {
 		t.Run(fmt.Sprintf("%s %s delay %s", tt.from, tt.action, tt.delay), func(t *testing.T) {
 			t.Parallel()
 			h := newHarness(t, func(c *Config) { c.TransitionDelay = tt.delay })
-			h.seed("svc", true, 1)
+			h.populate("svc", true, 1)
 			// A creating connection is held so that it is still creating when acted on.
 			if err := h.m.ForceStatus("svc", "e000", Force{Status: tt.from}); err != nil {
 				t.Fatal(err)
@@ -217,7 +217,7 @@ func TestActionStateMachine(t *testing.T) {
 func TestActionRefusesBadRequests(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 1)
+	h.populate("svc", true, 1)
 	h.m.CreateService(testProject, ServiceSpec{ID: "svc2"})
 	if _, err := h.m.CreateEndpoint("", EndpointSpec{ID: "other", ServiceID: "svc2"}); err != nil {
 		t.Fatal(err)
@@ -258,7 +258,7 @@ func TestActionRefusesBadRequests(t *testing.T) {
 func TestTransitionsAreLazyAndTimed(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.TransitionDelay = 2 * time.Second })
-	h.seed("svc", false, 0)
+	h.populate("svc", false, 0)
 	// Without approval a new endpoint goes creating, then accepted.
 	r := h.api(http.MethodPost, "/v1/"+testProject+"/vpc-endpoints", `{"endpoint_service_id":"svc","vpc_id":"v","subnet_id":"s"}`)
 	var ep Endpoint
@@ -307,7 +307,7 @@ func TestTransitionsAreLazyAndTimed(t *testing.T) {
 func TestForcedStatusHold(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.TransitionDelay = time.Second })
-	h.seed("svc", true, 2)
+	h.populate("svc", true, 2)
 	if err := h.m.ForceStatus("svc", "e000", Force{Status: StatusCreating, Hold: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func TestForcedStatusHold(t *testing.T) {
 func TestUpdateDescription(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 2)
+	h.populate("svc", true, 2)
 	path := svcPath("svc", "connections", "description")
 	long := strings.Repeat("é", maxDescriptionLength) // 512 characters, 1024 bytes
 	tests := []struct {

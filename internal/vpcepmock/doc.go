@@ -1,7 +1,7 @@
 // Package vpcepmock is an in-memory, stateful mock of the VPCEP v1 API
-// (shared/vpcep-api.md and the seed): endpoint services, endpoints and their
+// (see docs/api-notes.md): endpoint services, endpoints and their
 // connections, the connection state machine, token and AK/SK authentication
-// bound to projects, the seed's or the live service's error forms, injected
+// bound to projects, the nested or flat error forms, injected
 // faults, and test controls as Go methods and under /_mock/ over HTTP.
 //
 // Transitions (creating -> accepted, deleting -> gone) are timers kept per

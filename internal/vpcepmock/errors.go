@@ -7,9 +7,9 @@ import (
 
 // ErrorFormat values of Config.ErrorFormat.
 const (
-	// ErrorFormatSeed is the seed's nested body {"error":{"code","message"}}, the default.
-	ErrorFormatSeed = "seed"
-	// ErrorFormatFlat is the live service's flat body {"error_code","error_msg"}.
+	// ErrorFormatNested is {"error":{"code","message"}}, the action call's documented form and the default.
+	ErrorFormatNested = "nested"
+	// ErrorFormatFlat is {"error_code","error_msg"}, the error-code pages' form.
 	ErrorFormatFlat = "flat"
 )
 
@@ -30,11 +30,9 @@ func (e apiError) withMessage(msg string) apiError {
 	return e
 }
 
-// Service errors (OTCDOC error_codes.rst; shared/vpcep-api.md §6.2).
+// Service errors, from the API reference's error-code table.
 var (
-	// errSystem is served only by fault injection, which must produce 503s
-	// (issue 5); the error table pairs EndPoint.0001 with 500, but the code is
-	// what clients match on and both statuses are retryable.
+	// errSystem is only injected; 503 rather than the table's 500 so faults exercise 503 retries.
 	errSystem        = apiError{status: http.StatusServiceUnavailable, code: "EndPoint.0001", message: "System error. Please retry."}
 	errParameter     = apiError{status: http.StatusBadRequest, code: "EndPoint.0002", message: "Parameter error."}
 	errForbidden     = apiError{status: http.StatusForbidden, code: "EndPoint.0004", message: "Authentication information is incorrect or you have no permissions."}
@@ -42,8 +40,7 @@ var (
 	errInvalidLimit  = apiError{status: http.StatusBadRequest, code: "EndPoint.0006", message: "Invalid limit."}
 	errInvalidAction = apiError{status: http.StatusBadRequest, code: "EndPoint.0007", message: "Invalid action."}
 	errInvalidOffset = apiError{status: http.StatusBadRequest, code: "EndPoint.0010", message: "Invalid offset."}
-	// errBodyNull departs from the table's 504 (sic): a 504 invites clients to
-	// retry a request that can never succeed (docs/vpcep-mock.md).
+	// errBodyNull is 400, not the table's 504: a 504 invites retries that can never succeed.
 	errBodyNull           = apiError{status: http.StatusBadRequest, code: "EndPoint.0011", message: "The request body is null."}
 	errInvalidSortKey     = apiError{status: http.StatusBadRequest, code: "EndPoint.0017", message: "Invalid sort_key."}
 	errInvalidSortDir     = apiError{status: http.StatusBadRequest, code: "EndPoint.0018", message: "Invalid sort_dir."}
@@ -66,7 +63,7 @@ var (
 	errInvalidServiceName = apiError{status: http.StatusBadRequest, code: "EndPoint.3076", message: "Invalid service name."}
 )
 
-// API gateway errors (SIGNDOC api-sign-errorcode.html; shared/vpcep-api.md §6.3).
+// API gateway errors, from the signing guide's error-code page.
 var (
 	errNoSuchAPI = apiError{status: http.StatusNotFound, code: "APIGW.0101", gateway: true,
 		message: "The API does not exist or has not been published in the environment."}
@@ -88,12 +85,11 @@ const (
 	msgAKSKMalformed = "Incorrect IAM authentication information: verify aksk signature fail, "
 )
 
-// seedErrorBody is the seed's nested error form.
-type seedErrorBody struct {
-	Error seedError `json:"error"`
+type nestedErrorBody struct {
+	Error nestedError `json:"error"`
 }
 
-type seedError struct {
+type nestedError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 }
@@ -116,7 +112,7 @@ func writeAPIError(w http.ResponseWriter, format, requestID string, e apiError) 
 	case format == ErrorFormatFlat:
 		body = flatErrorBody{ErrorCode: e.code, ErrorMsg: e.message}
 	default:
-		body = seedErrorBody{Error: seedError{Code: e.code, Message: e.message}}
+		body = nestedErrorBody{Error: nestedError{Code: e.code, Message: e.message}}
 	}
 	writeJSON(w, e.status, body)
 }

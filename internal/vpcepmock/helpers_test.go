@@ -139,9 +139,9 @@ func svcPath(serviceID string, rest ...string) string {
 	return p
 }
 
-// seed creates a service and n endpoints on it, one second apart, with ids
+// populate creates a service and n endpoints on it, one second apart, with ids
 // e000, e001, ... (oldest first).
-func (h *harness) seed(serviceID string, approval bool, n int) {
+func (h *harness) populate(serviceID string, approval bool, n int) {
 	h.t.Helper()
 	h.m.CreateService(testProject, ServiceSpec{ID: serviceID, Name: "demo", ApprovalEnabled: &approval})
 	for i := 0; i < n; i++ {

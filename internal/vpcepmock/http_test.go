@@ -15,8 +15,8 @@ import (
 func TestRoutes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 2)
-	h.seed("gone", true, 0)
+	h.populate("svc", true, 2)
+	h.populate("gone", true, 0)
 	h.m.CreateService(testProject, ServiceSpec{ID: "gone"})
 	ep, err := h.m.CreateEndpoint(testProject, EndpointSpec{ID: "mine", ServiceID: "svc"})
 	if err != nil {
@@ -64,7 +64,7 @@ func TestRoutes(t *testing.T) {
 func TestUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 0)
+	h.populate("svc", true, 0)
 	base := "/v1/" + testProject
 	for _, tt := range []struct{ method, path string }{
 		{"GET", "/"},
@@ -171,8 +171,8 @@ func TestServices(t *testing.T) {
 func TestEndpoints(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("approve", true, 0)
-	h.seed("open", false, 0)
+	h.populate("approve", true, 0)
+	h.populate("open", false, 0)
 	h.m.CreateService(otherProject, ServiceSpec{ID: "foreign"})
 	base := "/v1/" + testProject + "/vpc-endpoints"
 	for _, tt := range []struct {
@@ -246,7 +246,7 @@ func signed(t *testing.T, method, path, body, ak, sk string, now time.Time, head
 func TestAuthentication(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 1)
+	h.populate("svc", true, 1)
 	path := svcPath("svc", "connections") + "?limit=1000&id=e000"
 	actionPath := svcPath("svc", "connections", "action")
 	actionBody := `{"action":"reject","endpoints":["e000"]}` + "\n"
@@ -325,8 +325,8 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-// TestSpecSigningVectors replays the spec's v3-SDK-style test vectors (§7.2,
-// vector 4) byte for byte: the mock must accept them at their signing time.
+// TestSpecSigningVectors replays the SDK-style signed VPCEP requests of
+// internal/aksk's vectors byte for byte: the mock must accept them at their signing time.
 func TestSpecSigningVectors(t *testing.T) {
 	t.Parallel()
 	const (
@@ -360,7 +360,7 @@ func TestSpecSigningVectors(t *testing.T) {
 func TestProjectIsolation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 1) // owned by testProject
+	h.populate("svc", true, 1) // owned by testProject
 	h.m.CreateService(otherProject, ServiceSpec{ID: "theirs"})
 	other := func(method, path, body string) result {
 		req := newRequest(method, path, body)
@@ -419,7 +419,7 @@ func TestErrorFormats(t *testing.T) {
 		format, want string
 	}{
 		{"", `{"error":{"code":"EndPoint.0005","message":"The requested resource does not exist."}}`},
-		{ErrorFormatSeed, `{"error":{"code":"EndPoint.0005","message":"The requested resource does not exist."}}`},
+		{ErrorFormatNested, `{"error":{"code":"EndPoint.0005","message":"The requested resource does not exist."}}`},
 		{ErrorFormatFlat, `{"error_code":"EndPoint.0005","error_msg":"The requested resource does not exist."}`},
 	} {
 		h := newHarness(t, func(c *Config) { c.ErrorFormat = tt.format })
@@ -440,7 +440,7 @@ func TestErrorFormats(t *testing.T) {
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.Faults = Faults{Rate: 1, Seed: 7} })
-	h.seed("svc", true, 1)
+	h.populate("svc", true, 1)
 	kinds := map[string]int{}
 	for i := 0; i < 300; i++ {
 		r := h.action("svc", ActionReceive, "e000")
@@ -560,7 +560,7 @@ func TestBodyTooLarge(t *testing.T) {
 func TestDumpIsFixtures(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
-	h.seed("svc", true, 3)
+	h.populate("svc", true, 3)
 	h.action("svc", ActionReceive, "e001")
 	data, err := json.Marshal(h.m.Dump())
 	if err != nil {

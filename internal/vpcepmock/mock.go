@@ -117,7 +117,7 @@ func New(cfg Config) *Mock {
 		m.region = DefaultRegion
 	}
 	if m.format != ErrorFormatFlat {
-		m.format = ErrorFormatSeed
+		m.format = ErrorFormatNested
 	}
 	for _, c := range creds {
 		if c.DomainID == "" {

@@ -94,9 +94,10 @@ func TestDefaultHTTPClient(t *testing.T) {
 				tr.TLSClientConfig.MinVersion, tr.TLSClientConfig.InsecureSkipVerify, tr.MaxIdleConnsPerHost)
 		}
 	}
-	own := &http.Client{}
+	// A copy of the caller's client, so that refusing redirects leaves theirs alone.
+	own := &http.Client{Transport: &http.Transport{}, Timeout: time.Minute}
 	c, _ := New(Config{Endpoint: "https://x", ProjectID: "p", AuthToken: "t", HTTPClient: own, Insecure: true})
-	if c.httpClient != own {
+	if c.httpClient.Transport != own.Transport || c.httpClient.Timeout != own.Timeout {
 		t.Error("the caller's HTTPClient is not used")
 	}
 }

@@ -312,9 +312,11 @@ func TestCancellationStopsRetries(t *testing.T) {
 func TestCancellationDuringRequest(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
+	arrived := make(chan struct{}, 10)
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
+		arrived <- struct{}{}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -324,7 +326,8 @@ func TestCancellationDuringRequest(t *testing.T) {
 	defer close(release)
 	c := newTestClient(t, srv.URL, 5)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	// Cancel once the request is in flight, not after a sleep a loaded machine may outrun.
+	go func() { <-arrived; cancel() }()
 	_, err := c.AcceptOrReject(ctx, testService, "e1", ActionReceive)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("error %v, want context.Canceled", err)

@@ -121,3 +121,118 @@ func TestUnitRedirectPolicyLeavesCallersClientAlone(t *testing.T) {
 		t.Error("New changed the caller's http.Client")
 	}
 }
+
+// Catches: a token or key with a trailing newline was accepted, then every
+// call failed inside net/http and was retried as a transport error (about
+// 7 s) and reported as an outcome the API may have acted on.
+func TestUnitNewRefusesSettingsHeadersCannotCarry(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		field, name string
+		cfg         Config
+	}{
+		{"AuthToken", "auth token", Config{AuthToken: "token\n"}},
+		{"AuthToken", "auth token", Config{AuthToken: "tok\x00en"}},
+		{"AccessKey", "access key", Config{AccessKey: "AK\r\n", SecretKey: "sk"}},
+		{"SecretKey", "secret key", Config{AccessKey: "AK", SecretKey: "sk\n"}},
+		{"ProjectID", "project id", Config{AccessKey: "AK", SecretKey: "sk", ProjectID: testProject + "\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			t.Parallel()
+			cfg := tt.cfg
+			cfg.Endpoint = "http://127.0.0.1:1"
+			if cfg.ProjectID == "" {
+				cfg.ProjectID = testProject
+			}
+			_, err := New(cfg)
+			var se *SettingError
+			if !errors.As(err, &se) || se.Field != tt.field {
+				t.Fatalf("New error = %v, want a *SettingError on %s", err, tt.field)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.name) || !strings.Contains(msg, "remove it") {
+				t.Errorf("message %q does not name the %s and the fix", msg, tt.name)
+			}
+		})
+	}
+	if _, err := New(Config{Endpoint: "http://127.0.0.1:1", ProjectID: testProject, AuthToken: "a\tb"}); err != nil {
+		t.Errorf("a tab is a legal header character: %v", err)
+	}
+}
+
+// Catches: a request that could not be sent (a header value net/http refuses,
+// a context that had already ended) went through the retry loop and came
+// back as a transport error, indistinguishable from "the API may have acted".
+func TestUnitRequestNotSentIsLocalAndNotRetried(t *testing.T) {
+	t.Parallel()
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		mutate  func(c *Client)
+		setting string
+		wantIn  string
+		is      error
+	}{
+		// Values New refuses can still reach a request through later fields
+		// (a user agent, headers added by a future auth method).
+		{"token with newline", context.Background(), func(c *Client) { c.authToken = "token\n" }, "AuthToken", "auth token", nil},
+		{"user agent with newline", context.Background(), func(c *Client) { c.userAgent = "ua\r\n" }, "UserAgent", "user agent", nil},
+		{"context already canceled", canceled, func(*Client) {}, "", "canceled", context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, got := countingServer(t)
+			c := newTestClient(t, srv.URL, 5)
+			var backoffs atomic.Int32
+			c.jitter = func(int64) int64 { backoffs.Add(1); return 0 }
+			tt.mutate(c)
+			_, err := c.AcceptOrReject(tt.ctx, testService, "e1", ActionReceive)
+			if !IsNotSent(err) {
+				t.Fatalf("error = %v, want IsNotSent", err)
+			}
+			var ns *NotSentError
+			errors.As(err, &ns)
+			if ns.Setting != tt.setting || ns.Method != http.MethodPost || !strings.Contains(ns.Path, "/connections/action") {
+				t.Errorf("NotSentError = %+v, want setting %q on the POST action", ns, tt.setting)
+			}
+			if !strings.Contains(err.Error(), tt.wantIn) || !strings.Contains(err.Error(), "not sent") {
+				t.Errorf("message %q does not say it was not sent and why (%q)", err, tt.wantIn)
+			}
+			if strings.Contains(err.Error(), "token\n") {
+				t.Errorf("message %q quotes the token", err)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.is)
+			}
+			if n := backoffs.Load(); n != 0 {
+				t.Errorf("retried %d times, want none", n)
+			}
+			if n := got.Load(); n != 0 {
+				t.Errorf("the server received %d requests, want none", n)
+			}
+			if IsRetryable(err) {
+				t.Errorf("IsRetryable(%v) = true", err)
+			}
+		})
+	}
+}
+
+// Catches: IsNotSent claiming "not sent" for failures after a request went
+// out, where the API may have acted.
+func TestUnitIsNotSentOnlyForUnsentRequests(t *testing.T) {
+	t.Parallel()
+	srv := newScriptedServer(t, step{hangUp: true})
+	c := newTestClient(t, srv.URL, 1)
+	_, err := c.AcceptOrReject(context.Background(), testService, "e1", ActionReceive)
+	if err == nil || IsNotSent(err) {
+		t.Errorf("answer lost after sending: IsNotSent(%v) = true, want false", err)
+	}
+	srv500 := newScriptedServer(t, step{status: http.StatusInternalServerError})
+	_, err = newTestClient(t, srv500.URL, 0).AcceptOrReject(context.Background(), testService, "e1", ActionReceive)
+	if err == nil || IsNotSent(err) {
+		t.Errorf("API answer: IsNotSent(%v) = true, want false", err)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -69,6 +70,9 @@ type options struct {
 	tlsSelfSigned   bool
 }
 
+// credentialFlags are the flags that replace the built-in credentials.
+var credentialFlags = map[string]bool{"token": true, "access-key": true, "secret-key": true, "credential": true}
+
 // deprecatedErrorFormatSeed is the old name of -error-format nested, accepted for one release.
 const deprecatedErrorFormatSeed = "seed"
 
@@ -79,10 +83,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:0", "address to listen on (port 0 = any free port)")
 	fs.StringVar(&o.projectID, "project-id", vpcepmock.DefaultProjectID, "project id the -token and -access-key credentials are bound to")
-	fs.Var(&o.tokens, "token", "accepted X-Auth-Token for -project-id (repeatable; default "+vpcepmock.DefaultToken+")")
-	fs.StringVar(&o.accessKey, "access-key", vpcepmock.DefaultAccessKey, "accepted AK for -project-id (empty = no AK/SK)")
-	fs.StringVar(&o.secretKey, "secret-key", vpcepmock.DefaultSecretKey, "SK of -access-key")
-	fs.Var(&o.credentials, "credential", "extra credential PROJECT_ID:TOKEN or PROJECT_ID:AK:SK (repeatable), e.g. for project isolation")
+	fs.Var(&o.tokens, "token", "accepted X-Auth-Token for -project-id (repeatable; default "+vpcepmock.DefaultToken+" unless a credential flag is given)")
+	fs.StringVar(&o.accessKey, "access-key", "", "accepted AK for -project-id (default "+vpcepmock.DefaultAccessKey+" unless a credential flag is given)")
+	fs.StringVar(&o.secretKey, "secret-key", "", "SK of -access-key (default "+vpcepmock.DefaultSecretKey+" unless a credential flag is given)")
+	fs.Var(&o.credentials, "credential", "credential PROJECT_ID:TOKEN or PROJECT_ID:AK:SK (repeatable), e.g. for project isolation")
 	fs.StringVar(&o.fixtures, "fixtures", "", "JSON fixtures file of services and connections to load at start (and on /_mock/reset)")
 	fs.DurationVar(&o.transitionDelay, "transition-delay", 0, "duration of creating->accepted and deleting->gone (0 = instant)")
 	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatNested, "error body form: nested ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"}); seed is a deprecated alias of nested")
@@ -99,8 +103,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if len(o.tokens) == 0 {
+	// Any credential flag replaces every built-in credential: a mock started
+	// with -token must not also let in the published example AK/SK.
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || credentialFlags[f.Name] })
+	if !given {
 		o.tokens = stringList{vpcepmock.DefaultToken}
+		o.accessKey, o.secretKey = vpcepmock.DefaultAccessKey, vpcepmock.DefaultSecretKey
 	}
 	if o.errorFormat == deprecatedErrorFormatSeed {
 		_, _ = fmt.Fprintln(stderr, "vpcep-mock: -error-format seed is deprecated and will be removed in the next release; use -error-format nested")
@@ -121,6 +130,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("-project-id must not be empty")
 	case (o.accessKey == "") != (o.secretKey == ""):
 		return o, errors.New("-access-key and -secret-key go together")
+	case len(o.tokens) == 0 && o.accessKey == "" && len(o.credentials) == 0:
+		return o, errors.New("no credential left: give -token, -access-key with -secret-key, or -credential (a credential flag replaces all the built-in ones)")
 	}
 	return o, nil
 }
@@ -209,7 +220,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	// The first stdout line is a contract: scripts read the URL from it.
-	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr())
+	host, exposed := reachableHost(ln.Addr())
+	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, host)
+	if exposed != "" {
+		fmt.Fprintf(stderr, "vpcep-mock: warning: listening on %s: the unauthenticated /_mock/ controls "+
+			"(state, reset, fixtures, forced statuses) are reachable by anyone who can reach this port; "+
+			"use -listen 127.0.0.1:PORT unless that is what you want\n", exposed)
+	}
 	fmt.Fprintf(stderr, "vpcep-mock: project %s, %d credential(s), transition delay %s, errors %s\n",
 		o.projectID, len(cfg.Credentials), o.transitionDelay, o.errorFormat)
 	served := make(chan error, 1)
@@ -229,6 +246,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stderr, "vpcep-mock: stopped")
 	return nil
+}
+
+// reachableHost is the HOST:PORT a client on this machine can use for addr
+// (127.0.0.1 for an unspecified address such as 0.0.0.0 or [::], which no
+// client can dial), and, when addr is not loopback-only, where else the mock
+// can be reached, for a warning.
+func reachableHost(addr net.Addr) (host, exposed string) {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return addr.String(), ""
+	}
+	switch {
+	case tcp.IP.IsUnspecified():
+		return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port)), "every interface (" + addr.String() + ")"
+	case tcp.IP.IsLoopback():
+		return addr.String(), ""
+	default:
+		return addr.String(), addr.String()
+	}
 }
 
 // selfSignedCertificate makes a throwaway certificate for local HTTPS.

@@ -10,11 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -24,11 +27,17 @@ var listeningLine = regexp.MustCompile(`^listening on (https?://127\.0\.0\.1:[0-
 // and a stop function that cancels it and returns run's error.
 func start(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
+	return startWithStderr(t, io.Discard, args...)
+}
+
+// startWithStderr is start with run's stderr written to stderr.
+func startWithStderr(t *testing.T, stderr io.Writer, args ...string) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, pw, io.Discard)
+		err := run(ctx, args, pw, stderr)
 		pw.CloseWithError(io.EOF)
 		done <- err
 	}()
@@ -221,5 +230,155 @@ func TestBinaryExitsCleanlyOnSignal(t *testing.T) {
 		if err := cmd.Wait(); err != nil {
 			t.Errorf("exit after %v: %v", sig, err)
 		}
+	}
+}
+
+// lockedBuffer is a strings.Builder safe to write from run's goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Catches: -listen 0.0.0.0:0 printed http://[::]:PORT, a URL the provider
+// refuses, and said nothing of the unauthenticated /_mock/ controls being
+// reachable from other hosts.
+func TestRunUnspecifiedListenPrintsUsableURL(t *testing.T) {
+	t.Parallel()
+	for _, listen := range []string{"0.0.0.0:0", ":0", "127.0.0.1:0"} {
+		t.Run(listen, func(t *testing.T) {
+			t.Parallel()
+			var stderr lockedBuffer
+			// start fails the test unless the URL is http://127.0.0.1:PORT.
+			url, stop := startWithStderr(t, &stderr, "-listen", listen)
+			if status, _ := get(t, http.DefaultClient, url+"/_mock/state", ""); status != 200 {
+				t.Errorf("GET %s/_mock/state: %d", url, status)
+			}
+			if err := stop(); err != nil {
+				t.Error(err)
+			}
+			warned := strings.Contains(stderr.String(), "warning") && strings.Contains(stderr.String(), "/_mock/") &&
+				strings.Contains(stderr.String(), "every interface")
+			if loopback := strings.HasPrefix(listen, "127."); warned == loopback {
+				t.Errorf("-listen %s: warning about exposed /_mock/ controls = %v, want %v; stderr:\n%s", listen, warned, !loopback, stderr.String())
+			}
+		})
+	}
+}
+
+// signedGet sends GET signed with SDK-HMAC-SHA256 and returns the status.
+func signedGet(t *testing.T, url, accessKey, secretKey string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := aksk.Sign(req, nil, accessKey, secretKey, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// Catches: giving -token (or -credential, or an AK/SK) still let in the
+// built-in example AK/SK, whose secret is published in the docs.
+func TestRunCredentialFlagsReplaceAllDefaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		args      []string
+		token     string
+		ak, sk    string
+		projectID string
+	}{
+		{"token", []string{"-token", "t1"}, "t1", "", "", vpcepmock.DefaultProjectID},
+		{"credential", []string{"-credential", "p2:t2"}, "t2", "", "", "p2"},
+		{"access key", []string{"-access-key", "AK1", "-secret-key", "SK1"}, "", "AK1", "SK1", vpcepmock.DefaultProjectID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			url, stop := start(t, tt.args...)
+			defer func() {
+				if err := stop(); err != nil {
+					t.Error(err)
+				}
+			}()
+			path := func(project string) string { return url + "/v1/" + project + "/vpc-endpoint-services" }
+			if tt.token != "" {
+				if status, body := get(t, http.DefaultClient, path(tt.projectID), tt.token); status != 200 {
+					t.Errorf("the given token: %d %s", status, body)
+				}
+			} else if status := signedGet(t, path(tt.projectID), tt.ak, tt.sk); status != 200 {
+				t.Errorf("the given AK/SK: %d", status)
+			}
+			if status, _ := get(t, http.DefaultClient, path(vpcepmock.DefaultProjectID), vpcepmock.DefaultToken); status != 401 {
+				t.Errorf("the built-in token answered %d, want 401", status)
+			}
+			if status := signedGet(t, path(vpcepmock.DefaultProjectID), vpcepmock.DefaultAccessKey, vpcepmock.DefaultSecretKey); status != 401 {
+				t.Errorf("the built-in AK/SK answered %d, want 401", status)
+			}
+		})
+	}
+	for _, args := range [][]string{{"-access-key", "AK1"}, {"-secret-key", "SK1"}, {"-access-key", ""}} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("%v accepted: it leaves a half or no credential", args)
+		}
+	}
+}
+
+// Catches: /_mock/ bodies had no size limit (a 3.6 MB fixtures document
+// grew the mock by over 200 MB), unlike API bodies.
+func TestRunControlBodiesAreCapped(t *testing.T) {
+	t.Parallel()
+	url, stop := start(t)
+	defer func() {
+		if err := stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	var doc strings.Builder
+	doc.WriteString(`{"services":[{"id":"big","connections":[`)
+	for i := 0; doc.Len() <= 1<<20; i++ {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		doc.WriteString(`{"id":"e` + strconv.Itoa(i) + `","description":"` + strings.Repeat("x", 200) + `"}`)
+	}
+	doc.WriteString(`]}]}`)
+	resp, err := http.Post(url+"/_mock/fixtures", "application/json", strings.NewReader(doc.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "1 MiB") || !strings.Contains(string(body), "-fixtures") {
+		t.Errorf("a %d-byte fixtures body: %d %s, want 413 naming the 1 MiB cap and -fixtures", doc.Len(), resp.StatusCode, body)
+	}
+	if status, state := get(t, http.DefaultClient, url+"/_mock/state", ""); status != 200 || strings.Contains(state, `"big"`) {
+		t.Errorf("state after a refused body: %d %.200s", status, state)
+	}
+	resp, err = http.Post(url+"/_mock/fixtures", "application/json", strings.NewReader(`{"services":[{"id":"small","connections":[{"id":"e1"}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("a small fixtures body: %d", resp.StatusCode)
 	}
 }

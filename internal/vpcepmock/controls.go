@@ -1,6 +1,7 @@
 package vpcepmock
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,9 +122,25 @@ func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// maxControlBodyBytes caps a control body as maxBodyBytes caps an API body:
+// the controls are unauthenticated, and decoding a large fixtures document
+// costs many times its size. A larger document goes through -fixtures.
+const maxControlBodyBytes = maxBodyBytes
+
 // decodeControl decodes a control body strictly (unknown fields are typos).
 func decodeControl(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 256<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxControlBodyBytes+1))
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: "body: " + err.Error()})
+		return false
+	}
+	if len(body) > maxControlBodyBytes {
+		writeJSON(w, http.StatusRequestEntityTooLarge, controlErrorBody{Error: fmt.Sprintf(
+			"body: larger than the %d-byte (%d MiB) limit of /_mock/ controls; load a larger fixtures document with the -fixtures flag (or vpcepmock.Config.Fixtures)",
+			maxControlBodyBytes, maxControlBodyBytes>>20)})
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: "body: " + err.Error()})

@@ -5,19 +5,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/url"
 	"os"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -77,7 +76,7 @@ type providerModel struct {
 	AuthToken  types.String `tfsdk:"auth_token"`
 	AccessKey  types.String `tfsdk:"access_key"`
 	SecretKey  types.String `tfsdk:"secret_key"`
-	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	MaxRetries types.Number `tfsdk:"max_retries"`
 	Insecure   types.Bool   `tfsdk:"insecure"`
 }
 
@@ -131,12 +130,13 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: "Secret key (SK) matching `access_key`. " +
 					"Environment: `" + envSecretKey + "`, then `" + envSecretKeyHW + "`.",
 			},
-			attrMaxRetries: schema.Int64Attribute{
+			// A number, not an int64: the framework's own conversion error for
+			// 1.5 names neither the attribute nor the allowed range.
+			attrMaxRetries: schema.NumberAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried, with back-off, after throttling "+
-					"(429 `APIGW.0308`, `EndPoint.0022`), timeouts and 5xx answers. `0` disables retries; must not be "+
-					"negative. Default: `%d`.", defaultMaxRetries),
-				Validators: []validator.Int64{int64validator.AtLeast(0)},
+					"(429 `APIGW.0308`, `EndPoint.0022`), timeouts and 5xx answers. A whole number from `0` (no retries) "+
+					"to `%d`; larger values are refused. Default: `%d`.", client.MaxRetriesLimit, defaultMaxRetries),
 			},
 			attrInsecure: schema.BoolAttribute{
 				Optional: true,
@@ -161,11 +161,21 @@ func (p *vpcepProvider) ValidateConfig(ctx context.Context, req provider.Validat
 			resp.Diagnostics.AddAttributeError(path.Root(attrEndpoint), d.summary, d.detail)
 		}
 	}
+	if known(cfg.Region) {
+		if _, d := normalizeRegion(cfg.Region.ValueString(), attrRegion); d != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(attrRegion), d.summary, d.detail)
+		}
+	}
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		if _, d := maxRetriesFrom(cfg.MaxRetries); d != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(attrMaxRetries), d.summary, d.detail)
+		}
+	}
 	// Unknown credentials are left alone: they may turn out null at apply.
 	// A block without credentials is checked in Configure, where the
 	// environment is consulted.
 	if cfg.AuthToken.IsUnknown() || cfg.AccessKey.IsUnknown() || cfg.SecretKey.IsUnknown() ||
-		(cfg.AuthToken.ValueString() == "" && cfg.AccessKey.ValueString() == "" && cfg.SecretKey.ValueString() == "") {
+		(cfg.AuthToken.IsNull() && cfg.AccessKey.IsNull() && cfg.SecretKey.IsNull()) {
 		return
 	}
 	_, d := credentialsFrom(cfg, func(string) string { return "" })
@@ -210,6 +220,7 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	pd := &providerData{Client: c, Reader: newConnectionReader(c)}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
+	resp.ActionData = pd
 }
 
 func (p *vpcepProvider) Resources(context.Context) []func() resource.Resource {
@@ -219,6 +230,7 @@ func (p *vpcepProvider) Resources(context.Context) []func() resource.Resource {
 func (p *vpcepProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewConnectionDataSource, NewConnectionsDataSource}
 }
+
 
 // authKind names the auth method for logs, never the secret itself.
 func authKind(c client.Config) string {
@@ -253,9 +265,16 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (client.Conf
 	var diags diag.Diagnostics
 	var out client.Config
 
-	region := cfg.Region.ValueString()
-	if region == "" {
-		region, _ = lookupFirst(getenv, envRegion, envRegionHW)
+	region, regionFrom := cfg.Region.ValueString(), attrRegion
+	if cfg.Region.IsNull() {
+		region, regionFrom = lookupFirst(getenv, envRegion, envRegionHW)
+	}
+	if region != "" || !cfg.Region.IsNull() {
+		var d *configError
+		if region, d = normalizeRegion(region, regionFrom); d != nil {
+			diags.AddAttributeError(path.Root(attrRegion), d.summary, d.detail)
+			region = ""
+		}
 	}
 
 	endpoint, endpointFrom := cfg.Endpoint.ValueString(), "the "+attrEndpoint+" argument"
@@ -302,15 +321,79 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (client.Conf
 
 	out.MaxRetries = defaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
-		n := cfg.MaxRetries.ValueInt64()
-		if n < 0 {
-			diags.AddAttributeError(path.Root(attrMaxRetries), "Invalid max_retries",
-				fmt.Sprintf("max_retries must be 0 (no retries) or more, got %d. Remove it to use the default of %d.", n, defaultMaxRetries))
+		n, d := maxRetriesFrom(cfg.MaxRetries)
+		if d != nil {
+			diags.AddAttributeError(path.Root(attrMaxRetries), d.summary, d.detail)
 		}
-		out.MaxRetries = int(n)
+		out.MaxRetries = n
 	}
 	out.Insecure = cfg.Insecure.ValueBool()
 	return out, diags
+}
+
+// maxRetriesFrom checks max_retries: a whole number from 0 to the client's
+// cap. A value above the cap is refused rather than silently lowered.
+func maxRetriesFrom(v types.Number) (int, *configError) {
+	f := v.ValueBigFloat()
+	bad := func(why string) (int, *configError) {
+		return defaultMaxRetries, &configError{attr: attrMaxRetries, summary: "Invalid max_retries",
+			detail: fmt.Sprintf("Attribute max_retries value %s, got: %s. Set a whole number from 0 (no retries) to %d, "+
+				"or remove it to use the default of %d.", why, f.Text('g', -1), client.MaxRetriesLimit, defaultMaxRetries)}
+	}
+	if f == nil {
+		return defaultMaxRetries, nil
+	}
+	if f.Sign() < 0 {
+		return bad("must be at least 0")
+	}
+	if !f.IsInt() {
+		return bad("must be a whole number")
+	}
+	if f.Cmp(big.NewFloat(client.MaxRetriesLimit)) > 0 {
+		return bad(fmt.Sprintf("must be at most %d", client.MaxRetriesLimit))
+	}
+	n, _ := f.Int64()
+	return int(n), nil
+}
+
+// normalizeRegion lower-cases and trims a region name and refuses anything
+// that is not letters, digits and dashes, since it becomes part of a host
+// name. from names where it came from (the attribute or an env var).
+func normalizeRegion(raw, from string) (string, *configError) {
+	region := strings.ToLower(strings.TrimSpace(raw))
+	ok := region != "" && region[0] >= 'a' && region[0] <= 'z' && !strings.HasSuffix(region, "-") && len(region) <= 64
+	for i := 0; ok && i < len(region); i++ {
+		c := region[i]
+		ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+	}
+	if !ok {
+		return "", &configError{attr: attrRegion, summary: "Invalid region",
+			detail: fmt.Sprintf("The region %q (from %s) is not a region name: it must be letters, digits and dashes, "+
+				"e.g. \"eu-west-101\", \"ap-southeast-3\" or \"eu-de\". Fix %s (or %s, %s), or set %s instead.",
+				raw, from, attrRegion, envRegion, envRegionHW, attrEndpoint)}
+	}
+	return region, nil
+}
+
+// checkCredentialValue refuses an empty credential, or one holding
+// whitespace or control characters (a trailing newline from a file or a
+// heredoc): net/http cannot send such a header, so nothing would reach the
+// API. attr is the attribute the error belongs to; label names the setting
+// the value came from and its environment variables.
+func checkCredentialValue(value, attr, label string) *configError {
+	if value == "" {
+		return &configError{attr: attr, summary: "Empty " + attr,
+			detail: fmt.Sprintf("%s is set to an empty string. Set it to the credential, or remove it to use another source.", label)}
+	}
+	for i, r := range value {
+		if r <= ' ' || r == 0x7f || r > 0x7e {
+			return &configError{attr: attr, summary: "Invalid " + attr,
+				detail: fmt.Sprintf("%s contains whitespace or a control character at position %d (e.g. a trailing newline "+
+					"from a file or a heredoc), which cannot be sent in an HTTP header. Remove it, e.g. with trimspace(...) "+
+					"or by exporting the variable without the newline.", label, i+1)}
+		}
+	}
+	return nil
 }
 
 // credentials is one resolved auth method: a token, or an AK/SK pair.
@@ -328,7 +411,18 @@ type credentialSource struct {
 // any, else from the environment (VPCEP_* first, then HW_*). Taking them from
 // one place avoids mixing a token from one source with keys from another.
 func credentialsFrom(cfg providerModel, getenv func(string) string) (credentials, *configError) {
-	if cfg.AuthToken.ValueString() != "" || cfg.AccessKey.ValueString() != "" || cfg.SecretKey.ValueString() != "" {
+	if !cfg.AuthToken.IsNull() || !cfg.AccessKey.IsNull() || !cfg.SecretKey.IsNull() {
+		for _, v := range []struct {
+			value     types.String
+			attr, env string
+		}{{cfg.AuthToken, attrAuthToken, envAuthToken}, {cfg.AccessKey, attrAccessKey, envAccessKey}, {cfg.SecretKey, attrSecretKey, envSecretKey}} {
+			if v.value.IsNull() {
+				continue
+			}
+			if d := checkCredentialValue(v.value.ValueString(), v.attr, fmt.Sprintf("%s (environment: %s)", v.attr, v.env)); d != nil {
+				return credentials{}, d
+			}
+		}
 		return resolveCredentials(credentialSource{
 			name:  "the provider configuration",
 			token: cfg.AuthToken.ValueString(), accessKey: cfg.AccessKey.ValueString(), secretKey: cfg.SecretKey.ValueString(),
@@ -343,6 +437,14 @@ func credentialsFrom(cfg providerModel, getenv func(string) string) (credentials
 	}
 	if skFrom == "" {
 		skFrom = envSecretKey
+	}
+	for _, v := range []struct{ value, attr, from string }{{token, attrAuthToken, envAuthToken}, {ak, attrAccessKey, akFrom}, {sk, attrSecretKey, skFrom}} {
+		if v.value == "" {
+			continue
+		}
+		if d := checkCredentialValue(v.value, v.attr, fmt.Sprintf("The environment variable %s (attribute: %s)", v.from, v.attr)); d != nil {
+			return credentials{}, d
+		}
 	}
 	return resolveCredentials(credentialSource{
 		name: "the environment", token: token, accessKey: ak, secretKey: sk,

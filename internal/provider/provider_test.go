@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -142,7 +143,7 @@ func TestUnitResolveSettings(t *testing.T) {
 	null := types.StringNull()
 	base := func() providerModel {
 		return providerModel{Region: null, Endpoint: null, ProjectID: null, AuthToken: null, AccessKey: null,
-			SecretKey: null, MaxRetries: types.Int64Null(), Insecure: types.BoolNull()}
+			SecretKey: null, MaxRetries: types.NumberNull(), Insecure: types.BoolNull()}
 	}
 	with := func(f func(*providerModel)) providerModel { m := base(); f(&m); return m }
 	tests := []struct {
@@ -156,7 +157,7 @@ func TestUnitResolveSettings(t *testing.T) {
 			name: "all from config",
 			cfg: with(func(m *providerModel) {
 				m.Region, m.ProjectID, m.AuthToken = str("eu-west-101"), str("p1"), str("tok")
-				m.MaxRetries, m.Insecure = types.Int64Value(2), types.BoolValue(true)
+				m.MaxRetries, m.Insecure = types.NumberValue(big.NewFloat(2)), types.BoolValue(true)
 			}),
 			env:  map[string]string{envAccessKey: "ignored", envSecretKey: "ignored", envProjectID: "ignored"},
 			want: client.Config{Endpoint: "https://vpcep.eu-west-101.myhuaweicloud.eu", ProjectID: "p1", AuthToken: "tok", MaxRetries: 2, Insecure: true},
@@ -229,9 +230,9 @@ func TestUnitResolveSettings(t *testing.T) {
 		{
 			name: "negative max_retries",
 			cfg: with(func(m *providerModel) {
-				m.Region, m.ProjectID, m.AuthToken, m.MaxRetries = str("eu-de"), str("p"), str("t"), types.Int64Value(-1)
+				m.Region, m.ProjectID, m.AuthToken, m.MaxRetries = str("eu-de"), str("p"), str("t"), types.NumberValue(big.NewFloat(-1))
 			}),
-			wantErr: []string{attrMaxRetries, "Invalid max_retries", "got -1"},
+			wantErr: []string{attrMaxRetries, "Invalid max_retries", "got: -1"},
 		},
 	}
 	for _, tt := range tests {
@@ -354,7 +355,7 @@ func TestAccProvider_configErrors(t *testing.T) {
   endpoint    = "https://vpcep.example.com"
   project_id  = "p"
   auth_token  = "t"
-  max_retries = -1`, `max_retries value must be at least 0, got: -1`},
+  max_retries = -1`, `Attribute max_retries value must be at least 0, got: -1`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -510,5 +511,166 @@ func TestAccProvider_envErrors(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// TestUnitRegionNormalised: an upper-case or padded region derives the same
+// host as its lower-case form (it derived .com for EU-WEST-101), and a region
+// with characters that would change the host name is refused.
+func TestUnitRegionNormalised(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"EU-WEST-101":    "https://vpcep.eu-west-101.myhuaweicloud.eu",
+		" eu-de ":        "https://vpcep.eu-de.otc.t-systems.com",
+		"Ap-Southeast-3": "https://vpcep.ap-southeast-3.myhuaweicloud.com",
+	} {
+		cfg := providerModel{Region: types.StringValue(in), Endpoint: types.StringNull(), ProjectID: types.StringValue("p"),
+			AuthToken: types.StringValue("t"), AccessKey: types.StringNull(), SecretKey: types.StringNull(),
+			MaxRetries: types.NumberNull(), Insecure: types.BoolNull()}
+		got, diags := resolveSettings(cfg, func(string) string { return "" })
+		if diags.HasError() || got.Endpoint != want {
+			t.Errorf("region %q: endpoint %q (%v), want %q", in, got.Endpoint, diags, want)
+		}
+	}
+	for _, in := range []string{"eu/west-101", "evil.com", "eu-west-101.evil.com", "eu west", "-eu", "eu-", "eu-west-101/../x", ""} {
+		if _, d := normalizeRegion(in, attrRegion); d == nil || d.attr != attrRegion || !strings.Contains(d.detail, "region") {
+			t.Errorf("region %q was accepted (%v)", in, d)
+		}
+	}
+}
+
+// TestUnitMaxRetriesRange: max_retries must be a whole number from 0 to the
+// cap; a value above the cap was silently lowered to 20.
+func TestUnitMaxRetriesRange(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   float64
+		want int
+		err  string
+	}{
+		{0, 0, ""}, {6, 6, ""}, {20, 20, ""},
+		{21, 0, "must be at most 20, got: 21"}, {1e9, 0, "must be at most 20"},
+		{-1, 0, "must be at least 0, got: -1"}, {1.5, 0, "must be a whole number, got: 1.5"},
+	} {
+		got, d := maxRetriesFrom(types.NumberValue(big.NewFloat(tt.in)))
+		switch {
+		case tt.err == "" && (d != nil || got != tt.want):
+			t.Errorf("max_retries %v: got %d, %v", tt.in, got, d)
+		case tt.err != "" && (d == nil || !strings.Contains(d.detail, tt.err) || !strings.Contains(d.detail, "from 0 (no retries) to 20")):
+			t.Errorf("max_retries %v: error %v, want one containing %q and the range", tt.in, d, tt.err)
+		}
+	}
+}
+
+// TestUnitCredentialValues: an empty token is an error about the empty token
+// (it was "no credentials found"), and a credential with a trailing newline
+// or other whitespace is refused before any request (it made the client
+// retry a request net/http could never send).
+func TestUnitCredentialValues(t *testing.T) {
+	t.Parallel()
+	null := types.StringNull()
+	base := providerModel{Region: types.StringValue("eu-de"), Endpoint: null, ProjectID: types.StringValue("p"),
+		AuthToken: null, AccessKey: null, SecretKey: null, MaxRetries: types.NumberNull(), Insecure: types.BoolNull()}
+	tests := []struct {
+		name string
+		cfg  func(*providerModel)
+		env  map[string]string
+		want []string
+	}{
+		{"empty auth_token", func(m *providerModel) { m.AuthToken = types.StringValue("") }, nil,
+			[]string{attrAuthToken, "Empty auth_token", envAuthToken}},
+		{"auth_token with a newline", func(m *providerModel) { m.AuthToken = types.StringValue("tok\n") }, nil,
+			[]string{attrAuthToken, "Invalid auth_token", envAuthToken, "trailing newline"}},
+		{"secret_key with a space", func(m *providerModel) {
+			m.AccessKey, m.SecretKey = types.StringValue("ak"), types.StringValue("s k")
+		}, nil, []string{attrSecretKey, "Invalid secret_key", envSecretKey}},
+		{"VPCEP_AUTH_TOKEN with a newline", nil, map[string]string{envAuthToken: "tok\n"},
+			[]string{attrAuthToken, "Invalid auth_token", "environment variable " + envAuthToken}},
+		{"HW_ACCESS_KEY with a tab", nil, map[string]string{envAccessKeyHW: "ak\t", envSecretKeyHW: "sk"},
+			[]string{attrAccessKey, "Invalid access_key", "environment variable " + envAccessKeyHW}},
+	}
+	for _, tt := range tests {
+		cfg := base
+		if tt.cfg != nil {
+			tt.cfg(&cfg)
+		}
+		_, diags := resolveSettings(cfg, func(k string) string { return tt.env[k] })
+		if diags.ErrorsCount() != 1 {
+			t.Errorf("%s: got %d errors (%v), want 1", tt.name, diags.ErrorsCount(), diags)
+			continue
+		}
+		d := diags.Errors()[0]
+		text := fmt.Sprintf("%v %s %s", d.(diag.DiagnosticWithPath).Path(), d.Summary(), d.Detail())
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: error %q does not contain %q", tt.name, text, w)
+			}
+		}
+	}
+}
+
+// TestAccProvider_argumentErrors: bad provider arguments are refused at plan
+// time with the argument's name and the fix. Before: max_retries = 1.5 gave
+// the framework's "Value Conversion Error", 21 was silently capped, a region
+// with a slash reached the host name and auth_token = "" said "Missing
+// credentials".
+func TestAccProvider_argumentErrors(t *testing.T) {
+	t.Parallel()
+	const remote = "  endpoint   = \"https://vpcep.example.com\"\n  project_id = \"p\"\n"
+	tests := []struct{ name, body, want string }{
+		{"fractional max_retries", remote + "  auth_token = \"t\"\n  max_retries = 1.5",
+			`Invalid max_retries.*Attribute max_retries value must be a whole number, got: 1.5.*from 0 \(no retries\) to 20`},
+		{"max_retries above the cap", remote + "  auth_token = \"t\"\n  max_retries = 1000",
+			`Invalid max_retries.*must be at most 20, got: 1000`},
+		{"region with a slash", "  region = \"eu/west-101\"\n  project_id = \"p\"\n  auth_token = \"t\"",
+			`Invalid region.*"eu/west-101".*letters, digits and dashes`},
+		{"region with dots", "  region = \"eu-west-101.evil.example\"\n  project_id = \"p\"\n  auth_token = \"t\"",
+			`Invalid region`},
+		{"empty auth_token", remote + "  auth_token = \"\"", `Empty auth_token.*auth_token \(environment: VPCEP_AUTH_TOKEN\) is set to an empty string`},
+		{"auth_token with a trailing newline", remote + "  auth_token = \"tok\\n\"",
+			`Invalid auth_token.*auth_token \(environment: VPCEP_AUTH_TOKEN\) contains whitespace or a control character`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: providerOnlyConfig(tt.body), PlanOnly: true, ExpectError: expectErr(tt.want)}},
+			})
+		})
+	}
+}
+
+// TestAccProvider_tokenWithNewlineNeverSent: a token with a trailing newline
+// from the environment is refused at configure time and no request reaches
+// the API (before, the client retried for seconds and tainted the resource).
+// Not parallel: it sets process environment variables.
+func TestAccProvider_tokenWithNewlineNeverSent(t *testing.T) {
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-nl")
+	clearProviderEnv(t)
+	t.Setenv(envAuthToken, e.Token+"\n")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "vpcep" {
+  endpoint   = %q
+  project_id = %q
+}
+resource "vpcep_connection_approval" "test" {
+  service_id  = %q
+  endpoint_id = %q
+}
+`, e.URL, e.ProjectID, svc, ep),
+			ExpectError: expectErr(`Invalid auth_token.*environment variable VPCEP_AUTH_TOKEN.*trailing newline`),
+		}},
+	})
+	if n := len(e.Mock.RequestCounts()); n != 0 {
+		t.Errorf("the mock received requests: %v", e.Mock.RequestCounts())
+	}
+	if c, _ := e.Mock.Connection(svc, ep); c.Status != vpcepmock.StatusPendingAcceptance {
+		t.Errorf("connection is %s, want it untouched", c.Status)
 	}
 }

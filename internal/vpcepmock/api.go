@@ -58,30 +58,6 @@ const (
 	CountUnknownRoute = "UnknownRoute"
 )
 
-// Query parameters of the list calls.
-const (
-	queryID          = "id"
-	queryMarkerID    = "marker_id"
-	queryStatus      = "status"
-	querySortKey     = "sort_key"
-	querySortDir     = "sort_dir"
-	queryLimit       = "limit"
-	queryOffset      = "offset"
-	queryServiceName = "endpoint_service_name"
-	queryServiceID   = "endpoint_service_id"
-	queryVPCID       = "vpc_id"
-
-	sortKeyCreateAt  = "create_at"
-	sortKeyUpdateAt  = "update_at"
-	sortKeyCreatedAt = "created_at"
-	sortKeyUpdatedAt = "updated_at"
-	sortDirAsc       = "asc"
-	sortDirDesc      = "desc"
-
-	defaultLimit = 10
-	maxLimit     = 1000
-)
-
 // Headers.
 const (
 	headerRequestID   = "X-Request-Id"

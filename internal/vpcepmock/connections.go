@@ -15,17 +15,14 @@ type connQuery struct {
 	hasMarker bool
 	markerID  int64
 	status    string
-	byUpdate  bool // sort by update time, else by creation time
-	asc       bool
-	limit     int
-	offset    int
+	listQuery
 }
 
 // parseConnQuery validates the query parameters in the order the error
 // table lists them. An empty value counts as absent, as clients that omit
 // zero values would send none.
 func parseConnQuery(q url.Values) (connQuery, *apiError) {
-	out := connQuery{id: q.Get(queryID), limit: defaultLimit}
+	out := connQuery{id: q.Get(queryID)}
 	if v := q.Get(queryMarkerID); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
@@ -39,52 +36,9 @@ func parseConnQuery(q url.Values) (connQuery, *apiError) {
 		}
 		out.status = v
 	}
-	if e := parseSort(q, &out.byUpdate, &out.asc); e != nil {
-		return out, e
-	}
-	if e := parsePaging(q, &out.limit, &out.offset); e != nil {
-		return out, e
-	}
-	return out, nil
-}
-
-// parseSort reads sort_key (both spellings of both keys) and sort_dir
-// (default desc).
-func parseSort(q url.Values, byUpdate, asc *bool) *apiError {
-	switch q.Get(querySortKey) {
-	case "", sortKeyCreateAt, sortKeyCreatedAt:
-	case sortKeyUpdateAt, sortKeyUpdatedAt:
-		*byUpdate = true
-	default:
-		return &errInvalidSortKey
-	}
-	switch q.Get(querySortDir) {
-	case "", sortDirDesc:
-	case sortDirAsc:
-		*asc = true
-	default:
-		return &errInvalidSortDir
-	}
-	return nil
-}
-
-// parsePaging reads limit (1..1000, default 10) and offset (>= 0).
-func parsePaging(q url.Values, limit, offset *int) *apiError {
-	if v := q.Get(queryLimit); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return &errInvalidLimit
-		}
-		*limit = n
-	}
-	if v := q.Get(queryOffset); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return &errInvalidOffset
-		}
-		*offset = n
-	}
-	return nil
+	var e *apiError
+	out.listQuery, e = parseListQuery(q)
+	return out, e
 }
 
 // listConnectionsBody is the ListServiceConnections response.

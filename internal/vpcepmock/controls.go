@@ -7,22 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
-)
-
-// Paths of the HTTP test controls (no authentication; see docs/vpcep-mock.md).
-const (
-	controlState            = "/_mock/state"
-	controlRequests         = "/_mock/requests"
-	controlActions          = "/_mock/actions"
-	controlReset            = "/_mock/reset"
-	controlFaults           = "/_mock/faults"
-	controlConnectionStatus = "/_mock/connections/status"
-	controlFixtures         = "/_mock/fixtures"
-	controlEndpoints        = "/_mock/endpoints"
-	controlServices         = "/_mock/services"
-	controlTransitionDelay  = "/_mock/transition-delay"
 )
 
 // controlErrorBody is the error answer of a control.
@@ -69,57 +54,55 @@ type delayJSON struct {
 	Delay string `json:"delay"`
 }
 
-// serveControl serves the /_mock/ test controls.
-func (m *Mock) serveControl(w http.ResponseWriter, r *http.Request) {
-	path, method := r.URL.Path, r.Method
-	switch {
-	case path == controlState && method == http.MethodGet:
-		writeJSON(w, http.StatusOK, m.Dump())
-	case path == controlRequests && method == http.MethodGet:
-		writeJSON(w, http.StatusOK, m.RequestCounts())
-	case path == controlRequests && method == http.MethodDelete:
-		m.ResetRequestCounts()
-		w.WriteHeader(http.StatusNoContent)
-	case path == controlActions && method == http.MethodGet:
-		writeJSON(w, http.StatusOK, m.Actions())
-	case path == controlReset && method == http.MethodPost:
-		m.Reset()
-		w.WriteHeader(http.StatusNoContent)
-	case path == controlFaults && method == http.MethodGet:
-		f := m.CurrentFaults()
-		writeJSON(w, http.StatusOK, faultsJSON{Rate: f.Rate, Latency: f.Latency.String(), Seed: f.Seed})
-	case path == controlFaults && method == http.MethodPut:
-		m.controlFaults(w, r)
-	case path == controlConnectionStatus && method == http.MethodPost:
-		m.controlForce(w, r)
-	case path == controlFixtures && method == http.MethodPost:
-		m.controlFixtures(w, r)
-	case path == controlEndpoints && method == http.MethodPost:
-		m.controlCreateEndpoint(w, r)
-	case strings.HasPrefix(path, controlEndpoints+"/") && method == http.MethodDelete:
-		id := strings.TrimPrefix(path, controlEndpoints+"/")
-		if err := m.DeleteEndpoint(id); err != nil {
-			controlError(w, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
-	case path == controlServices && method == http.MethodPost:
-		m.controlCreateService(w, r)
-	case path == controlTransitionDelay && method == http.MethodPut:
-		var req delayJSON
-		if !decodeControl(w, r, &req) {
-			return
-		}
-		d, err := time.ParseDuration(req.Delay)
-		if err != nil || d < 0 {
-			writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: fmt.Sprintf("delay %q is not a duration >= 0", req.Delay)})
-			return
-		}
-		m.SetTransitionDelay(d)
-		w.WriteHeader(http.StatusNoContent)
-	default:
-		writeJSON(w, http.StatusNotFound, controlErrorBody{Error: fmt.Sprintf("no control %s %s", method, path)})
+// The /_mock/ test controls (no authentication; docs/vpcep-mock.md), routed in routes.
+
+func (m *Mock) controlState(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, m.Dump())
+}
+
+func (m *Mock) controlRequests(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, m.RequestCounts())
+}
+
+func (m *Mock) controlResetRequests(w http.ResponseWriter, _ *http.Request) {
+	m.ResetRequestCounts()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (m *Mock) controlActions(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, m.Actions())
+}
+
+func (m *Mock) controlReset(w http.ResponseWriter, _ *http.Request) {
+	m.Reset()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (m *Mock) controlGetFaults(w http.ResponseWriter, _ *http.Request) {
+	f := m.CurrentFaults()
+	writeJSON(w, http.StatusOK, faultsJSON{Rate: f.Rate, Latency: f.Latency.String(), Seed: f.Seed})
+}
+
+func (m *Mock) controlTransitionDelay(w http.ResponseWriter, r *http.Request) {
+	var req delayJSON
+	if !decodeControl(w, r, &req) {
+		return
 	}
+	d, err := time.ParseDuration(req.Delay)
+	if err != nil || d < 0 {
+		writeJSON(w, http.StatusBadRequest, controlErrorBody{Error: fmt.Sprintf("delay %q is not a duration >= 0", req.Delay)})
+		return
+	}
+	m.SetTransitionDelay(d)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (m *Mock) controlDeleteEndpoint(w http.ResponseWriter, r *http.Request) {
+	if err := m.DeleteEndpoint(r.PathValue("id")); err != nil {
+		controlError(w, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // maxControlBodyBytes caps a control body as maxBodyBytes caps an API body:

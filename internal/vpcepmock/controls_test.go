@@ -117,6 +117,15 @@ func TestHTTPControls(t *testing.T) {
 			t.Errorf("PATCH %s: %d %s", p, r.code, r.body)
 		}
 	}
+	// A router's defaults must not leak: no 405, no redirect, no HEAD served as GET.
+	for _, tt := range []struct{ method, path string }{
+		{"HEAD", "/_mock/state"}, {"PUT", "/_mock/state"}, {"GET", "/_mock/state/"},
+		{"GET", "/_mock/../_mock/state"}, {"DELETE", "/_mock/endpoints/a/b"},
+	} {
+		if r := h.control(tt.method, tt.path, ""); r.code != 404 || (tt.method != "HEAD" && !strings.Contains(string(r.body), `"error"`)) {
+			t.Errorf("%s %s: %d %s", tt.method, tt.path, r.code, r.body)
+		}
+	}
 }
 
 func TestFixtures(t *testing.T) {

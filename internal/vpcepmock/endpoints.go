@@ -83,13 +83,8 @@ type listEndpointsBody struct {
 // paging filters. It scans every endpoint: a consumer's list is not a hot path.
 func (m *Mock) handleListEndpoints(c *call) {
 	q := c.r.URL.Query()
-	var byUpdate, asc bool
-	limit, offset := defaultLimit, 0
-	if e := parseSort(q, &byUpdate, &asc); e != nil {
-		m.fail(c, *e)
-		return
-	}
-	if e := parsePaging(q, &limit, &offset); e != nil {
+	lq, e := parseListQuery(q)
+	if e != nil {
 		m.fail(c, *e)
 		return
 	}
@@ -108,7 +103,7 @@ func (m *Mock) handleListEndpoints(c *call) {
 		matches = append(matches, e)
 	}
 	slices.SortFunc(matches, func(a, b *conn) int {
-		if byUpdate {
+		if lq.byUpdate {
 			if d := a.updated.Compare(b.updated); d != 0 {
 				return d
 			}
@@ -118,12 +113,12 @@ func (m *Mock) handleListEndpoints(c *call) {
 		}
 		return strings.Compare(a.id, b.id)
 	})
-	if !asc {
+	if !lq.asc {
 		slices.Reverse(matches)
 	}
 	body := listEndpointsBody{Endpoints: []Endpoint{}, TotalCount: len(matches)}
-	if offset < len(matches) {
-		for _, e := range matches[offset:min(len(matches), offset+limit)] {
+	if lq.offset < len(matches) {
+		for _, e := range matches[lq.offset:min(len(matches), lq.offset+lq.limit)] {
 			body.Endpoints = append(body.Endpoints, e.endpointView())
 		}
 	}

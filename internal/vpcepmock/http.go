@@ -4,27 +4,15 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
-)
-
-// Path segments of the API.
-const (
-	segV1           = "v1"
-	segServices     = "vpc-endpoint-services"
-	segEndpoints    = "vpc-endpoints"
-	segConnections  = "connections"
-	segAction       = "action"
-	segDescription  = "description"
-	segPublic       = "public"
-	segDescribe     = "describe"
-	controlPrefix   = "/_mock/"
-	controlRootPath = "/_mock"
 )
 
 // call is one authenticated API request on its way to a handler.
@@ -32,145 +20,121 @@ type call struct {
 	w         http.ResponseWriter
 	r         *http.Request
 	requestID string
-	project   string // the project id in the path
-	id        string // the service or endpoint id in the path, if any
+	project   string // the {project_id} of the path
+	id        string // the {id} of the path, if any
 	body      []byte
 	cred      Credential
 	now       time.Time
 }
 
-// handler serves one operation.
+// handler serves one API operation.
 type handler func(m *Mock, c *call)
 
-// route is the match of a request to an operation.
-type route struct {
-	op      string
-	handle  handler
-	project string
-	id      string
-}
+// routes maps every API operation and test control to its handler. Adding a
+// route is one line here.
+func (m *Mock) routes() *http.ServeMux {
+	const services, endpoints = "/v1/{project_id}/vpc-endpoint-services", "/v1/{project_id}/vpc-endpoints"
+	mux := http.NewServeMux()
+	api := func(pattern, op string, h handler) { mux.Handle(pattern, m.apiHandler(op, h)) }
+	api("POST "+services, OpCreateEndpointService, (*Mock).handleCreateService)
+	api("GET "+services, OpListEndpointService, (*Mock).handleListServices)
+	api("GET "+services+"/public", OpListServicePublicDetails, (*Mock).handleListPublicServices)
+	api("GET "+services+"/describe", OpListServiceDescribeDetails, (*Mock).handleDescribeService)
+	api("GET "+services+"/{id}", OpListServiceDetails, (*Mock).handleGetService)
+	api("DELETE "+services+"/{id}", OpDeleteEndpointService, (*Mock).handleDeleteService)
+	api("GET "+services+"/{id}/connections", OpListServiceConnections, (*Mock).handleListConnections)
+	api("POST "+services+"/{id}/connections/action", OpAcceptOrRejectEndpoint, (*Mock).handleAction)
+	api("PUT "+services+"/{id}/connections/description", OpUpdateEndpointConnectionsDesc, (*Mock).handleDescription)
+	api("POST "+endpoints, OpCreateEndpoint, (*Mock).handleCreateEndpoint)
+	api("GET "+endpoints, OpListEndpoints, (*Mock).handleListEndpoints)
+	api("GET "+endpoints+"/{id}", OpListEndpointInfoDetails, (*Mock).handleGetEndpoint)
+	api("DELETE "+endpoints+"/{id}", OpDeleteEndpoint, (*Mock).handleDeleteEndpoint)
+	// /public and /describe are APIs of their own, never a service id.
+	mux.HandleFunc("DELETE "+services+"/public", m.noRoute)
+	mux.HandleFunc("DELETE "+services+"/describe", m.noRoute)
 
-// matchRoute maps method and path to an operation. /public and /describe are
-// matched before {id}, as the API gateway does. Anything else is no route
-// (404 APIGW.0101, also for a known path with another method).
-func matchRoute(method, path string) (route, bool) {
-	if !strings.HasPrefix(path, "/") {
-		return route{}, false
-	}
-	seg := strings.Split(path[1:], "/")
-	if len(seg) < 3 || seg[0] != segV1 {
-		return route{}, false
-	}
-	for _, s := range seg {
-		if s == "" {
-			return route{}, false
-		}
-	}
-	rt := route{project: seg[1]}
-	if len(seg) >= 4 {
-		rt.id = seg[3]
-	}
-	set := func(op string, h handler) (route, bool) {
-		rt.op, rt.handle = op, h
-		return rt, true
-	}
-	switch seg[2] {
-	case segServices:
-		switch {
-		case len(seg) == 3 && method == http.MethodPost:
-			return set(OpCreateEndpointService, (*Mock).handleCreateService)
-		case len(seg) == 3 && method == http.MethodGet:
-			return set(OpListEndpointService, (*Mock).handleListServices)
-		case len(seg) == 4 && seg[3] == segPublic:
-			if method == http.MethodGet {
-				return set(OpListServicePublicDetails, (*Mock).handleListPublicServices)
-			}
-		case len(seg) == 4 && seg[3] == segDescribe:
-			if method == http.MethodGet {
-				return set(OpListServiceDescribeDetails, (*Mock).handleDescribeService)
-			}
-		case len(seg) == 4 && method == http.MethodGet:
-			return set(OpListServiceDetails, (*Mock).handleGetService)
-		case len(seg) == 4 && method == http.MethodDelete:
-			return set(OpDeleteEndpointService, (*Mock).handleDeleteService)
-		case len(seg) == 5 && seg[4] == segConnections && method == http.MethodGet:
-			return set(OpListServiceConnections, (*Mock).handleListConnections)
-		case len(seg) == 6 && seg[4] == segConnections && seg[5] == segAction && method == http.MethodPost:
-			return set(OpAcceptOrRejectEndpoint, (*Mock).handleAction)
-		case len(seg) == 6 && seg[4] == segConnections && seg[5] == segDescription && method == http.MethodPut:
-			return set(OpUpdateEndpointConnectionsDesc, (*Mock).handleDescription)
-		}
-	case segEndpoints:
-		switch {
-		case len(seg) == 3 && method == http.MethodPost:
-			return set(OpCreateEndpoint, (*Mock).handleCreateEndpoint)
-		case len(seg) == 3 && method == http.MethodGet:
-			return set(OpListEndpoints, (*Mock).handleListEndpoints)
-		case len(seg) == 4 && method == http.MethodGet:
-			return set(OpListEndpointInfoDetails, (*Mock).handleGetEndpoint)
-		case len(seg) == 4 && method == http.MethodDelete:
-			return set(OpDeleteEndpoint, (*Mock).handleDeleteEndpoint)
-		}
-	}
-	return route{}, false
+	mux.HandleFunc("GET /_mock/state", m.controlState)
+	mux.HandleFunc("GET /_mock/requests", m.controlRequests)
+	mux.HandleFunc("DELETE /_mock/requests", m.controlResetRequests)
+	mux.HandleFunc("GET /_mock/actions", m.controlActions)
+	mux.HandleFunc("POST /_mock/reset", m.controlReset)
+	mux.HandleFunc("GET /_mock/faults", m.controlGetFaults)
+	mux.HandleFunc("PUT /_mock/faults", m.controlFaults)
+	mux.HandleFunc("PUT /_mock/transition-delay", m.controlTransitionDelay)
+	mux.HandleFunc("POST /_mock/connections/status", m.controlForce)
+	mux.HandleFunc("POST /_mock/fixtures", m.controlFixtures)
+	mux.HandleFunc("POST /_mock/services", m.controlCreateService)
+	mux.HandleFunc("POST /_mock/endpoints", m.controlCreateEndpoint)
+	mux.HandleFunc("DELETE /_mock/endpoints/{id}", m.controlDeleteEndpoint)
+
+	mux.HandleFunc("/", m.noRoute)
+	return mux
 }
 
 // ServeHTTP serves the API and, under /_mock/, the test controls. Every
-// response carries X-Request-Id. An API request goes: route (else 404
-// APIGW.0101), body read once, authentication (401 APIGW.0301), project
-// check (403 EndPoint.0004), injected latency and fault, then the operation.
+// response carries X-Request-Id.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	requestID := newRequestID()
-	w.Header().Set(headerRequestID, requestID)
-	path := r.URL.Path
-	if path == controlRootPath || strings.HasPrefix(path, controlPrefix) {
-		m.serveControl(w, r)
+	w.Header().Set(headerRequestID, newRequestID())
+	// ServeMux would serve HEAD as GET and redirect unclean paths; the API gateway does neither.
+	if p := r.URL.EscapedPath(); r.Method == http.MethodHead || !strings.HasPrefix(p, "/") || path.Clean(p) != p {
+		m.noRoute(w, r)
 		return
 	}
-	rt, ok := matchRoute(r.Method, path)
-	if !ok {
-		m.count(CountUnknownRoute)
-		writeAPIError(w, m.format, requestID, errNoSuchAPI)
+	m.mux.ServeHTTP(w, r)
+}
+
+// noRoute answers a request no route matches: 404 APIGW.0101 in the gateway
+// form, or a control error under /_mock/.
+func (m *Mock) noRoute(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, "/_mock/") {
+		writeJSON(w, http.StatusNotFound, controlErrorBody{Error: fmt.Sprintf("no control %s %s", r.Method, r.URL.Path)})
 		return
 	}
-	m.count(rt.op)
-	c := &call{w: w, r: r, requestID: requestID, project: rt.project, id: rt.id}
-	// The body is read once: the signature covers exactly these bytes, and
-	// the handler decodes the same ones.
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	if err != nil {
-		m.fail(c, errParameter.withMessage("The request body could not be read."))
-		return
-	}
-	if len(body) > maxBodyBytes {
-		m.fail(c, errEntityTooLarge)
-		return
-	}
-	c.body = body
-	cred, authErr := m.authenticate(r, body)
-	if authErr != nil {
-		m.count(CountUnauthorized)
-		m.fail(c, *authErr)
-		return
-	}
-	c.cred = cred
-	// A credential is scoped to one project, like a project-scoped token.
-	if cred.ProjectID != rt.project {
-		m.count(CountUnauthorized)
-		m.fail(c, errForbidden)
-		return
-	}
-	latency, fault := m.drawFault()
-	if latency > 0 && !sleep(r.Context(), latency) {
-		return // the client gave up; nobody reads an answer
-	}
-	if fault != nil {
-		m.count(CountFaulted)
-		m.fail(c, *fault)
-		return
-	}
-	c.now = m.now()
-	rt.handle(m, c)
+	m.count(CountUnknownRoute)
+	writeAPIError(w, m.format, w.Header().Get(headerRequestID), errNoSuchAPI)
+}
+
+// apiHandler runs an API operation after the steps every call shares: count,
+// body read once (the signature covers exactly these bytes), authentication
+// (401 APIGW.0301), project scope (403 EndPoint.0004), injected latency and fault.
+func (m *Mock) apiHandler(op string, h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.count(op)
+		c := &call{w: w, r: r, requestID: w.Header().Get(headerRequestID), project: r.PathValue("project_id"), id: r.PathValue("id")}
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		if err != nil {
+			m.fail(c, errParameter.withMessage("The request body could not be read."))
+			return
+		}
+		if len(body) > maxBodyBytes {
+			m.fail(c, errEntityTooLarge)
+			return
+		}
+		c.body = body
+		cred, authErr := m.authenticate(r, body)
+		if authErr != nil {
+			m.count(CountUnauthorized)
+			m.fail(c, *authErr)
+			return
+		}
+		c.cred = cred
+		if cred.ProjectID != c.project {
+			m.count(CountUnauthorized)
+			m.fail(c, errForbidden)
+			return
+		}
+		latency, fault := m.drawFault()
+		if latency > 0 && !sleep(r.Context(), latency) {
+			return // the client gave up; nobody reads an answer
+		}
+		if fault != nil {
+			m.count(CountFaulted)
+			m.fail(c, *fault)
+			return
+		}
+		c.now = m.now()
+		h(m, c)
+	})
 }
 
 // fail answers an API error.

@@ -61,6 +61,8 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// TestUnknownRoutesAnswerGatewayNotFound catches a path or method the API lacks being served,
+// or refused in another form than 404 APIGW.0101 (a router's 405 or redirect).
 func TestUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -81,6 +83,8 @@ func TestUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 		{"GET", base + "//vpc-endpoint-services"},
 		{"PUT", base + "/vpc-endpoints/x"},
 		{"GET", base + "/vpc-endpoints/x/y"},
+		{"HEAD", base + "/vpc-endpoint-services"},
+		{"GET", base + "/vpc-endpoint-services/x/../svc"},
 	} {
 		r := h.send(newRequest(tt.method, tt.path, "")) // no auth: routing comes first
 		var b flatErrorBody
@@ -89,7 +93,7 @@ func TestUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 			t.Errorf("%s %s: %d %s", tt.method, tt.path, r.code, r.body)
 		}
 	}
-	if got := h.m.RequestCounts()[CountUnknownRoute]; got != 14 {
+	if got := h.m.RequestCounts()[CountUnknownRoute]; got != 16 {
 		t.Errorf("UnknownRoute count %d", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ var (
 // it in httptest.NewServer in tests, or serve it with cmd/vpcep-mock. All
 // methods are safe for concurrent use.
 type Mock struct {
+	mux    *http.ServeMux
 	format string
 	now    func() time.Time
 	region string
@@ -110,6 +112,7 @@ func New(cfg Config) *Mock {
 		initialFaults:  cfg.Faults,
 		delay:          cfg.TransitionDelay,
 	}
+	m.mux = m.routes()
 	if m.now == nil {
 		m.now = time.Now
 	}

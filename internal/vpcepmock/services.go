@@ -107,13 +107,8 @@ type listServicesBody struct {
 // A project owns few services, so this scans them.
 func (m *Mock) handleListServices(c *call) {
 	q := c.r.URL.Query()
-	var byUpdate, asc bool
-	limit, offset := defaultLimit, 0
-	if e := parseSort(q, &byUpdate, &asc); e != nil {
-		m.fail(c, *e)
-		return
-	}
-	if e := parsePaging(q, &limit, &offset); e != nil {
+	lq, e := parseListQuery(q)
+	if e != nil {
 		m.fail(c, *e)
 		return
 	}
@@ -132,7 +127,7 @@ func (m *Mock) handleListServices(c *call) {
 	}
 	slices.SortFunc(matches, func(a, b *service) int {
 		ka, kb := a.info.CreatedAt, b.info.CreatedAt
-		if byUpdate {
+		if lq.byUpdate {
 			ka, kb = a.info.UpdatedAt, b.info.UpdatedAt
 		}
 		if d := strings.Compare(ka, kb); d != 0 {
@@ -140,12 +135,12 @@ func (m *Mock) handleListServices(c *call) {
 		}
 		return strings.Compare(a.info.ID, b.info.ID)
 	})
-	if !asc {
+	if !lq.asc {
 		slices.Reverse(matches)
 	}
 	body := listServicesBody{EndpointServices: []Service{}, TotalCount: len(matches)}
-	if offset < len(matches) {
-		for _, s := range matches[offset:min(len(matches), offset+limit)] {
+	if lq.offset < len(matches) {
+		for _, s := range matches[lq.offset:min(len(matches), lq.offset+lq.limit)] {
 			body.EndpointServices = append(body.EndpointServices, s.view())
 		}
 	}
@@ -156,9 +151,8 @@ func (m *Mock) handleListServices(c *call) {
 // handleListPublicServices serves GET .../vpc-endpoint-services/public: the
 // mock hosts no public (cloud-operated) services, so the list is empty.
 func (m *Mock) handleListPublicServices(c *call) {
-	q := c.r.URL.Query()
-	limit, offset := defaultLimit, 0
-	if e := parsePaging(q, &limit, &offset); e != nil {
+	lq := listQuery{limit: defaultLimit}
+	if e := lq.parsePaging(c.r.URL.Query()); e != nil {
 		m.fail(c, *e)
 		return
 	}

@@ -215,6 +215,13 @@ func retryableAnswer(status int, code string) bool {
 	return false
 }
 
+// IsThrottled reports whether err is a throttling answer (429, APIGW.0308, EndPoint.0022).
+func IsThrottled(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusTooManyRequests ||
+		strings.EqualFold(apiErr.Code, CodeTooManyRequests) || strings.EqualFold(apiErr.Code, CodeGatewayThrottled))
+}
+
 // HasCode reports whether err is an *APIError with the given code, compared
 // case-insensitively.
 func HasCode(err error, code string) bool {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,14 +17,6 @@ var (
 	_ datasource.DataSource              = (*connectionDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*connectionDataSource)(nil)
 )
-
-// connectionDataSourceAPI is the part of the VPCEP client the connection
-// data sources need; an interface so the data sources do not care whether
-// the provider hands them the client itself or a wrapper around it.
-type connectionDataSourceAPI interface {
-	GetConnection(ctx context.Context, serviceID, endpointID string) (*client.Connection, error)
-	ListAllConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) ([]client.Connection, error)
-}
 
 // apiIDMaxLength is the longest id the API accepts in a path or query
 // parameter (endpoint service, endpoint and domain ids alike).
@@ -46,11 +37,7 @@ func NewConnectionDataSource() datasource.DataSource {
 
 // connectionDataSource reads one connection by service_id and endpoint_id.
 type connectionDataSource struct {
-	api connectionDataSourceAPI
-	// reader, when the provider has one, coalesces the reads of many
-	// vpcep_connection of one service into paged list calls and never
-	// serves data older than a write made through this provider.
-	reader *connectionReader
+	data *providerData // nil until the provider is configured
 }
 
 // connectionDataSourceModel is the configuration and state of
@@ -105,9 +92,7 @@ func (d *connectionDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 func (d *connectionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	pd, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
-	if pd != nil && pd.Client != nil {
-		d.api, d.reader = pd.Client, pd.Reader
-	}
+	d.data = pd
 }
 
 // Read fetches the connection and fills every attribute.
@@ -117,19 +102,13 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.api == nil {
+	if d.data == nil {
 		resp.Diagnostics.Append(notConfiguredDiag())
 		return
 	}
 	serviceID, endpointID := cfg.ServiceID.ValueString(), cfg.EndpointID.ValueString()
 
-	var conn *client.Connection
-	var err error
-	if d.reader != nil {
-		conn, err = d.reader.Get(ctx, serviceID, endpointID, time.Time{})
-	} else {
-		conn, err = d.api.GetConnection(ctx, serviceID, endpointID)
-	}
+	conn, err := d.data.Reader.Get(ctx, serviceID, endpointID, time.Time{})
 	if err != nil {
 		if client.IsNotFound(err) {
 			resp.Diagnostics.AddError("VPC endpoint connection not found",
@@ -164,15 +143,4 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 		Error:       m.Error,
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// connectionDataSourceAPIFrom extracts the API client from the provider's
-// configured data. A nil result without errors means the provider is not
-// configured (yet); Read then reports notConfiguredDiag.
-func connectionDataSourceAPIFrom(data any) (connectionDataSourceAPI, diag.Diagnostics) {
-	pd, diags := providerDataFrom(data)
-	if pd == nil || pd.Client == nil {
-		return nil, diags
-	}
-	return pd.Client, diags
 }

@@ -53,7 +53,7 @@ func NewConnectionsDataSource() datasource.DataSource {
 
 // connectionsDataSource lists the connections of a service across all pages.
 type connectionsDataSource struct {
-	api connectionDataSourceAPI
+	data *providerData // nil until the provider is configured
 }
 
 // connectionsDataSourceModel is the configuration and state of
@@ -169,11 +169,9 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 
 // Configure takes the API client from the configured provider.
 func (d *connectionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	api, diags := connectionDataSourceAPIFrom(req.ProviderData)
+	pd, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
-	if api != nil {
-		d.api = api
-	}
+	d.data = pd
 }
 
 // Read lists every page of the service's connections and applies the
@@ -184,13 +182,13 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.api == nil {
+	if d.data == nil {
 		resp.Diagnostics.Append(notConfiguredDiag())
 		return
 	}
 	serviceID := cfg.ServiceID.ValueString()
 
-	conns, err := d.api.ListAllConnections(ctx, serviceID, cfg.listOptions())
+	conns, err := d.data.Client.ListAllConnections(ctx, serviceID, cfg.listOptions())
 	if err != nil {
 		detail := fmt.Sprintf("Listing the connections of VPC endpoint service %q failed.", serviceID)
 		if client.IsNotFound(err) {

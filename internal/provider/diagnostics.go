@@ -2,114 +2,54 @@ package provider
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
-// apiErrorDiag is an error diagnostic for a failed API call: a short summary,
-// a detail saying what to do, and the original error, which carries the API's
-// HTTP status, code, message and request id for support.
-//
-// whatToDo is written for an answer of the API (a refusal); when no answer
-// came at all it would mislead (ids and credentials are not the problem when
-// the endpoint is unreachable), so it is replaced by unreachableText.
+// apiErrorDiag is an error diagnostic for a failed API call: a summary, a
+// detail saying what to do, and the original error with the API's status,
+// code and request id. Answers that are not about the call's own inputs
+// (no answer, 401, 403, throttling, interruption) replace whatToDo.
 func apiErrorDiag(summary, whatToDo string, err error) diag.Diagnostic {
-	if noAnswer(err) {
-		whatToDo = unreachableText(err)
+	if why := callerIndependentText(err); why != "" {
+		whatToDo = why
 	}
 	return diag.NewErrorDiagnostic(summary, whatToDo+"\n\nOriginal Error: "+err.Error())
 }
 
-// apiVersionPath starts the path of every API call after the endpoint's base
-// URL; cutting a request URL there gives back the configured endpoint.
-const apiVersionPath = "/v1/"
-
-// noAnswer reports whether err means that no HTTP answer was received from
-// the API (connection refused, DNS, TLS, reset, timeout), as opposed to an
-// answer with an error status, or the operation's own context ending.
-func noAnswer(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var transportErr *client.TransportError
-	var netErr net.Error
-	return errors.As(err, &transportErr) || errors.As(err, &netErr)
-}
-
-// cutShort reports whether err is the operation's context ending (Terraform
-// interrupted, or the resource's timeout ran out) rather than an answer.
-func cutShort(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// certificateProblem reports whether err is a TLS certificate that did not
-// verify (self-signed, unknown authority, wrong host name, expired).
-func certificateProblem(err error) bool {
-	var verifyErr *tls.CertificateVerificationError
-	var authorityErr x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalidErr x509.CertificateInvalidError
-	return errors.As(err, &verifyErr) || errors.As(err, &authorityErr) || errors.As(err, &hostErr) ||
-		errors.As(err, &invalidErr) || strings.Contains(err.Error(), "x509: ")
-}
-
-// httpAnswerToHTTPS is net/http's error for an https:// endpoint served by
-// plain http; it is a plain error, so only its text identifies it.
-const httpAnswerToHTTPS = "server gave HTTP response to HTTPS client"
-
-// requestNotSent reports whether a failure without an answer happened before
-// the request could reach the API: it could not connect (DNS, refused,
-// unreachable) or the TLS handshake failed. Then the API did nothing.
-func requestNotSent(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	var recordErr tls.RecordHeaderError
-	return errors.As(err, &dnsErr) || errors.As(err, &recordErr) || certificateProblem(err) ||
-		strings.Contains(err.Error(), httpAnswerToHTTPS)
-}
-
-// outcomeUnknown reports whether a write that failed with err may still have
-// been applied by the API: the request may have reached it, but no answer
-// came back (the context ended, or the connection broke after sending).
-// Definite answers (any HTTP status) and failures before sending are known
-// outcomes. Context errors are counted as unknown even when the request had
-// not left yet, since the client cannot tell which stage was cut.
-func outcomeUnknown(err error) bool {
-	if err == nil {
-		return false
-	}
-	return cutShort(err) || (noAnswer(err) && !requestNotSent(err))
-}
-
-// apiEndpointOf returns the endpoint (base URL) of the failed request in err,
-// or "" when err does not name one.
-func apiEndpointOf(err error) string {
-	var transportErr *client.TransportError
-	if !errors.As(err, &transportErr) || transportErr.URL == "" {
+// callerIndependentText explains failures whose cause is not the resource's
+// arguments, or returns "".
+func callerIndependentText(err error) string {
+	var apiErr *client.APIError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "Terraform was interrupted (for example with Ctrl-C) before the API answered."
+	case approval.NoAnswer(err) || approval.Delivered(err) == approval.Undelivered && !errors.As(err, &apiErr):
+		return unreachableText(err)
+	case !errors.As(err, &apiErr):
 		return ""
+	case apiErr.StatusCode == http.StatusUnauthorized:
+		return "The API did not accept the provider's credentials (HTTP 401): they are wrong, expired, or for " +
+			"another cloud or region. Check auth_token (VPCEP_AUTH_TOKEN), or access_key and secret_key " +
+			"(VPCEP_ACCESS_KEY and VPCEP_SECRET_KEY, or HW_ACCESS_KEY and HW_SECRET_KEY), and the region they belong to."
+	case apiErr.StatusCode == http.StatusForbidden:
+		return "The credentials are valid, but they lack permission for this call on this project (HTTP 403). " +
+			"Grant the user or agency the VPCEP permissions on the project (for example the VPCEP FullAccess " +
+			"policy, or vpcep:endpointServices:* for the service owner), or check project_id."
+	case client.IsRetryable(err) && client.IsThrottled(err):
+		return "The API kept throttling the requests (too many requests) after every retry. Raise max_retries " +
+			"in the provider block (up to 20), or lower Terraform's -parallelism."
 	}
-	u, perr := url.Parse(transportErr.URL)
-	if perr != nil || u.Host == "" {
-		return ""
-	}
-	base := u.Scheme + "://" + u.Host
-	if i := strings.Index(u.EscapedPath(), apiVersionPath); i > 0 {
-		base += u.EscapedPath()[:i]
-	}
-	return base
+	return ""
 }
 
 // unreachableText says what to do when no HTTP answer came from the API.
@@ -121,26 +61,32 @@ func unreachableText(err error) string {
 	text := fmt.Sprintf("The VPCEP API at %s could not be reached: no HTTP response was received. Check the "+
 		"provider's endpoint (or region, from which the endpoint is derived) and the network path to it "+
 		"(DNS, proxy, firewall).", where)
-	if certificateProblem(err) {
+	if approval.CertificateProblem(err) {
 		text += " The server's TLS certificate could not be verified (x509): check that endpoint names the " +
 			"right host. Only for a test server with a self-signed certificate, set insecure = true in the " +
 			"provider block; never for a real cloud endpoint."
 	}
-	if !requestNotSent(err) {
+	if approval.Delivered(err) == approval.Unknown {
 		text += " The connection broke after the request was sent, so the API may have acted on it."
 	}
 	return text
 }
 
-// cutShortText explains an operation whose context ended while it waited
-// for the API's answer to a request that changes the connection.
-func cutShortText(err error) string {
-	why := "the operation was cancelled (for example, Terraform was interrupted)"
-	if errors.Is(err, context.DeadlineExceeded) {
-		why = "the operation's timeout ran out"
+// apiEndpointOf returns the base URL of the failed request in err, or "".
+func apiEndpointOf(err error) string {
+	var transportErr *client.TransportError
+	if !errors.As(err, &transportErr) || transportErr.URL == "" {
+		return ""
 	}
-	return "The request may have reached the API, but " + why + " before an answer came back, so whether the " +
-		"API applied it is unknown."
+	u, perr := url.Parse(transportErr.URL)
+	if perr != nil || u.Host == "" {
+		return ""
+	}
+	base := u.Scheme + "://" + u.Host
+	if i := strings.Index(u.EscapedPath(), "/v1/"); i > 0 {
+		base += u.EscapedPath()[:i]
+	}
+	return base
 }
 
 // connectionRef names a connection in messages.
@@ -148,8 +94,7 @@ func connectionRef(serviceID, endpointID string) string {
 	return fmt.Sprintf("endpoint %s on endpoint service %s", endpointID, serviceID)
 }
 
-// queryErrorsText lists every error_code and error_message of a failed
-// connection, e.g. "EndPoint.2201: quota exceeded; EndPoint.2202: ...".
+// queryErrorsText lists every error_code and error_message of a failed connection.
 func queryErrorsText(errs []client.QueryError) string {
 	if len(errs) == 0 {
 		return "the API gave no error details"
@@ -161,49 +106,144 @@ func queryErrorsText(errs []client.QueryError) string {
 	return strings.Join(parts, "; ")
 }
 
-// errConnectionFailed is returned by waits that meet a failed connection.
-type errConnectionFailed struct{ conn client.Connection }
+// operation is the resource operation a diagnostic reports on; it decides
+// what the message says about state and the next run.
+type operation string
 
-func (e *errConnectionFailed) Error() string {
-	return "connection status failed: " + queryErrorsText(e.conn.Error)
+const (
+	opCreate operation = "create"
+	opUpdate operation = "update"
+	opDelete operation = "delete"
+)
+
+// failedAdvice is what a user can do about a failed connection.
+const failedAdvice = "Nobody can change a failed connection: the endpoint's owner must delete and re-create the " +
+	"endpoint. Until then, remove this resource from the configuration (destroying it leaves the failed " +
+	"connection as it is)."
+
+// nextRunText says truthfully what the state holds after a failed
+// operation and what the next run does.
+func nextRunText(op operation, d approval.Request, sent bool) string {
+	want := approval.TargetStatus(d.Action)
+	switch {
+	case op == opDelete:
+		return "The resource stays in state; the next destroy sends \"reject\" again (rejecting a rejected " +
+			"connection changes nothing)."
+	case op == opCreate && !sent:
+		return "Nothing was changed and nothing was saved in state; the next apply tries again."
+	case op == opCreate:
+		return fmt.Sprintf("Nothing was saved in state. The next apply creates the resource again: it sends %q "+
+			"again, which does not undo or restart a decision in progress, and waits for status %q. It never "+
+			"sends the opposite action first.", d.Action, want)
+	case !sent:
+		return "Nothing was changed. State keeps the configured action, so the next plan shows the change again."
+	}
+	return fmt.Sprintf("State keeps the configured action %q with the last status seen, so the next plan shows the "+
+		"way to status %q again and the next apply waits for it (sending %q again is harmless).", d.Action, want, d.Action)
 }
 
-// failedDiag reports a connection in status failed with every error the API
-// listed for it.
-func failedDiag(serviceID, endpointID string, conn client.Connection, kept bool) diag.Diagnostic {
-	detail := fmt.Sprintf("The connection of %s is in status %q. The API reports: %s.",
-		connectionRef(serviceID, endpointID), client.StatusFailed, queryErrorsText(conn.Error))
-	if kept {
-		detail += " The resource is kept in state and marked tainted, so the next apply replaces it."
+// decisionDiag maps a failed decision to one diagnostic.
+func decisionDiag(op operation, d approval.Request, err error, timeout time.Duration) diag.Diagnostic {
+	ref := connectionRef(d.ServiceID, d.EndpointID)
+	e := approval.AsError(err)
+	if e == nil {
+		return apiErrorDiag(fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action),
+			fmt.Sprintf("Could not %s the connection of %s. %s", actionVerb(d.Action), ref, nextRunText(op, d, true)), err)
 	}
-	detail += " Ask the endpoint's owner to check or re-create the endpoint."
-	detail += "\n\nOriginal Error: status failed, errors: " + queryErrorsText(conn.Error)
-	return diag.NewErrorDiagnostic("VPC endpoint connection failed", detail)
-}
-
-// waitErrorDiag turns the error that ended a wait into a diagnostic: a
-// timeout names the endpoint, the last status seen and the timeout.
-func waitErrorDiag(op, timeoutName string, timeout time.Duration, serviceID, endpointID, want, lastStatus string, err error, kept bool) diag.Diagnostic {
-	var failed *errConnectionFailed
-	if errors.As(err, &failed) {
-		return failedDiag(serviceID, endpointID, failed.conn, kept)
+	next := nextRunText(op, d, e.Sent)
+	original := ""
+	if e.Err != nil {
+		original = "\n\nOriginal Error: " + e.Err.Error()
 	}
-	keptText := ""
-	if kept {
-		keptText = " The resource is kept in state and marked tainted; the next apply tries again."
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		if lastStatus == "" {
-			lastStatus = "none (not seen)"
+	timeoutName := "timeouts." + string(op)
+	switch e.Kind {
+	case approval.NotSent:
+		return diag.NewErrorDiagnostic("Request not sent",
+			fmt.Sprintf("The request to %s the connection of %s never left the provider, so the API did nothing. "+
+				"%s %s%s", actionVerb(d.Action), ref, notSentText(e.Err), next, original))
+	case approval.Refused:
+		what := fmt.Sprintf("The API refused to %s the connection of %s. Check service_id and endpoint_id; "+
+			"throttling and transient errors were already retried.", actionVerb(d.Action), ref)
+		if why := callerIndependentText(e.Err); why != "" {
+			what = why
 		}
-		return diag.NewErrorDiagnostic("Timed out waiting for the VPC endpoint connection",
-			fmt.Sprintf("The connection of %s did not become %q within %s (timeouts.%s); the last status seen was %q.%s "+
-				"If the connection needs longer, raise timeouts.%s; otherwise ask the endpoint's owner to check the endpoint."+
-				"\n\nOriginal Error: %s",
-				connectionRef(serviceID, endpointID), want, timeout, timeoutName, lastStatus, keptText, timeoutName, err))
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action),
+			what+" "+next+original)
+	case approval.ServiceNotFound:
+		return diag.NewErrorDiagnostic("VPC endpoint service not found",
+			fmt.Sprintf("The endpoint service %s does not exist in the configured project. Check service_id and "+
+				"the provider's project_id. %s%s", d.ServiceID, next, original))
+	case approval.NotVisible:
+		count := "the"
+		if e.ServiceConnections >= 0 {
+			count = fmt.Sprintf("the %d", e.ServiceConnections)
+		}
+		return diag.NewErrorDiagnostic("VPC endpoint not connected to the service",
+			fmt.Sprintf("Endpoint %s did not appear among %s connections of endpoint service %s within %s "+
+				"(missing_endpoint_timeout). Ids are case-sensitive: check endpoint_id with the endpoint's owner. "+
+				"If the endpoint is being created and needs longer, raise missing_endpoint_timeout. %s%s",
+				d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), next, original))
+	case approval.Failed:
+		errs := "the API gave no error details"
+		if e.Conn != nil {
+			errs = queryErrorsText(e.Conn.Error)
+		}
+		return diag.NewErrorDiagnostic("VPC endpoint connection failed",
+			fmt.Sprintf("The connection of %s is in status %q. The API reports: %s. %s %s", ref, client.StatusFailed,
+				errs, failedAdvice, next))
+	case approval.Gone:
+		return diag.NewErrorDiagnostic("VPC endpoint is being deleted",
+			fmt.Sprintf("The owner of the endpoint of %s deleted it or is deleting it, so there is nothing to "+
+				"decide. Remove the resource from the configuration.%s", ref, original))
+	case approval.OutcomeUnknown:
+		return diag.NewErrorDiagnostic(fmt.Sprintf("Outcome of %q unknown", d.Action),
+			fmt.Sprintf("The request to %s the connection of %s may have reached the API, but no answer came back. "+
+				"%s %s%s", actionVerb(d.Action), ref, unreachableText(e.Err), next, original))
+	case approval.Interrupted:
+		return diag.NewErrorDiagnostic("Interrupted",
+			fmt.Sprintf("Terraform was interrupted after %s while deciding the connection of %s (last status "+
+				"seen: %q). %s", e.Waited.Round(100*time.Millisecond), ref, lastStatus(e), next))
 	}
-	return apiErrorDiag("Error waiting for the VPC endpoint connection",
-		fmt.Sprintf("While %s %s and waiting for status %q (last status seen: %q), the API returned an error.%s "+
-			"Check the error below; throttling and transient errors were already retried.",
-			op, connectionRef(serviceID, endpointID), want, lastStatus, keptText), err)
+	return diag.NewErrorDiagnostic("Timed out waiting for the VPC endpoint connection",
+		fmt.Sprintf("The connection of %s did not become %q within %s (%s); the last status seen was %q. %s "+
+			"If the connection needs longer, raise %s; otherwise ask the endpoint's owner to check the endpoint.%s",
+			ref, approval.TargetStatus(d.Action), timeout, timeoutName, lastStatus(e), next, timeoutName, original))
+}
+
+func lastStatus(e *approval.Error) string {
+	if s := e.LastStatus(); s != "" {
+		return s
+	}
+	return "none (not seen)"
+}
+
+// notSentText names the setting behind a request that could not be sent.
+func notSentText(err error) string {
+	if err == nil {
+		return ""
+	}
+	if approval.NoAnswer(err) || approval.CertificateProblem(err) {
+		return unreachableText(err)
+	}
+	return "Check the provider's settings named in the error below."
+}
+
+// descriptionErrorDiag reports a failed description update.
+func descriptionErrorDiag(op operation, d approval.Request, err error) diag.Diagnostic {
+	next := "The decision was made and State keeps it; the next apply sets the description again."
+	if op == opCreate {
+		next = "Nothing was saved in state; the next apply sends the same decision again (harmless) and sets " +
+			"the description."
+	}
+	return apiErrorDiag("Error updating the VPC endpoint connection's description",
+		fmt.Sprintf("The API refused to update the description of the connection of %s. Check the description "+
+			"(0-512 characters, no < or >) and that the credentials may update connection descriptions. %s",
+			connectionRef(d.ServiceID, d.EndpointID), next), err)
+}
+
+func actionVerb(action string) string {
+	if action == client.ActionReject {
+		return "reject"
+	}
+	return "accept"
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,7 +10,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
@@ -30,81 +31,56 @@ var (
 	errTimedOut   = fmt.Errorf("receive connection of VPC endpoint ep on service svc: %w", context.DeadlineExceeded)
 )
 
-func TestUnitOutcomeUnknown(t *testing.T) {
+// TestUnitDecisionDiag: each way a decision can stop gets a message that
+// says what happened and, truthfully, what state holds and what the next run
+// does. Catches: a create failure promising a "replace" (reject, then
+// receive), 401/403/throttling blamed on the ids, Ctrl-C reported as an API
+// error, a never-seen endpoint without the service's size or the case hint.
+func TestUnitDecisionDiag(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name                   string
-		err                    error
-		noAnswer, cut, unknown bool
-	}{
-		{name: "nil", err: nil},
-		{name: "API refusal", err: errRefusedAPI},
-		{name: "wrapped API refusal", err: fmt.Errorf("reject: %w", errRefusedAPI)},
-		{name: "connection refused (never sent)", err: errDialFailed, noAnswer: true},
-		{name: "unknown host (never sent)", err: errNoHost, noAnswer: true},
-		{name: "certificate (never sent)", err: errCertificate, noAnswer: true},
-		{name: "answer lost after sending", err: errAnswerLost, noAnswer: true, unknown: true},
-		{name: "canceled", err: errCanceled, cut: true, unknown: true},
-		{name: "timed out", err: errTimedOut, cut: true, unknown: true},
-		{name: "plain error", err: errors.New("decoding response: bad JSON")},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := noAnswer(tt.err); got != tt.noAnswer {
-				t.Errorf("noAnswer = %v, want %v", got, tt.noAnswer)
-			}
-			if got := cutShort(tt.err); got != tt.cut {
-				t.Errorf("cutShort = %v, want %v", got, tt.cut)
-			}
-			if got := outcomeUnknown(tt.err); got != tt.unknown {
-				t.Errorf("outcomeUnknown = %v, want %v", got, tt.unknown)
-			}
-		})
-	}
-}
-
-// TestUnitActionErrorDiag: the diagnostic of a failed accept/reject says
-// "refused" only for an answer of the API; with no answer it names the
-// endpoint and what to check; with an unknown outcome it says what became of
-// the state. The original error always comes last.
-func TestUnitActionErrorDiag(t *testing.T) {
-	t.Parallel()
-	const ifUnknown = "KEPT-TEXT"
-	endpoint := "https://vpcep.eu-de.example/base"
+	receive := approval.Request{ServiceID: "svc", EndpointID: "ep", Action: client.ActionReceive}
+	failedConn := &client.Connection{Status: client.StatusFailed, Error: []client.QueryError{
+		{ErrorCode: "EndPoint.2201", ErrorMessage: "quota"}, {ErrorCode: "EndPoint.2202", ErrorMessage: "subnet"}}}
+	unauthorized := &client.APIError{StatusCode: http.StatusUnauthorized, Code: "APIGW.0301", Message: "bad token"}
+	throttled := &client.APIError{StatusCode: http.StatusTooManyRequests, Code: "APIGW.0308", Message: "slow down"}
 	tests := []struct {
 		name    string
+		op      operation
 		err     error
 		want    []string
 		notWant []string
 	}{
-		{name: "API refusal", err: errRefusedAPI,
-			want:    []string{"The API refused to accept the connection of endpoint ep on endpoint service svc", "Check the ids"},
-			notWant: []string{"could not be reached", ifUnknown}},
-		{name: "connection refused", err: errDialFailed,
-			want: []string{"The VPCEP API at " + endpoint + " could not be reached: no HTTP response was received",
-				"endpoint (or region", "network"},
-			notWant: []string{"refused to accept", "insecure", "may have acted", ifUnknown}},
-		{name: "certificate", err: errCertificate,
-			want:    []string{"The VPCEP API at " + endpoint + " could not be reached", "(x509)", "test server with a self-signed certificate, set insecure = true"},
-			notWant: []string{"refused to accept", "may have acted", ifUnknown}},
-		{name: "answer lost", err: errAnswerLost,
-			want:    []string{"could not be reached", "may have acted on it", ifUnknown},
-			notWant: []string{"refused to accept", "insecure"}},
-		{name: "canceled", err: errCanceled,
-			want:    []string{`Sending "receive" for the connection of endpoint ep`, "was cancelled", "unknown", ifUnknown},
-			notWant: []string{"refused to accept", "could not be reached"}},
-		{name: "timed out", err: errTimedOut,
-			want:    []string{"timeout ran out", "unknown", ifUnknown},
-			notWant: []string{"refused to accept", "could not be reached"}},
+		{"refused 403", opCreate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: errRefusedAPI},
+			[]string{"valid, but they lack permission", "Nothing was changed and nothing was saved"}, []string{"Check service_id"}},
+		{"refused 401", opUpdate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: unauthorized},
+			[]string{"auth_token (VPCEP_AUTH_TOKEN)", "access_key and secret_key", "Nothing was changed"}, nil},
+		{"throttled", opCreate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: throttled},
+			[]string{"throttling", "max_retries"}, nil},
+		{"not sent", opCreate, &approval.Error{Kind: approval.NotSent, Action: "receive", Err: errDialFailed},
+			[]string{"never left the provider", "could not be reached", "Nothing was changed"}, []string{"may have acted"}},
+		{"timed out on create", opCreate, &approval.Error{Kind: approval.TimedOut, Action: "receive", Sent: true,
+			Conn: &client.Connection{Status: client.StatusCreating}, Err: errTimedOut},
+			[]string{`last status seen was "creating"`, "timeouts.create", "Nothing was saved in state",
+				"never sends the opposite action"}, []string{"tainted", "replace"}},
+		{"timed out on update", opUpdate, &approval.Error{Kind: approval.TimedOut, Action: "receive", Sent: true,
+			Conn: &client.Connection{Status: client.StatusCreating}, Err: errTimedOut},
+			[]string{"timeouts.update", "State keeps the configured action"}, []string{"tainted"}},
+		{"interrupted", opCreate, &approval.Error{Kind: approval.Interrupted, Action: "receive", Sent: true, Waited: 1500 * time.Millisecond},
+			[]string{"interrupted after 1.5s"}, []string{"API returned", "10m"}},
+		{"failed", opCreate, &approval.Error{Kind: approval.Failed, Action: "receive", Conn: failedConn},
+			[]string{"EndPoint.2201: quota; EndPoint.2202: subnet", "re-create the endpoint", "remove this resource"}, nil},
+		{"not visible", opCreate, &approval.Error{Kind: approval.NotVisible, Action: "receive", ServiceConnections: 7,
+			Waited: 2 * time.Minute, Err: errRefusedAPI},
+			[]string{"among the 7 connections", "case-sensitive", "missing_endpoint_timeout", "within 2m0s"}, nil},
+		{"answer lost", opUpdate, &approval.Error{Kind: approval.OutcomeUnknown, Action: "receive", Sent: true, Err: errAnswerLost},
+			[]string{"may have reached the API", "State keeps the configured action"}, nil},
+		{"delete", opDelete, &approval.Error{Kind: approval.TimedOut, Action: "reject", Sent: true, Err: errTimedOut},
+			[]string{"next destroy sends \"reject\" again", "timeouts.delete"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := actionErrorDiag("svc", "ep", client.ActionReceive, tt.err, ifUnknown)
-			if want := `Error sending "receive" for the VPC endpoint connection`; d.Summary() != want {
-				t.Errorf("summary %q, want %q", d.Summary(), want)
-			}
+			d := decisionDiag(tt.op, receive, tt.err, 10*time.Minute)
 			for _, w := range tt.want {
 				if !strings.Contains(d.Detail(), w) {
 					t.Errorf("detail lacks %q:\n%s", w, d.Detail())
@@ -114,9 +90,6 @@ func TestUnitActionErrorDiag(t *testing.T) {
 				if strings.Contains(d.Detail(), w) {
 					t.Errorf("detail has %q:\n%s", w, d.Detail())
 				}
-			}
-			if want := "\n\nOriginal Error: " + tt.err.Error(); !strings.HasSuffix(d.Detail(), want) {
-				t.Errorf("detail does not end with %q:\n%s", want, d.Detail())
 			}
 		})
 	}

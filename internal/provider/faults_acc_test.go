@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
@@ -115,7 +116,7 @@ func (f *faultFleet) checkConverged() resource.TestCheckFunc {
 			problems = append(problems, fmt.Sprintf("state holds %d approvals, want %d", inState, len(f.endpoints)))
 		}
 		for i, ep := range f.endpoints {
-			want := targetStatus(f.action[ep])
+			want := approval.TargetStatus(f.action[ep])
 			c, ok := f.env.Mock.Connection(f.serviceID, ep)
 			switch {
 			case !ok:

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
@@ -332,7 +333,7 @@ wait:
 		if a.Tainted {
 			tainted++
 		}
-		want := targetStatus(action[ep])
+		want := approval.TargetStatus(action[ep])
 		c, ok := e.Mock.Connection(serviceID, ep)
 		switch {
 		case !ok:
@@ -400,7 +401,7 @@ wait:
 			t.Errorf("endpoint %s is in state twice", ep)
 		}
 		seen[ep] = true
-		want := targetStatus(action[ep])
+		want := approval.TargetStatus(action[ep])
 		c, _ := e.Mock.Connection(serviceID, ep)
 		if a.Tainted || a.Values.Status != want || c.Status != want || a.Values.Action != action[ep] {
 			t.Errorf("%s after the second apply: state %q/%q (tainted %v), mock %q; want %q", a.Address,

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http/httptest"
 	"runtime"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
@@ -62,7 +62,6 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 			b.Fatal(err)
 		}
 		r := newConnectionReader(c)
-		w := newWaiter()
 		ctx := tflogtest.RootLogger(context.Background(), io.Discard)
 		mock.ResetRequestCounts()
 		runtime.GC()
@@ -91,7 +90,7 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 		for range workers {
 			wg.Go(func() {
 				for id := range jobs {
-					if err := acceptAndWait(ctx, c, r, w, svc, id); err != nil {
+					if err := acceptAndWait(ctx, c, r, svc, id); err != nil {
 						b.Error(err)
 					}
 				}
@@ -112,25 +111,9 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 	}
 }
 
-// acceptAndWait does what the resource's create does for one approval: the
-// action, the reader's invalidation, and polls until accepted.
-func acceptAndWait(ctx context.Context, c *client.Client, r *connectionReader, w waiter, svc, id string) error {
-	conn, err := c.AcceptOrReject(ctx, svc, id, client.ActionReceive)
-	r.Invalidate(svc)
-	if err != nil {
-		return err
-	}
-	if conn != nil && conn.Status == client.StatusAccepted {
-		return nil
-	}
-	observed := time.Now()
-	return w.wait(ctx, func(ctx context.Context) (bool, error) {
-		start := time.Now()
-		got, err := r.Get(ctx, svc, id, observed)
-		if err != nil {
-			return false, fmt.Errorf("polling %s: %w", id, err)
-		}
-		observed = start
-		return got.Status == client.StatusAccepted, nil
-	})
+// acceptAndWait does what the resource's create does for one approval.
+func acceptAndWait(ctx context.Context, c *client.Client, r *connectionReader, svc, id string) error {
+	d := approval.Decider{API: c, Reader: r}
+	_, err := d.Decide(ctx, approval.Request{ServiceID: svc, EndpointID: id, Action: client.ActionReceive})
+	return err
 }

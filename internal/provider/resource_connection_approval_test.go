@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
@@ -635,43 +635,12 @@ func TestUnitStatusActionMapping(t *testing.T) {
 		{client.StatusFailed, "", false},
 		{client.StatusDeleting, "", false},
 	} {
-		action, ok := actionForStatus(tt.status)
+		action, ok := approval.ActionForStatus(tt.status)
 		if action != tt.action || ok != tt.settled {
-			t.Errorf("actionForStatus(%q) = %q, %v; want %q, %v", tt.status, action, ok, tt.action, tt.settled)
+			t.Errorf("approval.ActionForStatus(%q) = %q, %v; want %q, %v", tt.status, action, ok, tt.action, tt.settled)
 		}
-		if ok && targetStatus(action) != tt.status {
-			t.Errorf("targetStatus(%q) = %q, want %q", action, targetStatus(action), tt.status)
-		}
-	}
-}
-
-func TestUnitWaitErrorDiag(t *testing.T) {
-	t.Parallel()
-	apiErr := &client.APIError{StatusCode: 403, Code: "EndPoint.0004", Message: "no permissions", RequestID: "req-1"}
-	failed := &errConnectionFailed{conn: client.Connection{Status: client.StatusFailed, Error: []client.QueryError{
-		{ErrorCode: "E.1", ErrorMessage: "one"}, {ErrorCode: "E.2", ErrorMessage: "two"},
-	}}}
-	tests := []struct {
-		name    string
-		err     error
-		summary string
-		detail  []string
-	}{
-		{"timeout", fmt.Errorf("wrapped: %w", context.DeadlineExceeded), "Timed out waiting for the VPC endpoint connection",
-			[]string{"endpoint ep-1", "within 2m0s (timeouts.update)", `last status seen was "creating"`, "raise timeouts.update"}},
-		{"failed", failed, "VPC endpoint connection failed", []string{"E.1: one; E.2: two", "Original Error: "}},
-		{"api error", apiErr, "Error waiting for the VPC endpoint connection",
-			[]string{"Original Error: VPCEP API error: HTTP 403 EndPoint.0004: no permissions (request id req-1)"}},
-	}
-	for _, tt := range tests {
-		d := waitErrorDiag("accepting", "update", 2*time.Minute, "svc-1", "ep-1", client.StatusAccepted, client.StatusCreating, tt.err, true)
-		if d.Summary() != tt.summary {
-			t.Errorf("%s: summary %q, want %q", tt.name, d.Summary(), tt.summary)
-		}
-		for _, w := range tt.detail {
-			if !strings.Contains(d.Detail(), w) {
-				t.Errorf("%s: detail %q lacks %q", tt.name, d.Detail(), w)
-			}
+		if ok && approval.TargetStatus(action) != tt.status {
+			t.Errorf("approval.TargetStatus(%q) = %q, want %q", action, approval.TargetStatus(action), tt.status)
 		}
 	}
 }
@@ -706,7 +675,7 @@ func TestUnitSetConnectionKeepsKnownImmutables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		m := tt.m
-		if d := setConnection(&m, &tt.c, false); d.HasError() {
+		if d := m.setConnection(&tt.c); d.HasError() {
 			t.Fatalf("%s: %v", tt.name, d)
 		}
 		if m.MarkerID.ValueInt64() != tt.marker || m.DomainID.ValueString() != tt.domain || m.CreatedAt.ValueString() != tt.createdAt || m.MarkerID.IsUnknown() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -71,4 +72,37 @@ func (v idValidator) ValidateString(_ context.Context, req validator.StringReque
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 		fmt.Sprintf("Attribute %s %s; got %q (%s). Copy the id exactly as the console or API shows it.",
 			req.Path, v.rule(), id, problem))
+}
+
+// positiveDuration requires a Go duration greater than zero, such as "30s".
+type positiveDuration struct{}
+
+var _ validator.String = positiveDuration{}
+
+func (positiveDuration) Description(context.Context) string {
+	return `value must be a positive duration such as "30s" or "10m"`
+}
+
+func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := durationProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+			fmt.Sprintf("Attribute %s %s; got %q.", req.Path, problem, req.ConfigValue.ValueString()))
+	}
+}
+
+// durationProblem says what is wrong with a duration setting, or "".
+func durationProblem(s string) string {
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil:
+		return `must be a duration such as "30s", "10m" or "1h30m" (units: s, m, h)`
+	case d <= 0:
+		return `must be positive: a zero or negative wait can never succeed; use e.g. "30s" or "10m"`
+	}
+	return ""
 }

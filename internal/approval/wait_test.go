@@ -1,4 +1,4 @@
-package provider
+package approval
 
 import (
 	"context"
@@ -31,27 +31,26 @@ func (f *fakeSleeper) sleep(_ context.Context, d time.Duration) error {
 
 func TestUnitBackoffDelay(t *testing.T) {
 	t.Parallel()
-	b := backoff{first: 100 * time.Millisecond, factor: 2, max: time.Second}
+	b := Backoff{First: 100 * time.Millisecond, Factor: 2, Max: time.Second}
 	tests := []struct {
 		n    int
 		want time.Duration
 	}{{0, 100 * time.Millisecond}, {1, 200 * time.Millisecond}, {3, 800 * time.Millisecond}, {4, time.Second}, {50, time.Second}}
 	for _, tt := range tests {
-		if got := b.delay(tt.n); got != tt.want {
+		if got := b.Delay(tt.n); got != tt.want {
 			t.Errorf("delay(%d) = %v, want %v", tt.n, got, tt.want)
 		}
 	}
 }
 
-// TestUnitBackoffNoticeLag checks issue 6's target on the default schedule:
-// a connection settling at d is noticed within max(0.2s, 0.25*d), for d from
+// TestUnitBackoffNoticeLag: on the default schedule a connection settling at d is noticed within max(0.2s, 0.25*d), for d from
 // 10ms to 30s, ignoring request time.
 func TestUnitBackoffNoticeLag(t *testing.T) {
 	t.Parallel()
 	for d := 10 * time.Millisecond; d <= 30*time.Second; d += 10 * time.Millisecond {
 		var at time.Duration
 		for n := 0; at < d; n++ {
-			at += defaultBackoff.delay(n)
+			at += DefaultBackoff.Delay(n)
 		}
 		limit := max(200*time.Millisecond, d/4)
 		if lag := at - d; lag > limit {
@@ -60,7 +59,7 @@ func TestUnitBackoffNoticeLag(t *testing.T) {
 	}
 }
 
-func TestUnitWaiterWait(t *testing.T) {
+func TestUnitWait(t *testing.T) {
 	t.Parallel()
 	errFailed := errors.New("connection failed") // not retryable: waiting is pointless
 	errThrottled := &client.APIError{StatusCode: http.StatusTooManyRequests, Code: client.CodeGatewayThrottled,
@@ -98,7 +97,7 @@ func TestUnitWaiterWait(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			clk := &fakeSleeper{deadline: tt.deadline}
-			w := waiter{backoff: defaultBackoff, sleep: clk.sleep}
+			w := &Decider{Sleep: clk.sleep}
 			polls := 0
 			err := w.wait(context.Background(), func(context.Context) (bool, error) {
 				polls++
@@ -128,13 +127,13 @@ func TestUnitWaiterWait(t *testing.T) {
 	}
 }
 
-// TestUnitWaiterRealClockTimeout runs the real sleep against a short context
+// TestUnitWaitRealClockTimeout runs the real sleep against a short context
 // deadline: the wait must end with DeadlineExceeded, never hang.
-func TestUnitWaiterRealClockTimeout(t *testing.T) {
+func TestUnitWaitRealClockTimeout(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
-	err := newWaiter().wait(ctx, func(context.Context) (bool, error) { return false, nil })
+	err := (&Decider{}).wait(ctx, func(context.Context) (bool, error) { return false, nil })
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("wait() = %v, want context.DeadlineExceeded", err)
 	}

@@ -1,0 +1,273 @@
+package approval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// API is the part of the VPCEP client a decision uses.
+type API interface {
+	AcceptOrReject(ctx context.Context, serviceID, endpointID, action string) (*client.Connection, error)
+	GetEndpointService(ctx context.Context, serviceID string) (*client.EndpointService, error)
+	ListConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) (*client.ListConnectionsResult, error)
+}
+
+// Reader reads one connection; notBefore asks for data no older than that
+// time. Invalidate tells it that the service's connections changed.
+type Reader interface {
+	Get(ctx context.Context, serviceID, endpointID string, notBefore time.Time) (*client.Connection, error)
+	Invalidate(serviceID string)
+}
+
+// DefaultMissingEndpointTimeout bounds the wait for an endpoint the service
+// has never listed: long enough for an endpoint created in the same apply to
+// show up, short enough that a typo fails in minutes, not at the create timeout.
+const DefaultMissingEndpointTimeout = 2 * time.Minute
+
+// Decider makes decisions. Its zero value is not usable: set API and Reader.
+type Decider struct {
+	API    API
+	Reader Reader
+	// Poll is the schedule of polls; the zero value means DefaultBackoff.
+	Poll Backoff
+	// Sleep replaces the clock in tests; nil means the real one.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Progress, if set, hears about each status seen while waiting.
+	Progress func(status string)
+}
+
+// Request is one decision.
+type Request struct {
+	ServiceID, EndpointID string
+	// Action is client.ActionReceive or client.ActionReject.
+	Action string
+	// WaitForEndpoint makes the decision wait for an endpoint that the
+	// service does not list yet (creation); otherwise a missing endpoint is Gone.
+	WaitForEndpoint bool
+	// MissingEndpointTimeout bounds that wait for an endpoint never seen;
+	// zero means DefaultMissingEndpointTimeout. An endpoint its owner is
+	// still creating (EndPoint.2019) is awaited until ctx ends.
+	MissingEndpointTimeout time.Duration
+}
+
+// codeEndpointCreating is the API's answer for an endpoint its owner is still creating.
+const codeEndpointCreating = "EndPoint.2019"
+
+// codeEndpointDeleting is the API's answer for an endpoint its owner is deleting.
+const codeEndpointDeleting = "EndPoint.2018"
+
+// codeFailedUnmodifiable is the API's refusal to change a failed connection.
+const codeFailedUnmodifiable = "EndPoint.2047"
+
+// Decide sends req.Action and waits, within ctx, until the connection has
+// the status the action leads to. It returns the settled connection, or an
+// *Error; a reject that meets a gone endpoint is Kind Gone, which callers
+// may count as done (the connection carries no traffic).
+func (d *Decider) Decide(ctx context.Context, req Request) (*client.Connection, error) {
+	started := time.Now()
+	conn, err := d.send(ctx, req, started)
+	if err != nil {
+		return conn, err
+	}
+	return d.settle(ctx, req, conn, started)
+}
+
+// send sends the action, first waiting for the endpoint to appear when
+// req.WaitForEndpoint; it returns the connection as the answer shows it.
+func (d *Decider) send(ctx context.Context, req Request, started time.Time) (*client.Connection, error) {
+	checkedService := false
+	for {
+		conn, err := d.API.AcceptOrReject(ctx, req.ServiceID, req.EndpointID, req.Action)
+		d.Reader.Invalidate(req.ServiceID)
+		if err == nil {
+			if conn == nil {
+				return d.readAfterSend(ctx, req, started)
+			}
+			return conn, nil
+		}
+		if e := d.classifySendError(ctx, req, err, started); e != nil {
+			return nil, e
+		}
+		// The endpoint is not on the service (yet).
+		if !req.WaitForEndpoint {
+			return nil, &Error{Kind: Gone, Action: req.Action, Waited: time.Since(started), Err: err}
+		}
+		if !checkedService {
+			checkedService = true
+			if _, serr := d.API.GetEndpointService(ctx, req.ServiceID); client.IsNotFound(serr) {
+				return nil, &Error{Kind: ServiceNotFound, Action: req.Action, Waited: time.Since(started), Err: serr}
+			}
+		}
+		if err := d.awaitEndpoint(ctx, req, err, started); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// classifySendError turns a failed send into an *Error, or returns nil when
+// the endpoint is not on the service yet (the caller decides whether to wait).
+func (d *Decider) classifySendError(ctx context.Context, req Request, err error, started time.Time) *Error {
+	e := &Error{Action: req.Action, Err: err}
+	defer func() { e.Waited = time.Since(started) }()
+	switch {
+	case client.HasCode(err, codeFailedUnmodifiable):
+		e.Kind = Failed
+		if c, gerr := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, time.Now()); gerr == nil {
+			e.Conn = c
+		}
+	case client.HasCode(err, codeEndpointDeleting):
+		e.Kind = Gone
+	case client.IsNotFound(err) || client.HasCode(err, codeEndpointCreating):
+		return nil
+	case ctx.Err() != nil:
+		e.Kind, e.Sent = cutKind(ctx), true
+	default:
+		switch Delivered(err) {
+		case Answered:
+			e.Kind = Refused
+		case Undelivered:
+			e.Kind = NotSent
+		default:
+			e.Kind, e.Sent = OutcomeUnknown, true
+		}
+	}
+	return e
+}
+
+// cutKind names why ctx ended.
+func cutKind(ctx context.Context) Kind {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return TimedOut
+	}
+	return Interrupted
+}
+
+// readAfterSend reads the connection when the action's answer did not show it.
+func (d *Decider) readAfterSend(ctx context.Context, req Request, started time.Time) (*client.Connection, error) {
+	c, err := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, time.Now())
+	if err == nil {
+		return c, nil
+	}
+	if client.IsNotFound(err) {
+		return nil, &Error{Kind: Gone, Action: req.Action, Sent: true, Waited: time.Since(started), Err: err}
+	}
+	// The action was accepted; polling decides the rest.
+	return &client.Connection{ID: req.EndpointID}, nil
+}
+
+// awaitEndpoint waits until the endpoint appears on the service. An
+// endpoint the API says is being created is awaited until ctx ends; one it
+// does not know is awaited for at most req.MissingEndpointTimeout.
+func (d *Decider) awaitEndpoint(ctx context.Context, req Request, sendErr error, started time.Time) error {
+	limit := req.MissingEndpointTimeout
+	if limit <= 0 {
+		limit = DefaultMissingEndpointTimeout
+	}
+	waitCtx := ctx
+	if !client.HasCode(sendErr, codeEndpointCreating) {
+		var cancel context.CancelFunc
+		waitCtx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
+	observed := time.Now()
+	err := d.wait(waitCtx, func(ctx context.Context) (bool, error) {
+		start := time.Now()
+		_, gerr := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, observed)
+		observed = start
+		if client.IsNotFound(gerr) {
+			return false, nil
+		}
+		return gerr == nil, gerr
+	})
+	if err == nil {
+		return nil
+	}
+	e := &Error{Kind: NotVisible, Action: req.Action, Waited: time.Since(started), ServiceConnections: -1, Err: sendErr}
+	switch {
+	case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
+		e.Kind = Interrupted
+	case waitCtx.Err() == nil:
+		e.Kind, e.Err = Refused, err // a poll failed for good
+		return e
+	}
+	if ctx.Err() == nil || e.Kind == NotVisible {
+		e.ServiceConnections = d.countConnections(req.ServiceID)
+	}
+	return e
+}
+
+// countConnections asks for the number of connections of a service, for
+// messages about a missing endpoint; -1 if it cannot tell.
+func (d *Decider) countConnections(serviceID string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	page, err := d.API.ListConnections(ctx, serviceID, client.ListConnectionsOptions{Limit: 1})
+	if err != nil {
+		return -1
+	}
+	return page.TotalCount
+}
+
+// settle waits until conn reaches the action's status.
+func (d *Decider) settle(ctx context.Context, req Request, conn *client.Connection, started time.Time) (*client.Connection, error) {
+	want := TargetStatus(req.Action)
+	last := *conn
+	check := func(c *client.Connection) (bool, error) {
+		last = *c
+		switch c.Status {
+		case want:
+			return true, nil
+		case client.StatusFailed:
+			return false, &Error{Kind: Failed, Action: req.Action, Sent: true}
+		case client.StatusDeleting:
+			return false, &Error{Kind: Gone, Action: req.Action, Sent: true}
+		}
+		return false, nil
+	}
+	done, err := check(conn)
+	if err == nil && !done {
+		observed := time.Now()
+		err = d.wait(ctx, func(ctx context.Context) (bool, error) {
+			start := time.Now()
+			c, gerr := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, observed)
+			if client.IsNotFound(gerr) {
+				return false, &Error{Kind: Gone, Action: req.Action, Sent: true, Err: gerr}
+			}
+			if gerr != nil {
+				return false, gerr
+			}
+			observed = start
+			if d.Progress != nil && c.Status != last.Status {
+				d.Progress(c.Status)
+			}
+			return check(c)
+		})
+	}
+	if err == nil {
+		return &last, nil
+	}
+	e := AsError(err)
+	if e == nil {
+		e = &Error{Action: req.Action, Sent: true, Err: err}
+		switch {
+		case ctx.Err() != nil:
+			e.Kind = cutKind(ctx)
+		default:
+			e.Kind = Refused // a poll failed with an answer that is not worth retrying
+		}
+	}
+	if e.Kind == Gone {
+		last.Status = client.StatusDeleting
+	}
+	e.Conn, e.Waited = &last, time.Since(started)
+	return &last, e
+}
+
+// String describes a decision for logs and messages.
+func (r Request) String() string {
+	return fmt.Sprintf("%s for endpoint %s on endpoint service %s", r.Action, r.EndpointID, r.ServiceID)
+}

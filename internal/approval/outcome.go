@@ -1,0 +1,180 @@
+// Package approval sends a decision (receive or reject) for one VPC
+// endpoint's connection to an endpoint service and waits until the
+// connection settles. It knows nothing of Terraform: its operations return
+// the connection, or an *Error that says how far the decision got, so that a
+// caller can tell the user exactly what happened and what the next try does.
+package approval
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// Kind says how far a decision got before it stopped.
+type Kind int
+
+// The kinds of Error. Each one fixes whether the API may have acted.
+const (
+	// NotSent: the request never left the provider (bad setting, no route, TLS); nothing changed.
+	NotSent Kind = iota + 1
+	// Refused: the API answered with an error; nothing changed.
+	Refused
+	// ServiceNotFound: the endpoint service does not exist in the project.
+	ServiceNotFound
+	// NotVisible: the endpoint never appeared among the service's connections.
+	NotVisible
+	// Failed: the connection is in status failed, which nobody can change.
+	Failed
+	// Gone: the endpoint was deleted or is being deleted by its owner.
+	Gone
+	// OutcomeUnknown: the decision was sent but no answer came back.
+	OutcomeUnknown
+	// TimedOut: the decision was sent, and the connection did not settle in time.
+	TimedOut
+	// Interrupted: the operation was cancelled (Terraform interrupted) after the decision was sent.
+	Interrupted
+)
+
+var kindNames = map[Kind]string{
+	NotSent: "not sent", Refused: "refused", ServiceNotFound: "service not found", NotVisible: "not visible",
+	Failed: "failed", Gone: "gone", OutcomeUnknown: "outcome unknown", TimedOut: "timed out", Interrupted: "interrupted",
+}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Error is the outcome of a decision that did not reach its status.
+type Error struct {
+	Kind Kind
+	// Action is the decision that was being made.
+	Action string
+	// Sent reports that the decision reached the API, so the connection may have moved.
+	Sent bool
+	// Conn is the last connection seen (nil if none), e.g. a failed one with its errors.
+	Conn *client.Connection
+	// Waited is how long the operation waited before it stopped.
+	Waited time.Duration
+	// ServiceConnections is the number of connections the service has (NotVisible only; -1 if unknown).
+	ServiceConnections int
+	// Err is the underlying error, if any.
+	Err error
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf("%s %s", e.Action, e.Kind)
+	if e.Conn != nil && e.Conn.Status != "" {
+		msg += fmt.Sprintf(" (last status %q)", e.Conn.Status)
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// LastStatus is the status of the last connection seen, or "".
+func (e *Error) LastStatus() string {
+	if e.Conn == nil {
+		return ""
+	}
+	return e.Conn.Status
+}
+
+// AsError returns the *Error in err's chain, or nil.
+func AsError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// TargetStatus is the status a decision leads to.
+func TargetStatus(action string) string {
+	if action == client.ActionReject {
+		return client.StatusRejected
+	}
+	return client.StatusAccepted
+}
+
+// ActionForStatus maps a settled status back to the decision that leads to
+// it; ok is false for statuses that are not settled.
+func ActionForStatus(status string) (action string, ok bool) {
+	switch status {
+	case client.StatusAccepted:
+		return client.ActionReceive, true
+	case client.StatusRejected:
+		return client.ActionReject, true
+	}
+	return "", false
+}
+
+// Delivery says whether a failed call may have reached the API.
+type Delivery int
+
+// The answers of Delivered.
+const (
+	// Answered: the API answered (with an error status); its answer stands.
+	Answered Delivery = iota
+	// Undelivered: the request never reached the API; nothing changed.
+	Undelivered
+	// Unknown: the request may have reached the API, but no answer came back.
+	Unknown
+)
+
+// httpAnswerToHTTPS is net/http's error for an https endpoint served by plain http.
+const httpAnswerToHTTPS = "server gave HTTP response to HTTPS client"
+
+// Delivered classifies a failed call's err.
+func Delivered(err error) Delivery {
+	var apiErr *client.APIError
+	switch {
+	case errors.As(err, &apiErr):
+		return Answered
+	case client.IsNotSent(err) || dialFailed(err):
+		return Undelivered
+	}
+	return Unknown
+}
+
+// dialFailed reports errors that happen before a request can leave: no
+// connection (DNS, refused, unreachable) or a TLS handshake that failed.
+func dialFailed(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &dnsErr) || errors.As(err, &recordErr) || CertificateProblem(err) ||
+		strings.Contains(err.Error(), httpAnswerToHTTPS)
+}
+
+// CertificateProblem reports a TLS certificate that did not verify.
+func CertificateProblem(err error) bool {
+	var verifyErr *tls.CertificateVerificationError
+	var authorityErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidErr x509.CertificateInvalidError
+	return errors.As(err, &verifyErr) || errors.As(err, &authorityErr) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalidErr) || strings.Contains(err.Error(), "x509: ")
+}
+
+// NoAnswer reports that no HTTP answer came from the API, as opposed to an
+// error status or the operation's own context ending.
+func NoAnswer(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var transportErr *client.TransportError
+	var netErr net.Error
+	return errors.As(err, &transportErr) || errors.As(err, &netErr)
+}

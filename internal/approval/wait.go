@@ -1,0 +1,90 @@
+package approval
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// Backoff is a schedule of pauses between polls: First, growing by Factor
+// each time, never more than Max. DESIGN.md explains the numbers.
+type Backoff struct {
+	First  time.Duration
+	Factor float64
+	Max    time.Duration
+}
+
+// DefaultBackoff is the schedule of every wait on a connection.
+var DefaultBackoff = Backoff{First: 40 * time.Millisecond, Factor: 1.2, Max: 2 * time.Second}
+
+// Delay is the pause before poll n+1 (n counts from 0).
+func (b Backoff) Delay(n int) time.Duration {
+	d := float64(b.First)
+	for i := 0; i < n && d < float64(b.Max); i++ {
+		d *= b.Factor
+	}
+	if d > float64(b.Max) {
+		return b.Max
+	}
+	return time.Duration(d)
+}
+
+// pollFunc checks once whether the awaited condition holds; an error ends
+// the wait unless client.IsRetryable says it may pass.
+type pollFunc func(ctx context.Context) (done bool, err error)
+
+// wait pauses, polls, and repeats until poll is done, fails for good, or ctx
+// ends. Retryable poll errors do not end it: the timeout is the user's
+// statement of how long the whole wait may take. When ctx ends, the error
+// wraps ctx.Err() and the last retryable poll error, if any.
+func (d *Decider) wait(ctx context.Context, poll pollFunc) error {
+	schedule := d.Poll
+	if schedule.First <= 0 {
+		schedule = DefaultBackoff
+	}
+	sleep := d.Sleep
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	var lastErr error
+	for n := 0; ; n++ {
+		if err := sleep(ctx, schedule.Delay(n)); err != nil {
+			return waitEnded(err, lastErr)
+		}
+		done, err := poll(ctx)
+		switch {
+		case err == nil && done:
+			return nil
+		case err == nil:
+			lastErr = nil
+		case ctx.Err() != nil:
+			return waitEnded(ctx.Err(), lastErr)
+		case AsError(err) == nil && client.IsRetryable(err):
+			lastErr = err
+		default:
+			return err
+		}
+	}
+}
+
+// waitEnded is the error of a wait cut by its context.
+func waitEnded(ctxErr, lastErr error) error {
+	if lastErr == nil {
+		return ctxErr
+	}
+	return fmt.Errorf("%w (the last poll failed: %w)", ctxErr, lastErr)
+}
+
+// sleepCtx sleeps for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -57,6 +57,8 @@ type Config struct {
 	Region string
 	// Fixtures, if set, are loaded by New and loaded again by Reset.
 	Fixtures *Fixtures
+	// IAM configures the IAM and ECS metadata calls served beside the API.
+	IAM IAMConfig
 }
 
 // Faults configures injected failures for API requests (never /_mock/).

@@ -67,6 +67,7 @@ func (m *Mock) routes() *http.ServeMux {
 	mux.HandleFunc("POST /_mock/endpoints", m.controlCreateEndpoint)
 	mux.HandleFunc("DELETE /_mock/endpoints/{id}", m.controlDeleteEndpoint)
 
+	m.registerIAM(mux)
 	mux.HandleFunc("/", m.noRoute)
 	return mux
 }
@@ -153,6 +154,9 @@ func (m *Mock) authenticate(r *http.Request, body []byte) (Credential, *apiError
 	if r.Header.Get(aksk.AuthorizationHeader) != "" {
 		ak, err := aksk.Verify(r, body, m.lookupSecret, m.now(), MaxClockSkew)
 		if err == nil {
+			if cred, e, temporary := m.temporaryCredentialFor(r, ak); temporary {
+				return cred, e
+			}
 			return m.accessKeys[ak], nil
 		}
 		msg := msgAKSKMismatch + "signature does not match"
@@ -185,8 +189,10 @@ func (m *Mock) authenticate(r *http.Request, body []byte) (Credential, *apiError
 
 // lookupSecret gives aksk.Verify the secret of an access key.
 func (m *Mock) lookupSecret(accessKey string) (string, bool) {
-	c, ok := m.accessKeys[accessKey]
-	return c.SecretKey, ok
+	if c, ok := m.accessKeys[accessKey]; ok {
+		return c.SecretKey, true
+	}
+	return m.temporarySecret(accessKey)
 }
 
 // drawFault draws this request's latency and fault from the seeded sequence.

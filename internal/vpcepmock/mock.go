@@ -28,6 +28,7 @@ var (
 // methods are safe for concurrent use.
 type Mock struct {
 	mux    *http.ServeMux
+	iam    *iamService
 	format string
 	now    func() time.Time
 	region string
@@ -112,6 +113,7 @@ func New(cfg Config) *Mock {
 		initialFaults:  cfg.Faults,
 		delay:          cfg.TransitionDelay,
 	}
+	m.iam = newIAMService(cfg.IAM, creds[0].ProjectID)
 	m.mux = m.routes()
 	if m.now == nil {
 		m.now = time.Now

@@ -1,0 +1,83 @@
+//go:build !windows
+
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// Catches: generated configuration that does not apply as pure imports
+// (an attribute the generator writes that plans a change, such as a
+// description or an action that does not follow the status), a pending
+// connection listed by a status filter that excludes it, and a plan that
+// is not empty after the adoption.
+func TestAccConnectionApprovalList_adoptWithGeneratedConfig(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	s := newListedService(t, e, 30, mixedConnection)
+	query := fmt.Sprintf(`
+list "vpcep_connection_approval" "accepted" {
+  provider         = vpcep
+  include_resource = true
+  config {
+    service_id = %[1]q
+    status     = "accepted"
+  }
+}
+
+list "vpcep_connection_approval" "rejected" {
+  provider         = vpcep
+  include_resource = true
+  config {
+    service_id = %[1]q
+    status     = "rejected"
+  }
+}
+`, s.ID)
+	r := newModernCLIRun(t, devOverrideHeader+e.ProviderConfig())
+	writeFile(t, filepath.Join(r.dir, "adopt.tfquery.hcl"), query)
+
+	out, code := r.run("query", "-no-color", "-generate-config-out=adopt.tf")
+	if code != 0 {
+		t.Fatalf("terraform query -generate-config-out exited %d:\n%s", code, out)
+	}
+	generated, err := os.ReadFile(filepath.Join(r.dir, "adopt.tf"))
+	if err != nil {
+		t.Fatalf("reading the generated configuration: %v\n%s", err, out)
+	}
+	settled := s.count(func(c vpcepmock.Connection) bool { return c.Status != client.StatusPendingAcceptance })
+	if n := strings.Count(string(generated), "import {"); n != settled {
+		t.Fatalf("generated %d import blocks, want %d (the accepted and rejected connections):\n%s", n, settled, generated)
+	}
+	// The query file is for `terraform query` only; plan and apply read *.tf.
+	out, code = r.run("apply", "-auto-approve", "-no-color")
+	if code != 0 {
+		t.Fatalf("applying the generated configuration exited %d:\n%s\n--- adopt.tf:\n%s", code, out, generated)
+	}
+	if want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", settled); !strings.Contains(out, want) {
+		t.Errorf("apply did not report %q: the adoption changed something:\n%s", want, out)
+	}
+	if acts := e.Mock.Actions(); len(acts) != 0 {
+		t.Errorf("adopting sent %d effective actions, want none: %+v", len(acts), acts)
+	}
+	for _, c := range s.Conns {
+		now, _ := e.Mock.Connection(s.ID, c.ID)
+		if now.Status != c.Status || now.Description != c.Description {
+			t.Errorf("connection %s changed from %s/%q to %s/%q", c.ID, c.Status, c.Description, now.Status, now.Description)
+		}
+	}
+	if got := len(r.approvals()); got != settled {
+		t.Errorf("%d approvals in state after adoption, want %d", got, settled)
+	}
+	out, code = r.run("plan", "-detailed-exitcode", "-no-color")
+	if code != 0 {
+		t.Errorf("the plan after adoption is not empty (exit %d):\n%s", code, out)
+	}
+}

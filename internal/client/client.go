@@ -76,6 +76,13 @@ type Config struct {
 	AuthToken string
 	// AccessKey and SecretKey sign requests with SDK-HMAC-SHA256.
 	AccessKey, SecretKey string
+	// SecurityToken makes AccessKey/SecretKey a temporary credential; it is
+	// sent, signed, as X-Security-Token.
+	SecurityToken string
+	// Credentials, when set, replaces the four fields above: it is asked
+	// for the credentials of every attempt, and asked once to renew
+	// temporary ones the API refused with a 401.
+	Credentials CredentialProvider
 	// MaxRetries is the number of retries after the first attempt; 0 means
 	// none. It is capped at MaxRetriesLimit.
 	MaxRetries int
@@ -95,9 +102,7 @@ type Config struct {
 type Client struct {
 	base       *url.URL
 	projectID  string
-	authToken  string
-	accessKey  string
-	secretKey  string
+	creds      CredentialProvider
 	maxRetries int
 	baseDelay  time.Duration
 	maxDelay   time.Duration
@@ -123,17 +128,23 @@ func New(cfg Config) (*Client, error) {
 	hasToken := cfg.AuthToken != ""
 	hasAKSK := cfg.AccessKey != "" || cfg.SecretKey != ""
 	switch {
+	case cfg.Credentials != nil && (hasToken || hasAKSK || cfg.SecurityToken != ""):
+		return nil, errors.New("VPCEP client: set either Credentials or static credentials, not both")
+	case cfg.Credentials != nil:
 	case hasToken && hasAKSK:
 		return nil, errors.New("VPCEP client: set either an auth token or an access key and secret key, not both")
 	case !hasToken && !hasAKSK:
 		return nil, errors.New("VPCEP client: an auth token or an access key and secret key is required")
 	case hasAKSK && (cfg.AccessKey == "" || cfg.SecretKey == ""):
 		return nil, errors.New("VPCEP client: access key and secret key must be set together")
+	case hasToken && cfg.SecurityToken != "":
+		return nil, errors.New("VPCEP client: a security token goes with an access key and secret key, not with an auth token")
 	}
 	for _, v := range []struct{ field, name, value string }{
 		{"AuthToken", "auth token", cfg.AuthToken},
 		{"AccessKey", "access key", cfg.AccessKey},
 		{"SecretKey", "secret key", cfg.SecretKey},
+		{"SecurityToken", "security token", cfg.SecurityToken},
 		{"ProjectID", "project id", cfg.ProjectID},
 	} {
 		if err := checkHeaderValue(v.value); err != nil {
@@ -143,9 +154,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		base:       base,
 		projectID:  cfg.ProjectID,
-		authToken:  cfg.AuthToken,
-		accessKey:  cfg.AccessKey,
-		secretKey:  cfg.SecretKey,
+		creds:      cfg.Credentials,
 		maxRetries: min(max(cfg.MaxRetries, 0), MaxRetriesLimit),
 		baseDelay:  cfg.RetryBaseDelay,
 		maxDelay:   cfg.RetryMaxDelay,
@@ -175,6 +184,10 @@ func New(cfg Config) (*Client, error) {
 	c.httpClient.CheckRedirect = refuseRedirect
 	if c.userAgent == "" {
 		c.userAgent = DefaultUserAgent
+	}
+	if c.creds == nil {
+		c.creds = StaticCredentials(Credentials{AuthToken: cfg.AuthToken, AccessKey: cfg.AccessKey,
+			SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken})
 	}
 	return c, nil
 }
@@ -259,6 +272,7 @@ func IsNotSent(err error) bool {
 // headerSettings maps the headers carrying a setting to that Config field.
 var headerSettings = map[string]struct{ field, name string }{
 	headerAuthToken:          {"AuthToken", "auth token"},
+	headerSecurityToken:      {"SecurityToken", "security token"},
 	aksk.AuthorizationHeader: {"AccessKey", "access key"},
 	headerProjectID:          {"ProjectID", "project id"},
 	headerUserAgent:          {"UserAgent", "user agent"},
@@ -380,15 +394,35 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	u.Path = decoded
 	u.RawQuery = query.Encode()
 	target := u.String()
-	ctx = c.maskSecrets(ctx)
 
 	// Every call of this client may be retried: reads change nothing, and the
 	// two writes (connections/action and connections/description) are
 	// idempotent in effect: sending the same action or description again
 	// leaves the connection in the same end state, so a retry after an answer
 	// was lost cannot do harm.
+	renewed := false
 	for attempt := 1; ; attempt++ {
-		respBody, err := c.attempt(ctx, method, target, path, query, body, attempt)
+		creds, err := c.creds.Credentials(ctx)
+		if err != nil {
+			if attempt == 1 {
+				return &NotSentError{Method: method, Path: path, Setting: "Credentials", Err: fmt.Errorf("getting credentials: %w", err)}
+			}
+			return fmt.Errorf("getting credentials for attempt %d of %s %s: %w", attempt, method, path, err)
+		}
+		credCtx := maskCredentials(ctx, creds)
+		respBody, err := c.attempt(credCtx, creds, method, target, path, query, body, attempt)
+		// Temporary credentials that expired are renewed once (shared with
+		// every concurrent call) and the request retried once, never in a loop.
+		if isUnauthorized(err) && creds.Temporary() && !renewed {
+			renewed = true
+			tflog.Debug(credCtx, "VPCEP API refused temporary credentials; renewing them once", map[string]any{"method": method, "path": path})
+			if _, renewErr := c.creds.Renew(ctx, creds); renewErr == nil {
+				attempt--
+				continue
+			} else {
+				err = fmt.Errorf("%w (renewing the temporary credentials failed: %v)", err, renewErr)
+			}
+		}
 		if err == nil {
 			if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
 				return nil
@@ -478,7 +512,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 // attempt sends the request once and returns the response body of a 2xx
 // answer, or an error: *APIError (maybe inside *retryAfterError) for an error
 // answer, *TransportError when no answer came.
-func (c *Client) attempt(ctx context.Context, method, target, path string, query url.Values, body []byte, attempt int) ([]byte, error) {
+func (c *Client) attempt(ctx context.Context, creds Credentials, method, target, path string, query url.Values, body []byte, attempt int) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
 		return nil, &NotSentError{Method: method, Path: path, Err: fmt.Errorf("building the request: %w", err)}
@@ -494,15 +528,9 @@ func (c *Client) attempt(ctx context.Context, method, target, path string, query
 	} else {
 		req.Header.Set(headerContentType, contentTypeJSON)
 	}
-	if c.authToken != "" {
-		req.Header.Set(headerAuthToken, c.authToken)
-	} else {
-		// X-Project-Id goes on before signing so it is signed, as the v3 SDK does.
-		req.Header.Set(headerProjectID, c.projectID)
-		// Signed per attempt: X-Sdk-Date must stay within the server's skew.
-		if err := aksk.Sign(req, body, c.accessKey, c.secretKey, c.now()); err != nil {
-			return nil, &NotSentError{Method: method, Path: path, Err: fmt.Errorf("signing the request: %w", err)}
-		}
+	// X-Project-Id goes on before signing so it is signed, as the v3 SDK does.
+	if err := authorize(req, body, creds, c.projectID, c.now()); err != nil {
+		return nil, &NotSentError{Method: method, Path: path, Err: fmt.Errorf("signing the request: %w", err)}
 	}
 	if field, err := checkHeaders(req.Header); err != nil {
 		return nil, &NotSentError{Method: method, Path: path, Setting: field, Err: err}
@@ -551,22 +579,6 @@ func (c *Client) attempt(ctx context.Context, method, target, path string, query
 		return nil, &retryAfterError{APIError: apiErr, after: after}
 	}
 	return nil, apiErr
-}
-
-// maskSecrets makes tflog mask the token and the secret key wherever they
-// would appear, as a second line of defence behind maskHeaders.
-func (c *Client) maskSecrets(ctx context.Context) context.Context {
-	var secrets []string
-	for _, s := range []string{c.authToken, c.secretKey} {
-		if s != "" {
-			secrets = append(secrets, s)
-		}
-	}
-	if len(secrets) == 0 {
-		return ctx
-	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	return tflog.MaskMessageStrings(ctx, secrets...)
 }
 
 // logRequest writes the request at trace level with secrets masked.
@@ -638,7 +650,7 @@ func maskHeaders(h http.Header) map[string]string {
 	for name, values := range h {
 		v := strings.Join(values, ", ")
 		switch http.CanonicalHeaderKey(name) {
-		case headerAuthToken:
+		case headerAuthToken, headerSecurityToken:
 			v = maskedValue
 		case aksk.AuthorizationHeader:
 			if i := strings.Index(v, "Signature="); i >= 0 {

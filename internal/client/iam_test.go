@@ -1,0 +1,163 @@
+package client
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+func iamMockEnv(t *testing.T) *mockEnv {
+	return newMockEnv(t, vpcepmock.Config{IAM: vpcepmock.IAMConfig{DomainName: "acme", Agencies: []string{"ops"},
+		IdentityProviders: []string{"ci"}}})
+}
+
+func (e *mockEnv) iam(t *testing.T) *IAMClient {
+	t.Helper()
+	c, err := NewIAM(IAMConfig{Endpoint: e.url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+var permanentKeys = Credentials{AccessKey: vpcepmock.DefaultAccessKey, SecretKey: vpcepmock.DefaultSecretKey}
+
+// TestIAMClientFlows: every IAM call the provider makes works against the
+// mock, and the temporary keys it gets sign VPCEP calls with their token.
+func TestIAMClientFlows(t *testing.T) {
+	t.Parallel()
+	e := iamMockEnv(t)
+	iam := e.iam(t)
+	ctx := context.Background()
+
+	projects, err := iam.ProjectsByName(ctx, permanentKeys, vpcepmock.DefaultRegion)
+	if err != nil || len(projects) != 1 || projects[0].ID != vpcepmock.DefaultProjectID {
+		t.Fatalf("ProjectsByName: %v %+v", err, projects)
+	}
+	if p, err := iam.ProjectsByName(ctx, permanentKeys, "xx-nowhere-1"); err != nil || len(p) != 0 {
+		t.Errorf("ProjectsByName(wrong region): %v %+v, want none", err, p)
+	}
+
+	agency, err := iam.AssumeAgency(ctx, permanentKeys, AssumeAgency{AgencyName: "ops", DomainName: "acme", DurationSeconds: 900})
+	if err != nil || !agency.Temporary() || agency.SecurityToken == "" {
+		t.Fatalf("AssumeAgency: %v %+v", err, agency.ExpiresAt)
+	}
+	if _, err := iam.AssumeAgency(ctx, permanentKeys, AssumeAgency{AgencyName: "root", DomainName: "acme"}); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Errorf("AssumeAgency(unknown agency): %v, want a 403", err)
+	}
+	c := e.client(t, func(cfg *Config) {
+		cfg.AuthToken, cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken = "", agency.AccessKey, agency.SecretKey, agency.SecurityToken
+	})
+	if _, err := c.GetEndpointService(ctx, "missing"); !IsNotFound(err) {
+		t.Errorf("VPCEP call with agency keys: %v, want a 404 (authenticated)", err)
+	}
+	// Without its security token the temporary AK is refused.
+	bare := e.client(t, func(cfg *Config) {
+		cfg.AuthToken, cfg.AccessKey, cfg.SecretKey = "", agency.AccessKey, agency.SecretKey
+	})
+	if _, err := bare.GetEndpointService(ctx, "missing"); !HasCode(err, "APIGW.0301") {
+		t.Errorf("temporary AK without its security token: %v, want 401 APIGW.0301", err)
+	}
+
+	enc := base64.RawURLEncoding.EncodeToString
+	jwt := enc([]byte(`{"alg":"none"}`)) + "." + enc([]byte(fmt.Sprintf(`{"exp":%d}`, time.Now().Add(time.Hour).Unix()))) + ".x"
+	token, err := iam.TokenFromIDToken(ctx, "ci", jwt)
+	if err != nil || token == "" {
+		t.Fatalf("TokenFromIDToken: %v", err)
+	}
+	if _, err := iam.TokenFromIDToken(ctx, "other", jwt); err == nil {
+		t.Error("TokenFromIDToken(unknown idp) succeeded")
+	}
+	fed, err := iam.CredentialsFromToken(ctx, token, 900)
+	if err != nil || fed.SecurityToken == "" {
+		t.Fatalf("CredentialsFromToken: %v", err)
+	}
+
+	md, err := NewMetadata(e.url, time.Second).SecurityKey(ctx)
+	if err != nil || md.SecurityToken == "" {
+		t.Fatalf("metadata SecurityKey: %v", err)
+	}
+	if _, err := NewMetadata("http://127.0.0.1:1", time.Second).SecurityKey(ctx); err == nil {
+		t.Error("metadata on a closed port succeeded")
+	}
+}
+
+// renewingProvider hands out expired keys first and counts renewals.
+type renewingProvider struct {
+	mu       sync.Mutex
+	current  Credentials
+	next     func() Credentials
+	renewals atomic.Int32
+}
+
+func (p *renewingProvider) Credentials(context.Context) (Credentials, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.current, nil
+}
+
+func (p *renewingProvider) Renew(_ context.Context, refused Credentials) (Credentials, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.current.Same(refused) {
+		p.renewals.Add(1)
+		p.current = p.next()
+	}
+	return p.current, nil
+}
+
+// TestTemporaryCredentialsRenewedOnceOn401: a 401 for expired temporary keys
+// renews them once and retries once; keys the API still refuses fail after
+// that one renewal instead of looping.
+func TestTemporaryCredentialsRenewedOnceOn401(t *testing.T) {
+	t.Parallel()
+	clock := struct {
+		sync.Mutex
+		t time.Time
+	}{t: time.Now()}
+	now := func() time.Time { clock.Lock(); defer clock.Unlock(); return clock.t }
+	e := newMockEnv(t, vpcepmock.Config{Now: now, IAM: vpcepmock.IAMConfig{DomainName: "acme", Agencies: []string{"ops"}, CredentialTTL: time.Minute}})
+	iam := e.iam(t)
+	ctx := context.Background()
+	assume := func() Credentials {
+		c, err := iam.AssumeAgency(ctx, permanentKeys, AssumeAgency{AgencyName: "ops", DomainName: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := assume()
+	clock.Lock()
+	clock.t = clock.t.Add(2 * time.Minute) // first has expired
+	clock.Unlock()
+
+	p := &renewingProvider{current: first, next: assume}
+	c := e.client(t, func(cfg *Config) { cfg.AuthToken, cfg.Credentials = "", p })
+	c.now = now
+	if _, err := c.GetEndpointService(ctx, "missing"); !IsNotFound(err) {
+		t.Fatalf("after renewal: %v, want the call to go through (404)", err)
+	}
+	if n := p.renewals.Load(); n != 1 {
+		t.Errorf("renewed %d times, want 1", n)
+	}
+
+	// A renewal that gives keys the API refuses again: one renewal, then the 401.
+	stuck := &renewingProvider{current: first, next: func() Credentials { return first }}
+	stuck.next = func() Credentials { c := first; c.SecretKey = "wrong"; return c }
+	c2 := e.client(t, func(cfg *Config) { cfg.AuthToken, cfg.Credentials = "", stuck })
+	c2.now = now
+	before := e.mock.RequestCounts()[vpcepmock.CountUnauthorized]
+	if _, err := c2.GetEndpointService(ctx, "missing"); !HasCode(err, "APIGW.0301") {
+		t.Fatalf("refused again: %v, want the 401", err)
+	}
+	if n, sent := stuck.renewals.Load(), e.mock.RequestCounts()[vpcepmock.CountUnauthorized]-before; n != 1 || sent != 2 {
+		t.Errorf("renewed %d times and sent %d refused requests, want 1 and 2", n, sent)
+	}
+}

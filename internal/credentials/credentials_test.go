@@ -1,0 +1,259 @@
+package credentials
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// countingSource issues numbered temporary keys living ttl, slowly.
+type countingSource struct {
+	n   atomic.Int32
+	ttl time.Duration
+	now func() time.Time
+}
+
+func (s *countingSource) Name() string { return "counting" }
+
+func (s *countingSource) Retrieve(context.Context) (client.Credentials, error) {
+	n := s.n.Add(1)
+	time.Sleep(10 * time.Millisecond) // long enough for every caller to pile up
+	return client.Credentials{AccessKey: fmt.Sprintf("AK%d", n), SecretKey: "sk", SecurityToken: "st", ExpiresAt: s.now().Add(s.ttl)}, nil
+}
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// TestUnitCacheSharesOneRenewal: concurrent callers share one retrieval at
+// first use, at renewal before expiry, and after a refusal; nothing is
+// renewed while the keys have more than a tenth of their life left.
+func TestUnitCacheSharesOneRenewal(t *testing.T) {
+	t.Parallel()
+	clock := &testClock{t: time.Unix(1_700_000_000, 0)}
+	src := &countingSource{ttl: time.Hour, now: clock.Now}
+	c := NewCache(src)
+	c.now = clock.Now
+	burst := func() []client.Credentials {
+		var wg sync.WaitGroup
+		out := make([]client.Credentials, 20)
+		for i := range out {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				creds, err := c.Credentials(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				out[i] = creds
+			}()
+		}
+		wg.Wait()
+		return out
+	}
+	check := func(step string, wantFetches int32, wantAK string) {
+		t.Helper()
+		for _, creds := range burst() {
+			if creds.AccessKey != wantAK {
+				t.Fatalf("%s: a caller got %s, want %s", step, creds.AccessKey, wantAK)
+			}
+		}
+		if n := src.n.Load(); n != wantFetches {
+			t.Fatalf("%s: %d retrievals, want %d", step, n, wantFetches)
+		}
+	}
+	check("first use", 1, "AK1")
+	clock.Add(50 * time.Minute)
+	check("50 of 60 minutes", 1, "AK1")
+	clock.Add(5 * time.Minute) // 5 minutes left: within the margin
+	check("renewal before expiry", 2, "AK2")
+
+	// Twenty calls refused with AK2 renew once; a late Renew(AK2) reuses AK3.
+	var wg sync.WaitGroup
+	refused := client.Credentials{AccessKey: "AK2", SecretKey: "sk", SecurityToken: "st"}
+	for range 20 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _, _ = c.Renew(context.Background(), refused) }()
+	}
+	wg.Wait()
+	if got, _ := c.Renew(context.Background(), refused); got.AccessKey != "AK3" || src.n.Load() != 3 {
+		t.Fatalf("after a shared renewal: %s with %d retrievals, want AK3 with 3", got.AccessKey, src.n.Load())
+	}
+}
+
+// fakeIAM records the ID tokens it was given.
+type fakeIAM struct {
+	mu       sync.Mutex
+	idTokens []string
+	agencies []string
+}
+
+func (f *fakeIAM) AssumeAgency(_ context.Context, base client.Credentials, a client.AssumeAgency) (client.Credentials, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.agencies = append(f.agencies, a.AgencyName+" with "+base.AccessKey)
+	return client.Credentials{AccessKey: "AGENCY", SecretKey: "s", SecurityToken: "t", ExpiresAt: time.Now().Add(time.Hour)}, nil
+}
+
+func (f *fakeIAM) TokenFromIDToken(_ context.Context, idp, idToken string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.idTokens = append(f.idTokens, idToken)
+	return "subject-" + idToken, nil
+}
+
+func (f *fakeIAM) CredentialsFromToken(_ context.Context, token string, _ int) (client.Credentials, error) {
+	return client.Credentials{AccessKey: "FED-" + token, SecretKey: "s", SecurityToken: "t", ExpiresAt: time.Now().Add(time.Hour)}, nil
+}
+
+// TestUnitOIDCRereadsTokenFile: every retrieval reads the ID token file
+// again (CI systems rotate it), and an agency is assumed with the
+// federated keys when one is named.
+func TestUnitOIDCRereadsTokenFile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "id_token")
+	iam := &fakeIAM{}
+	src := OIDC{IAM: iam, IdpID: "ci", IDTokenFile: file, Agency: client.AssumeAgency{AgencyName: "ops", DomainID: "d"}}
+	for _, tok := range []string{"first.jwt.x", "second.jwt.x"} {
+		if err := os.WriteFile(file, []byte(tok+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if creds, err := src.Retrieve(context.Background()); err != nil || creds.AccessKey != "AGENCY" {
+			t.Fatalf("retrieve: %v %+v", err, creds)
+		}
+	}
+	if strings.Join(iam.idTokens, ",") != "first.jwt.x,second.jwt.x" {
+		t.Errorf("ID tokens sent: %v, want the file's content at each retrieval", iam.idTokens)
+	}
+	if strings.Join(iam.agencies, ",") != "ops with FED-subject-first.jwt.x,ops with FED-subject-second.jwt.x" {
+		t.Errorf("agencies assumed: %v", iam.agencies)
+	}
+}
+
+// TestUnitSelectPrecedence is the precedence table: the provider block
+// wins over the environment, which wins over the default hcloud file,
+// which wins over ECS metadata; two kinds in one place are refused.
+func TestUnitSelectPrecedence(t *testing.T) {
+	t.Parallel()
+	cfg := func(f func(*Layer)) Layer {
+		l := Layer{Name: "the provider configuration", AuthToken: Value{From: AttrAuthToken}, AccessKey: Value{From: AttrAccessKey},
+			SecretKey: Value{From: AttrSecretKey}, SecurityToken: Value{From: AttrSecurityToken}}
+		if f != nil {
+			f(&l)
+		}
+		return l
+	}
+	env := func(f func(*Layer)) Layer {
+		l := Layer{Name: "the environment", AuthToken: Value{From: EnvAuthToken}, AccessKey: Value{From: EnvAccessKey},
+			SecretKey: Value{From: EnvSecretKey}, SecurityToken: Value{From: EnvSecurityToken}}
+		if f != nil {
+			f(&l)
+		}
+		return l
+	}
+	token := func(l *Layer) { l.AuthToken.V = "t" }
+	keys := func(l *Layer) { l.AccessKey.V, l.SecretKey.V = "ak", "sk" }
+	tempKeys := func(l *Layer) { l.AccessKey.V, l.SecretKey.V, l.SecurityToken.V = "ak", "sk", "st" }
+	oidc := func(l *Layer) { l.OIDC = &OIDCSettings{IdpID: "idp", IDTokenFile: "/f", From: "x"} }
+	profile := func(l *Layer) { l.Profile.V = "ci" }
+	const defaultFile = "/home/u/.hcloud/config.json"
+	tests := []struct {
+		name       string
+		cfg, env   func(*Layer)
+		fileExists bool
+		noMetadata bool
+		assume     bool
+		want       Kind
+		wantLayer  string
+		wantErr    string
+	}{
+		{name: "config token over env keys", cfg: token, env: keys, want: KindToken, wantLayer: "the provider configuration"},
+		{name: "config keys over env token", cfg: keys, env: token, want: KindKeys, wantLayer: "the provider configuration"},
+		{name: "config temporary keys", cfg: tempKeys, want: KindKeys, wantLayer: "the provider configuration"},
+		{name: "config OIDC over env keys", cfg: oidc, env: keys, want: KindOIDC, wantLayer: "the provider configuration"},
+		{name: "config profile over env token", cfg: profile, env: token, want: KindProfile, wantLayer: "the provider configuration"},
+		{name: "env keys over default file", env: keys, fileExists: true, want: KindKeys, wantLayer: "the environment"},
+		{name: "env OIDC", env: oidc, want: KindOIDC, wantLayer: "the environment"},
+		{name: "env profile", env: profile, want: KindProfile, wantLayer: "the environment"},
+		{name: "default file over metadata", fileExists: true, want: KindProfile},
+		{name: "metadata last", want: KindMetadata},
+		{name: "keys with an agency", cfg: keys, assume: true, want: KindKeys, wantLayer: "the provider configuration"},
+		{name: "metadata with an agency", assume: true, want: KindMetadata},
+		{name: "nothing and metadata off", noMetadata: true, wantErr: "Missing credentials"},
+		{name: "token and keys in config", cfg: func(l *Layer) { token(l); keys(l) }, wantErr: "remove either auth_token, or access_key and secret_key"},
+		{name: "token and keys in env", env: func(l *Layer) { token(l); keys(l) }, wantErr: "remove either VPCEP_AUTH_TOKEN"},
+		{name: "keys and OIDC in env", env: func(l *Layer) { keys(l); oidc(l) }, wantErr: "more than one kind of credentials (access keys, OIDC)"},
+		{name: "security token alone", cfg: func(l *Layer) { l.SecurityToken.V = "st" }, wantErr: "Security token without keys"},
+		{name: "token with an agency", cfg: token, assume: true, wantErr: "assume_role needs access keys"},
+		{name: "OIDC with an agency block", env: oidc, assume: true, wantErr: "inside the assume_role_with_oidc block"},
+		{name: "OIDC without a token", cfg: func(l *Layer) { l.OIDC = &OIDCSettings{IdpID: "idp", From: "x"} }, wantErr: "exactly one of id_token or id_token_file"},
+	}
+	for _, tt := range tests {
+		s := Settings{Layers: []Layer{cfg(tt.cfg), env(tt.env)}, DefaultSharedConfigFile: defaultFile, DisableMetadata: tt.noMetadata}
+		if tt.assume {
+			s.AssumeRole = &AssumeRoleSettings{AgencyName: "ops", DomainName: "acme"}
+		}
+		ch, err := Select(s, func(f string) bool { return tt.fileExists && f == defaultFile })
+		switch {
+		case tt.wantErr != "":
+			if err == nil || !strings.Contains(err.Summary+": "+err.Detail, tt.wantErr) {
+				t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s: unexpected error %v", tt.name, err)
+		case ch.Kind != tt.want || ch.Layer.Name != tt.wantLayer:
+			t.Errorf("%s: chose %s from %q, want %s from %q", tt.name, ch.Kind, ch.Layer.Name, tt.want, tt.wantLayer)
+		}
+	}
+	// The error when nothing applies names every source tried.
+	_, err := Select(Settings{Layers: []Layer{cfg(nil), env(nil)}, DefaultSharedConfigFile: defaultFile, DisableMetadata: true},
+		func(string) bool { return false })
+	for _, want := range []string{"the provider configuration: sets no credentials", "the environment: sets no credentials", defaultFile + ": not found"} {
+		if err == nil || !strings.Contains(err.Detail, want) {
+			t.Errorf("missing-credentials error %v does not say %q", err, want)
+		}
+	}
+}
+
+// TestUnitLoadProfile: AKSK and SSO modes, the file's current profile, a
+// profile naming an agency, and the errors for unusable profiles.
+func TestUnitLoadProfile(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "config.json")
+	doc := `{"current":"sso","profiles":[
+ {"name":"default","mode":"AKSK","accessKeyId":"AK1","secretAccessKey":"SK1","region":"eu-west-101","projectId":"p1"},
+ {"name":"sso","mode":"SSO","region":"ap-southeast-3","ssoAuth":{"stsToken":{"accessKeyId":"AK2","secretAccessKey":"SK2","securityToken":"ST2"}}},
+ {"name":"ops","mode":"AKSK","accessKeyId":"AK3","secretAccessKey":"SK3","agencyName":"ops","agencyDomainName":"acme"},
+ {"name":"web","mode":"ServerlessToken"},
+ {"name":"empty","mode":"AKSK"}]}`
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadProfile(file, "")
+	if err != nil || p.Name != "sso" || p.Keys.AccessKey != "AK2" || p.Keys.SecurityToken != "ST2" || p.Region != "ap-southeast-3" {
+		t.Errorf("current profile: %+v %v", p, err)
+	}
+	if p, err := LoadProfile(file, "default"); err != nil || p.Keys.AccessKey != "AK1" || p.ProjectID != "p1" || p.Agency != nil {
+		t.Errorf("default profile: %+v %v", p, err)
+	}
+	if p, err := LoadProfile(file, "ops"); err != nil || p.Agency == nil || p.Agency.AgencyName != "ops" || p.Agency.DomainName != "acme" {
+		t.Errorf("agency profile: %+v %v", p, err)
+	}
+	for name, want := range map[string]string{"web": `mode "ServerlessToken"`, "empty": "no access key", "missing": `no profile "missing"`} {
+		if _, err := LoadProfile(file, name); err == nil || !strings.Contains(err.Detail, want) {
+			t.Errorf("profile %s: %v, want an error containing %q", name, err, want)
+		}
+	}
+}

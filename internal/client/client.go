@@ -19,7 +19,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -596,17 +595,10 @@ func (c *Client) logRequest(ctx context.Context, req *http.Request, body []byte,
 	})
 }
 
-// bodyForLog returns at most maxLoggedBody bytes of body for a log field, cut
-// at a UTF-8 character boundary, and whether it was cut.
+// bodyForLog returns at most maxLoggedBody bytes of body for a log field, and whether it was cut.
 func bodyForLog(body []byte) (string, bool) {
-	if len(body) <= maxLoggedBody {
-		return string(body), false
-	}
-	n := maxLoggedBody
-	for n > 0 && !utf8.RuneStart(body[n]) {
-		n--
-	}
-	return string(body[:n]), true
+	b, cut := cutUTF8(body, maxLoggedBody)
+	return string(b), cut
 }
 
 // readBody reads at most maxResponseBytes of resp's body. When the server

@@ -27,17 +27,6 @@ const (
 	StatusDeleting          = "deleting"
 )
 
-// Values of ListConnectionsOptions.SortKey and SortDir. The API documents two
-// spellings of the sort keys; the Huawei SDK's are given first.
-const (
-	SortKeyCreateAt  = "create_at"
-	SortKeyUpdateAt  = "update_at"
-	SortKeyCreatedAt = "created_at"
-	SortKeyUpdatedAt = "updated_at"
-	SortDirAsc       = "asc"
-	SortDirDesc      = "desc"
-)
-
 // MaxPageSize is the largest limit the list call accepts.
 const MaxPageSize = 1000
 
@@ -80,7 +69,7 @@ type Connection struct {
 }
 
 // ListConnectionsOptions are the query parameters of the list call; zero
-// values are not sent.
+// values are not sent. SortKey is create_at or update_at, SortDir asc or desc.
 type ListConnectionsOptions struct {
 	ID       string
 	MarkerID string
@@ -123,8 +112,7 @@ type connectionsBody struct {
 	Connections []Connection `json:"connections"`
 }
 
-// actionRequest is the body of POST .../connections/action; the field order
-// is the SDK's.
+// actionRequest is the body of POST .../connections/action, fields in the SDK's order.
 type actionRequest struct {
 	Action    string   `json:"action"`
 	Endpoints []string `json:"endpoints"`
@@ -153,10 +141,8 @@ func (c *Client) ListConnections(ctx context.Context, serviceID string, opts Lis
 	return &out, nil
 }
 
-// ListAllConnections walks every page (limit 1000, or opts.Limit when it is
-// between 1 and 1000) by offset, from opts.Offset, until total_count is
-// reached or a page comes back short. A connection seen twice (the list can
-// shift while paging) is kept once.
+// ListAllConnections pages by offset (limit 1000 unless opts.Limit is smaller)
+// until total_count or a short page; a connection seen twice while the list shifts is kept once.
 func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts ListConnectionsOptions) ([]Connection, error) {
 	if opts.Limit <= 0 || opts.Limit > MaxPageSize {
 		opts.Limit = MaxPageSize
@@ -182,16 +168,13 @@ func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts 
 	}
 }
 
-// GetConnection returns the connection of endpointID on a service, read by
-// listing with id=endpointID. When there is none the error wraps
-// ErrConnectionNotFound (IsNotFound reports true); a missing service is an
-// *APIError that IsNotFound also recognizes.
+// GetConnection lists with id=endpointID; when there is none the error wraps
+// ErrConnectionNotFound, and IsNotFound reports true for it as for a missing service.
 func (c *Client) GetConnection(ctx context.Context, serviceID, endpointID string) (*Connection, error) {
 	if endpointID == "" {
 		return nil, errors.New("VPCEP client: endpoint id is required")
 	}
-	// limit=1000 as other clients do: should a server ignore the id filter,
-	// the connection is still found on the first page in most cases.
+	// limit=1000 too, in case a server ignores the id filter (DESIGN.md).
 	page, err := c.ListConnections(ctx, serviceID, ListConnectionsOptions{ID: endpointID, Limit: MaxPageSize})
 	if err != nil {
 		return nil, err
@@ -205,20 +188,9 @@ func (c *Client) GetConnection(ctx context.Context, serviceID, endpointID string
 }
 
 // AcceptOrReject applies action (ActionReceive or ActionReject) to one
-// endpoint's connection and returns the connection from the response.
-//
-// Retrying this call (see Config.MaxRetries) is safe: the action is idempotent
-// in effect. Accepting or rejecting twice leaves the connection in the same
-// end state as doing it once; a retry after a lost success of "receive" may be
-// refused with EndPoint.2014 (already connected), which is read back here as
-// success.
-//
-// The response normally holds the connection; when it holds none matching
-// endpointID (the documented example shows another id), the single connection
-// returned is used (with ID set to endpointID). When it holds no usable
-// connection (none, or several with other ids), the result is nil with a nil
-// error: the action was accepted, and callers read the connection instead of
-// trusting an empty one.
+// endpoint's connection and returns the connection from the answer, or nil
+// when the answer holds none usable (the caller reads it instead). Retries are
+// safe; EndPoint.2014 after a lost "receive" success counts as success.
 func (c *Client) AcceptOrReject(ctx context.Context, serviceID, endpointID, action string) (*Connection, error) {
 	if serviceID == "" || endpointID == "" {
 		return nil, errors.New("VPCEP client: service id and endpoint id are required")
@@ -238,10 +210,8 @@ func (c *Client) AcceptOrReject(ctx context.Context, serviceID, endpointID, acti
 	return pickConnection(out.Connections, endpointID), nil
 }
 
-// UpdateConnectionDescription sets the description of one endpoint's
-// connection and returns the connection from the response (with the same
-// fallbacks as AcceptOrReject: nil with a nil error when the response holds
-// no usable connection, so that callers read it instead).
+// UpdateConnectionDescription sets one connection's description and returns
+// the connection from the answer, or nil as AcceptOrReject does.
 func (c *Client) UpdateConnectionDescription(ctx context.Context, serviceID, endpointID, description string) (*Connection, error) {
 	if serviceID == "" || endpointID == "" {
 		return nil, errors.New("VPCEP client: service id and endpoint id are required")
@@ -261,8 +231,7 @@ func (c *Client) UpdateConnectionDescription(ctx context.Context, serviceID, end
 }
 
 // pickConnection returns the connection with endpointID, else the only one,
-// else nil: an empty Connection would pass for one with zero marker id,
-// domain and status.
+// else nil (an empty Connection would pass for a real one).
 func pickConnection(conns []Connection, endpointID string) *Connection {
 	for i := range conns {
 		if conns[i].ID == endpointID {
@@ -270,8 +239,7 @@ func pickConnection(conns []Connection, endpointID string) *Connection {
 		}
 	}
 	if len(conns) == 1 {
-		// The call names exactly one endpoint (the API refuses more), so a
-		// lone connection is that endpoint's whatever id the answer shows.
+		// One endpoint was named, so a lone connection is its, whatever id it shows.
 		conn := conns[0]
 		conn.ID = endpointID
 		return &conn

@@ -9,31 +9,22 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error codes the client gives a meaning to (docs/api-notes.md), compared
 // case-insensitively: the API spells some with a lower-case p ("Endpoint.2013").
 const (
-	// CodeResourceNotFound is 404 "The requested resource does not exist.".
-	CodeResourceNotFound = "EndPoint.0005"
-	// CodeServiceNotFound is 400 "The endpoint service does not exist.".
-	CodeServiceNotFound = "EndPoint.2003"
-	// CodeEndpointNotFound is 404 "The requested endpoint does not exist.".
-	CodeEndpointNotFound = "EndPoint.2006"
-	// CodeEndpointNotInService is 400 "The endpoint does not belong to the endpoint service.".
-	CodeEndpointNotInService = "EndPoint.2013"
-	// CodeAlreadyConnected is 400 "The endpoint has been connected to the endpoint service.".
-	CodeAlreadyConnected = "EndPoint.2014"
-	// CodeTooManyRequests is the service's own throttling answer, a 400.
-	CodeTooManyRequests = "EndPoint.0022"
-	// CodeGatewayThrottled is the API gateway's 429 throttling answer.
-	CodeGatewayThrottled = "APIGW.0308"
-	// gatewayCodePrefix marks codes made by the API gateway rather than VPCEP
-	// on public Huawei Cloud endpoints.
-	gatewayCodePrefix = "APIGW."
-	// gatewayCodePrefixOTC is the same gateway's prefix on Open Telekom Cloud
-	// and dedicated APIG instances (same numbers, e.g. APIG.0101). The dot
-	// is part of it, so it never matches an unrelated code by accident.
+	CodeResourceNotFound     = "EndPoint.0005" // 404: the requested resource does not exist
+	CodeServiceNotFound      = "EndPoint.2003" // 400: the endpoint service does not exist
+	CodeEndpointNotFound     = "EndPoint.2006" // 404: the requested endpoint does not exist
+	CodeEndpointNotInService = "EndPoint.2013" // 400: the endpoint does not belong to the service
+	CodeAlreadyConnected     = "EndPoint.2014" // 400: the endpoint is already connected
+	CodeTooManyRequests      = "EndPoint.0022" // 400: the service's own throttling
+	CodeGatewayThrottled     = "APIGW.0308"    // 429: the API gateway's throttling
+
+	// Gateway code prefixes: Huawei Cloud's, and Open Telekom Cloud's (same numbers); the dot avoids false matches.
+	gatewayCodePrefix    = "APIGW."
 	gatewayCodePrefixOTC = "APIG."
 )
 
@@ -43,26 +34,17 @@ const (
 	maxErrorMessageKept = 512
 )
 
-// ErrConnectionNotFound is wrapped by GetConnection when listing the service's
-// connections by endpoint id returns no such connection.
+// ErrConnectionNotFound is wrapped by GetConnection when the list by endpoint id is empty.
 var ErrConnectionNotFound = errors.New("VPCEP connection not found")
 
-// APIError is an error answer of the VPCEP API or its gateway. It keeps what a
-// user needs to quote to support: the HTTP status, the API's error code and
-// message, and the request id.
+// APIError is an error answer of the VPCEP API or its gateway, with what a
+// user needs to quote to support.
 type APIError struct {
-	// StatusCode is the HTTP status of the answer.
 	StatusCode int
-	// Code is the API error code, e.g. "EndPoint.0005" or "APIGW.0308"; empty
-	// when the body carried none.
-	Code string
-	// Message is the API's message, or the start of the raw body when the body
-	// could not be parsed.
-	Message string
-	// RequestID is the X-Request-Id header, or the body's request_id.
-	RequestID string
-	// Body is the raw body (truncated to a few KiB).
-	Body string
+	Code       string // e.g. "EndPoint.0005" or "APIGW.0308"; empty when the body has none
+	Message    string // the API's message, or the start of an unparsable body
+	RequestID  string // X-Request-Id, or the body's request_id
+	Body       string // the raw body, truncated to a few KiB
 }
 
 // Error reads like
@@ -150,11 +132,8 @@ func ParseError(statusCode int, header http.Header, body []byte) *APIError {
 }
 
 // IsNotFound reports whether err says the service or connection does not
-// exist: a 404 from VPCEP, one of its not-found codes (EndPoint.0005, 2003,
-// 2006, 2013, any spelling), or ErrConnectionNotFound. A gateway 404
-// (APIGW.0101 or OTC's APIG.0101, "the API does not exist") is a wrong URL, not a missing
-// resource, and is not counted: treating it as "gone" would make Terraform
-// drop resources from state on a misconfigured endpoint.
+// exist. A gateway 404 (APIGW.0101, "no such API") is a wrong URL, not a
+// missing resource: reading it as "gone" would empty the state on a bad endpoint.
 func IsNotFound(err error) bool {
 	if err == nil {
 		return false
@@ -174,15 +153,13 @@ func IsNotFound(err error) bool {
 	return apiErr.StatusCode == http.StatusNotFound && !isGatewayCode(apiErr.Code)
 }
 
-// isGatewayCode reports whether code was made by the API gateway (APIGW.* or
-// APIG.*, any case) rather than by VPCEP.
+// isGatewayCode reports whether the API gateway, not VPCEP, made code.
 func isGatewayCode(code string) bool {
 	return hasPrefixFold(code, gatewayCodePrefix) || hasPrefixFold(code, gatewayCodePrefixOTC)
 }
 
-// IsRetryable reports whether err is a transient failure worth retrying:
-// throttling (429, 400 EndPoint.0022), 408, 500, 502, 503, 504, or a
-// transport error. Context cancellation and deadlines are not retryable.
+// IsRetryable reports whether err is transient: throttling, 408, 500, 502,
+// 503, 504, or a transport error (not a cancelled or expired context).
 func IsRetryable(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
@@ -201,9 +178,7 @@ func IsRetryable(err error) bool {
 	return errors.As(err, &transportErr) || errors.As(err, &netErr)
 }
 
-// retryableAnswer is the retry rule on an HTTP answer. 400, 401, 403, 404 and
-// 409 are final: repeating them cannot change the answer (EndPoint.0022 is the
-// one 400 that means "slow down").
+// retryableAnswer is the retry rule on an HTTP answer; EndPoint.0022 is the one 400 that means "slow down".
 func retryableAnswer(status int, code string) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusRequestTimeout, http.StatusInternalServerError,
@@ -257,14 +232,21 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
-// truncate cuts s to at most n bytes without splitting a UTF-8 sequence.
+// truncate cuts s to at most n bytes at a character boundary, marking a cut with "...".
 func truncate(s string, n int) string {
+	if cut, ok := cutUTF8(s, n); ok {
+		return cut + "..."
+	}
+	return s
+}
+
+// cutUTF8 returns at most n bytes of s without splitting a UTF-8 sequence, and whether it cut.
+func cutUTF8[T string | []byte](s T, n int) (T, bool) {
 	if len(s) <= n {
-		return s
+		return s, false
 	}
-	cut := n
-	for cut > 0 && cut < len(s) && s[cut]&0xC0 == 0x80 {
-		cut--
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return s[:cut] + "..."
+	return s[:n], true
 }

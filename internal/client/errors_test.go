@@ -199,3 +199,27 @@ func TestHasCode(t *testing.T) {
 		t.Error("HasCode(nil) = true, want false")
 	}
 }
+
+// TestUnitCutUTF8 catches a cut inside a multi-byte character, for strings and bytes alike.
+func TestUnitCutUTF8(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want string
+		cut  bool
+	}{
+		{"abc", 3, "abc", false}, {"abcd", 3, "abc", true}, {"aé", 2, "a", true},
+		{"a中b", 3, "a", true}, {"a中b", 4, "a中", true}, {"中", 0, "", true},
+	} {
+		if got, cut := cutUTF8(tt.s, tt.n); got != tt.want || cut != tt.cut {
+			t.Errorf("cutUTF8(%q, %d) = %q, %v; want %q, %v", tt.s, tt.n, got, cut, tt.want, tt.cut)
+		}
+		if got, cut := cutUTF8([]byte(tt.s), tt.n); string(got) != tt.want || cut != tt.cut {
+			t.Errorf("cutUTF8([]byte(%q), %d) = %q, %v", tt.s, tt.n, got, cut)
+		}
+	}
+	if got := truncate("aé", 2); got != "a..." {
+		t.Errorf("truncate = %q, want a...", got)
+	}
+}

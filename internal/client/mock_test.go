@@ -242,13 +242,13 @@ func TestMockListConnectionsFilters(t *testing.T) {
 		{"default sort is create_at desc", ListConnectionsOptions{}, []int{5, 4, 3, 2, 1, 0}, 6},
 		{"id", ListConnectionsOptions{ID: idOf(3)}, []int{3}, 1},
 		{"marker_id", ListConnectionsOptions{MarkerID: strconv.FormatInt(int64(1)<<40+2, 10)}, []int{2}, 1},
-		{"status", ListConnectionsOptions{Status: StatusRejected, SortDir: SortDirAsc}, []int{1, 3, 5}, 3},
-		{"sort create_at asc", ListConnectionsOptions{SortKey: SortKeyCreateAt, SortDir: SortDirAsc}, []int{0, 1, 2, 3, 4, 5}, 6},
-		{"sort created_at asc", ListConnectionsOptions{SortKey: SortKeyCreatedAt, SortDir: SortDirAsc}, []int{0, 1, 2, 3, 4, 5}, 6},
-		{"sort update_at asc", ListConnectionsOptions{SortKey: SortKeyUpdateAt, SortDir: SortDirAsc}, []int{5, 4, 3, 2, 1, 0}, 6},
-		{"sort updated_at desc", ListConnectionsOptions{SortKey: SortKeyUpdatedAt, SortDir: SortDirDesc}, []int{0, 1, 2, 3, 4, 5}, 6},
-		{"limit", ListConnectionsOptions{SortDir: SortDirAsc, Limit: 2}, []int{0, 1}, 6},
-		{"limit and offset", ListConnectionsOptions{SortDir: SortDirAsc, Limit: 2, Offset: 3}, []int{3, 4}, 6},
+		{"status", ListConnectionsOptions{Status: StatusRejected, SortDir: "asc"}, []int{1, 3, 5}, 3},
+		{"sort create_at asc", ListConnectionsOptions{SortKey: "create_at", SortDir: "asc"}, []int{0, 1, 2, 3, 4, 5}, 6},
+		{"sort created_at asc", ListConnectionsOptions{SortKey: "created_at", SortDir: "asc"}, []int{0, 1, 2, 3, 4, 5}, 6},
+		{"sort update_at asc", ListConnectionsOptions{SortKey: "update_at", SortDir: "asc"}, []int{5, 4, 3, 2, 1, 0}, 6},
+		{"sort updated_at desc", ListConnectionsOptions{SortKey: "updated_at", SortDir: "desc"}, []int{0, 1, 2, 3, 4, 5}, 6},
+		{"limit", ListConnectionsOptions{SortDir: "asc", Limit: 2}, []int{0, 1}, 6},
+		{"limit and offset", ListConnectionsOptions{SortDir: "asc", Limit: 2, Offset: 3}, []int{3, 4}, 6},
 		{"offset past the end", ListConnectionsOptions{Offset: 6}, nil, 6},
 	}
 	for _, tt := range tests {
@@ -426,7 +426,7 @@ func TestMockGetEndpointService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if svc.ID != svcID || svc.Status != ServiceStatusAvailable || !svc.ApprovalEnabled || svc.ConnectionCount != 2 ||
+	if svc.ID != svcID || svc.Status != vpcepmock.ServiceStatusAvailable || !svc.ApprovalEnabled || svc.ConnectionCount != 2 ||
 		!strings.Contains(svc.ServiceName, ".svc.") || len(svc.Ports) == 0 {
 		t.Errorf("service = %+v", svc)
 	}

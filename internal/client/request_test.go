@@ -111,8 +111,8 @@ func TestListQueryParameters(t *testing.T) {
 		want string
 	}{
 		{ListConnectionsOptions{}, ""},
-		{ListConnectionsOptions{ID: "e 1", MarkerID: "422321321312321321", Status: StatusAccepted, SortKey: SortKeyUpdateAt,
-			SortDir: SortDirAsc, Limit: 1000, Offset: 2000},
+		{ListConnectionsOptions{ID: "e 1", MarkerID: "422321321312321321", Status: StatusAccepted, SortKey: "update_at",
+			SortDir: "asc", Limit: 1000, Offset: 2000},
 			"id=e+1&limit=1000&marker_id=422321321312321321&offset=2000&sort_dir=asc&sort_key=update_at&status=accepted"},
 		{ListConnectionsOptions{Status: StatusPendingAcceptance, Limit: 5}, "limit=5&status=pendingAcceptance"},
 	}

@@ -7,14 +7,6 @@ import (
 	"net/http"
 )
 
-// Service statuses (ServiceDetails.status).
-const (
-	ServiceStatusCreating  = "creating"
-	ServiceStatusAvailable = "available"
-	ServiceStatusFailed    = "failed"
-	ServiceStatusDeleting  = "deleting"
-)
-
 // ServicePort is one port mapping of an endpoint service.
 type ServicePort struct {
 	ClientPort int    `json:"client_port"`
@@ -28,8 +20,7 @@ type ServicePort struct {
 type EndpointService struct {
 	ID          string `json:"id"`
 	ServiceName string `json:"service_name"`
-	// Status is one of the ServiceStatus* values.
-	Status      string `json:"status"`
+	Status      string `json:"status"` // creating, available, failed or deleting
 	ServiceType string `json:"service_type"`
 	ServerType  string `json:"server_type"`
 	PortID      string `json:"port_id"`

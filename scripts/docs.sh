@@ -20,7 +20,10 @@ case "$mode" in generate | check) ;; *) fail "usage: docs.sh generate|check" ;; 
 
 tfplugindocs=$("$DEVENV_ROOT/scripts/ensure-tool.sh" tfplugindocs)
 devenv_build provider-only
-devenv_terraform
+# Only Terraform 1.14 and later export the schemas of list resources, actions
+# and resource identities, so the schema is read with 1.15.
+TERRAFORM=$("$DEVENV_ROOT/scripts/ensure-cli.sh" terraform-1.15) || fail "scripts/ensure-cli.sh terraform-1.15 failed"
+export TERRAFORM
 devenv_cli_config
 
 # The schema, as `terraform providers schema -json` prints it for a

@@ -30,7 +30,9 @@ while IFS= read -r dir; do
   if ! grep -q required_providers "$copy"/*.tf; then
     printf 'terraform {\n  required_providers {\n    vpcep = {\n      source = "vpcep/vpcep"\n    }\n  }\n}\n' >"$copy/zz_required_providers.tf"
   fi
-  if out=$("$TERRAFORM" -chdir="$copy" validate -no-color 2>&1); then
+  cli=$TERRAFORM
+  case $rel in examples/actions/*) cli=$("$DEVENV_ROOT/scripts/ensure-cli.sh" terraform-1.15) ;; esac # actions need 1.14+
+  if out=$("$cli" -chdir="$copy" validate -no-color 2>&1); then
     note "ok      $rel"
   else
     note "FAILED  $rel"

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,34 +21,42 @@ import (
 // real CLI (TF_ACC_TERRAFORM_PATH) on the provider binary through
 // dev_overrides, as a user would, and skip on older CLIs.
 
-// cliVersion returns the CLI's version as major, minor, patch.
-func cliVersion(t *testing.T, r *cliRun) [3]int {
+// cliVersion runs `version -json` on the CLI the acceptance tests use and
+// returns its version as major, minor, patch, and whether it is OpenTofu.
+func cliVersion(t *testing.T) (v [3]int, tofu bool) {
 	t.Helper()
-	out, code := r.run("version", "-json")
-	start := strings.IndexByte(out, '{')
-	var v struct {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		cli = "terraform"
+	}
+	if text, _ := exec.Command(cli, "version").Output(); strings.Contains(string(text), "OpenTofu") {
+		return v, true
+	}
+	out, err := exec.Command(cli, "version", "-json").Output()
+	var doc struct {
 		Version string `json:"terraform_version"`
 	}
-	if code != 0 || start < 0 || json.Unmarshal([]byte(out[start:strings.LastIndexByte(out, '}')+1]), &v) != nil {
-		t.Fatalf("terraform version -json exited %d:\n%s", code, out)
+	if err != nil || json.Unmarshal(out, &doc) != nil {
+		t.Fatalf("%s version -json: %v\n%s", cli, err, out)
 	}
-	var parts [3]int
-	for i, p := range strings.SplitN(strings.SplitN(v.Version, "-", 2)[0], ".", 3) {
-		parts[i], _ = strconv.Atoi(p)
+	for i, p := range strings.SplitN(strings.SplitN(doc.Version, "-", 2)[0], ".", 3) {
+		v[i], _ = strconv.Atoi(p)
 	}
-	return parts
+	return v, false
 }
 
 // newModernCLIRun is newCLIRun for a feature of Terraform 1.14 and later:
-// it skips on older CLIs and on OpenTofu (which has neither query nor actions).
+// it skips, before building anything, on older CLIs and on OpenTofu (which
+// has neither query nor actions).
 func newModernCLIRun(t *testing.T, config string) *cliRun {
 	t.Helper()
-	r := newCLIRun(t, config)
-	out, _ := r.run("version")
-	if v := cliVersion(t, r); strings.Contains(out, "OpenTofu") || v[0] == 1 && v[1] < 14 {
-		t.Skipf("needs Terraform 1.14 or later (terraform query, actions); the CLI is %d.%d.%d", v[0], v[1], v[2])
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it")
 	}
-	return r
+	if v, tofu := cliVersion(t); tofu || v[0] == 1 && v[1] < 14 {
+		t.Skipf("needs Terraform 1.14 or later (terraform query, actions); the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
+	}
+	return newCLIRun(t, config)
 }
 
 // devOverrideHeader pins the provider's source to the dev_overrides address.

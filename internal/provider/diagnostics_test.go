@@ -26,6 +26,7 @@ var (
 		Err: &net.DNSError{Err: "no such host", Name: "vpcep.eu-de.example", IsNotFound: true}}
 	errCertificate = &client.TransportError{Method: http.MethodPost, URL: testActionURL,
 		Err: fmt.Errorf("tls: failed to verify certificate: %w", x509.UnknownAuthorityError{})}
+	errBadRequest = &client.APIError{StatusCode: http.StatusBadRequest, Code: "EndPoint.2012", Message: "bad request", RequestID: "req-2"}
 	errAnswerLost = &client.TransportError{Method: http.MethodPost, URL: testActionURL, Err: io.ErrUnexpectedEOF}
 	errCanceled   = fmt.Errorf("receive connection of VPC endpoint ep on service svc: %w", context.Canceled)
 	errTimedOut   = fmt.Errorf("receive connection of VPC endpoint ep on service svc: %w", context.DeadlineExceeded)
@@ -103,8 +104,8 @@ func TestUnitAPIErrorDiagUnreachable(t *testing.T) {
 	if strings.Contains(d.Detail(), "Check the credentials.") || !strings.Contains(d.Detail(), "could not be reached") {
 		t.Errorf("detail for no answer:\n%s", d.Detail())
 	}
-	d = apiErrorDiag("Error reading the VPC endpoint connection", "Check the credentials.", errRefusedAPI)
-	if !strings.HasPrefix(d.Detail(), "Check the credentials.\n\nOriginal Error: VPCEP API error: HTTP 403") {
+	d = apiErrorDiag("Error reading the VPC endpoint connection", "Check the credentials.", errBadRequest)
+	if !strings.HasPrefix(d.Detail(), "Check the credentials.\n\nOriginal Error: VPCEP API error: HTTP 400") {
 		t.Errorf("detail for an API answer:\n%s", d.Detail())
 	}
 }

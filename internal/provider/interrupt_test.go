@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -34,36 +33,6 @@ const (
 	interruptCommandTimeout = 3 * time.Minute  // bound of every other CLI command
 	interruptResourceType   = "vpcep_connection_approval"
 )
-
-// tolerateCanceledAction, when true, admits a defect the resource once had:
-// when the interrupt canceled an accept/reject call after the request was
-// sent, the API may have applied it, but Create reported the error without
-// saving the resource, so the connection was changed and not in state. Create
-// now keeps such a resource in state (tainted, status unknown), so this is
-// false: every connection the mock acted on must be in state.
-const tolerateCanceledAction = false
-
-var diagnosticStart = regexp.MustCompile(`(?m)^Error: `)
-
-// canceledActions finds, in the CLI's output, the approvals whose create
-// failed with "context canceled", keyed by endpoint id.
-func canceledActions(output string) map[string]bool {
-	found := map[string]bool{}
-	// Each diagnostic starts a line with "Error: "; its detail may contain
-	// "Original Error: " mid-line, which does not start a block.
-	for _, block := range diagnosticStart.Split(output, -1)[1:] {
-		flat := strings.Join(strings.Fields(block), " ")
-		if !strings.Contains(flat, "context canceled") {
-			continue
-		}
-		if _, rest, ok := strings.Cut(flat, interruptResourceType+`.all["`); ok {
-			if ep, _, ok := strings.Cut(rest, `"]`); ok {
-				found[ep] = true
-			}
-		}
-	}
-	return found
-}
 
 // cliRun is one Terraform CLI working directory using the provider binary
 // built by the test through dev_overrides, as a developer would.
@@ -247,12 +216,12 @@ resource "vpcep_connection_approval" "all" {
 // once some actions have reached the mock, and checks:
 //   - the CLI stops within interruptExitBound (a non-zero exit is expected);
 //   - state is consistent with the mock: every approval in state was acted on
-//     in the mock with its action and the mock settled it to the action's
-//     status, which state shows too unless the wait was cut short (then state
-//     shows the status seen last, "creating", and the instance is tainted);
-//   - nothing is lost: every endpoint the mock acted on is in state;
+//     once with its action and settled, and none is tainted (a create cut
+//     short leaves nothing in state);
 //   - the next apply converges: all 40 in state once each, each settled in
-//     the mock, and a plan after it is empty.
+//     the mock, the mock never saw the opposite of a configured action
+//     (before: tainted instances were rejected, then accepted again), and a
+//     plan after it is empty.
 func TestAccInterrupt_applyInterrupted(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, func(c *vpcepmock.Config) {
@@ -323,68 +292,26 @@ wait:
 	for _, a := range e.Mock.Actions() {
 		acted[a.EndpointID] = append(acted[a.EndpointID], a)
 	}
-	unknownOutcome := canceledActions(out.String())
 	inState := r.approvals()
-	seen := map[string]bool{}
-	tainted, unknownKept := 0, 0
 	for _, a := range inState {
 		ep := a.Values.EndpointID
-		seen[ep] = true
-		if a.Tainted {
-			tainted++
-		}
 		want := approval.TargetStatus(action[ep])
 		c, ok := e.Mock.Connection(serviceID, ep)
 		switch {
+		case a.Tainted:
+			t.Errorf("%s is tainted: the next apply would reject it before deciding it again", a.Address)
 		case !ok:
 			t.Errorf("%s is in state but the mock has no endpoint %s", a.Address, ep)
-		case a.Values.Status == "":
-			// Kept although the action's outcome is unknown: the interrupt
-			// cut its call. That must be said, and the instance tainted;
-			// the mock may or may not have applied the action (it drops a
-			// request whose client went away during its latency), but
-			// nothing else.
-			unknownKept++
-			applied := len(acted[ep]) == 1 && acted[ep][0].Action == action[ep] && c.Status == want
-			untouched := len(acted[ep]) == 0 && c.Status == client.StatusPendingAcceptance
-			switch {
-			case !a.Tainted || !unknownOutcome[ep]:
-				t.Errorf("%s is in state without a status (tainted %v, its action call canceled %v); only a tainted "+
-					"instance whose action call the interrupt cut may be", a.Address, a.Tainted, unknownOutcome[ep])
-			case !applied && !untouched:
-				t.Errorf("%s (outcome unknown): the mock's effective actions on it are %v and it shows %q; want "+
-					"either one %q and %q, or none and %q", a.Address, acted[ep], c.Status, action[ep], want,
-					client.StatusPendingAcceptance)
-			}
 		case len(acted[ep]) != 1 || acted[ep][0].Action != action[ep]:
 			t.Errorf("%s is in state; the mock's effective actions on it are %v, want exactly one %q", a.Address, acted[ep], action[ep])
-		case c.Status != want:
-			t.Errorf("%s is in state; the mock shows %q, want %q", a.Address, c.Status, want)
-		case a.Values.Status != c.Status && (!a.Tainted || a.Values.Status != client.StatusCreating):
-			t.Errorf("%s: state says %q (tainted %v), the mock %q; only a tainted instance interrupted while creating may lag",
-				a.Address, a.Values.Status, a.Tainted, c.Status)
-		}
-	}
-	tolerated := 0
-	for ep, recs := range acted {
-		switch {
-		case seen[ep]:
-		case tolerateCanceledAction && unknownOutcome[ep]:
-			// Known defect: see tolerateCanceledAction. The second apply
-			// below must still adopt the connection.
-			tolerated++
-			t.Logf("KNOWN DEFECT: the mock applied %v to endpoint %s, whose action call was cut by the interrupt "+
-				"(\"context canceled\"); the provider did not keep it in state", recs, ep)
-		default:
-			t.Errorf("lost: the mock applied %v to endpoint %s, but it is not in state", recs, ep)
+		case c.Status != want || a.Values.Status != want:
+			t.Errorf("%s: state says %q, the mock %q; want %q in both", a.Address, a.Values.Status, c.Status, want)
 		}
 	}
 	if len(inState) >= interruptApprovals {
 		t.Errorf("all %d approvals are in state after the interrupt: it came too late to test anything", len(inState))
 	}
-	t.Logf("after the interrupt: %d approvals in state (%d tainted, %d of them kept with an unknown outcome), %d "+
-		"endpoints acted on in the mock, %d of them not in state after a canceled action call",
-		len(inState), tainted, unknownKept, len(acted), tolerated)
+	t.Logf("after the interrupt: %d approvals in state, %d endpoints acted on in the mock", len(inState), len(acted))
 	if t.Failed() {
 		t.Fatalf("interrupted apply output:\n%s", out)
 	}
@@ -394,7 +321,7 @@ wait:
 		t.Fatalf("second apply exited %d:\n%s", code, out)
 	}
 	inState = r.approvals()
-	seen = map[string]bool{}
+	seen := map[string]bool{}
 	for _, a := range inState {
 		ep := a.Values.EndpointID
 		if seen[ep] {
@@ -416,33 +343,13 @@ wait:
 	if len(inState) != interruptApprovals {
 		t.Errorf("%d approvals in state after the second apply, want %d", len(inState), interruptApprovals)
 	}
+	for _, a := range e.Mock.Actions() {
+		if a.Action != action[a.EndpointID] {
+			t.Errorf("the mock recorded %q on endpoint %s (%s -> %s), whose configured action is %q: a recovery "+
+				"must never send the opposite action", a.Action, a.EndpointID, a.From, a.To, action[a.EndpointID])
+		}
+	}
 	if out, code := r.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 		t.Errorf("plan after the second apply exited %d (0 = empty plan):\n%s", code, out)
-	}
-}
-
-func TestUnitCanceledActions(t *testing.T) {
-	t.Parallel()
-	output := `vpcep_connection_approval.all["e0"]: Creating...
-
-Error: Error sending "receive" for the VPC endpoint connection
-
-  with vpcep_connection_approval.all["e1"],
-  on main.tf line 60, in resource "vpcep_connection_approval" "all":
-
-Original Error: receive connection of VPC endpoint e1 on service s: context
-canceled
-
-Error: Timed out waiting for the VPC endpoint connection
-
-  with vpcep_connection_approval.all["e2"],
-
-Original Error: context deadline exceeded
-
-Error: execution halted
-`
-	got := canceledActions(output)
-	if len(got) != 1 || !got["e1"] {
-		t.Errorf("canceledActions = %v, want only e1 (its message is wrapped across lines)", got)
 	}
 }

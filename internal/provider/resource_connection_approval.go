@@ -309,6 +309,7 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 	defer func() {
 		next.nullUnknowns()
 		resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+		resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, decision.ServiceID, decision.EndpointID)...)
 	}()
 
 	if !plan.Action.Equal(state.Action) || state.Status.ValueString() != approval.TargetStatus(decision.Action) {

@@ -99,13 +99,12 @@ func checkEffectiveActions(t *testing.T, e *testEnv, want int) {
 	}
 }
 
-// TestAccConnectionApproval_createOutcome: a create whose accept call gets no
-// answer (the connection breaks after sending, or the create timeout runs out
-// while the API holds the answer) may have changed the connection, and here
-// the mock did apply it; the resource must then stay in state, tainted, so
-// the next apply replaces it rather than create it afresh as if nothing had
-// happened. A definite refusal, or a request that never left (nothing
-// listening), changed nothing: then nothing is kept and the next apply creates.
+// TestAccConnectionApproval_createOutcome: whatever stops a create (an answer
+// lost after sending, a timeout while the API holds the answer, a refusal, a
+// request that never left), nothing is kept in state, so nothing is tainted:
+// the next apply creates again and sends the same action, never a reject
+// first. Before, a lost answer tainted the resource and the next apply sent
+// reject, then receive.
 func TestAccConnectionApproval_createOutcome(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -115,21 +114,20 @@ func TestAccConnectionApproval_createOutcome(t *testing.T) {
 		extra   string // resource lines of the failing step
 		want    string // expectErr pattern of the failing step
 		applied int    // effective actions in the mock after the failing step
-		kept    bool
 	}{
 		{name: "answer lost after sending", fate: fateDropAnswer,
-			want:    `Error sending "receive".*could not be reached: no HTTP response was received.*may have acted on it.*kept in state and marked tainted.*Original Error: .*POST http://127.0.0.1:[0-9]+/v1/`,
-			applied: 1, kept: true},
+			want:    `Outcome of "receive" unknown.*could not be reached: no HTTP response was received.*may have acted on it.*Nothing was saved in state.*sends "receive" again.*Original Error: .*POST http://127.0.0.1:[0-9]+/v1/`,
+			applied: 1},
 		{name: "create timeout ran out waiting for the answer", fate: fateHoldAnswer,
 			extra:   "  timeouts {\n    create = \"1s\"\n  }",
-			want:    `Error sending "receive".*the operation's timeout ran out before an answer came back, so whether the API applied it is unknown.*kept in state and marked tainted.*Original Error: .*context deadline exceeded`,
-			applied: 1, kept: true},
+			want:    `Timed out waiting.*within 1s \(timeouts.create\).*Nothing was saved in state.*sends "receive" again.*Original Error: .*context deadline exceeded`,
+			applied: 1},
 		{name: "definite refusal", fate: fateRefuse,
 			want:    `Error sending "receive".*The API refused to accept.*HTTP 400 EndPoint.2012`,
-			applied: 0, kept: false},
+			applied: 0},
 		{name: "nothing listening", closed: true,
-			want:    `Error sending "receive".*could not be reached: no HTTP response was received.*Original Error: .*connection refused`,
-			applied: 0, kept: false},
+			want:    `Request not sent.*never left the provider.*could not be reached: no HTTP response was received.*Nothing was changed.*Original Error: .*connection refused`,
+			applied: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,9 +142,6 @@ func TestAccConnectionApproval_createOutcome(t *testing.T) {
 				url = "http://" + closedAddr(t)
 			}
 			next := plancheck.ResourceActionCreate
-			if tt.kept {
-				next = plancheck.ResourceActionDestroyBeforeCreate // tainted: replaced
-			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkDestroyRejected(e, svc, ep),
@@ -193,7 +188,7 @@ func TestAccConnectionApproval_updateAndDeleteOutcome(t *testing.T) {
 			{
 				PreConfig:   func() { fate.Store(int32(fateDropAnswer)) },
 				Config:      proxiedApprovalConfig(e, url, svc, ep, reject),
-				ExpectError: expectErr(`Error sending "reject".*may have acted on it.*State keeps the previous action`),
+				ExpectError: expectErr(`Outcome of "reject" unknown.*may have acted on it.*State keeps the configured action "reject"`),
 			},
 			{
 				PreConfig: func() {
@@ -210,7 +205,7 @@ func TestAccConnectionApproval_updateAndDeleteOutcome(t *testing.T) {
 				PreConfig:   func() { fate.Store(int32(fateDropAnswer)) },
 				Config:      proxiedApprovalConfig(e, url, svc, ep, reject),
 				Destroy:     true,
-				ExpectError: expectErr(`Error sending "reject".*may have acted on it.*The resource stays in state; run the destroy again`),
+				ExpectError: expectErr(`Outcome of "reject" unknown.*may have acted on it.*The resource stays in state; the next destroy sends "reject" again`),
 			},
 			{
 				PreConfig: func() { fate.Store(int32(fatePass)) },

@@ -15,117 +15,106 @@ import (
 // it to count and delay calls.
 type connectionAPI interface {
 	GetConnection(ctx context.Context, serviceID, endpointID string) (*client.Connection, error)
+	ListConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) (*client.ListConnectionsResult, error)
 	ListAllConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) ([]client.Connection, error)
 }
 
-// Tuning of the reader. See connectionReader for the rules they serve.
 const (
-	// defaultBusyWindow: a read that comes within this time of another read of
-	// the same service is part of a burst. A burst is answered by a list of
-	// the whole service rather than by lookups of single connections, and a
-	// completed list keeps serving the burst for as long as it lasts.
+	// defaultBusyWindow: reads of a service less than this apart form a burst,
+	// whose lists keep serving it for as long as it lasts.
 	defaultBusyWindow = time.Second
-	// defaultSnapshotMaxAge bounds how long after its list started a snapshot
-	// may serve a burst, however long the burst: longer than one refresh walk
-	// of Terraform over thousands of approvals (about 10 s per 1000 on 2
-	// cores), short enough that a long-running provider process (a long apply)
-	// does not answer from a list taken minutes ago.
+	// defaultSnapshotMaxAge bounds how long a list serves a burst: longer
+	// than a refresh walk over thousands of approvals, short enough that a
+	// long apply does not answer from a list taken minutes ago.
 	defaultSnapshotMaxAge = time.Minute
-	// defaultPollLookupMin: a poll (a read with a notBefore) of a service whose
-	// last list held at least this many connections looks up its one
-	// connection instead of joining a list of all of them. The API is
-	// throttled per request, so the measure is requests: at most Terraform's
-	// parallelism (10) waiting resources poll at once, so one list round
-	// serves about 10 polls, and it costs fewer requests than their lookups
-	// while it takes fewer than 10 pages. Below that size lists win on
-	// requests (bench at N=1000, 300 ms delay: 980 lists instead of 4990
-	// lookups, 21 instead of 131 requests/s) and their cost in memory is
-	// transient, once the client stopped logging whole bodies.
-	defaultPollLookupMin = 10 * client.MaxPageSize
-	// listCallTimeout bounds one shared list call; it runs detached from the
-	// context of the read that started it, because other reads depend on it.
+	// listCallTimeout bounds one shared list call, which runs detached from
+	// the context of the read that started it.
 	listCallTimeout = 5 * time.Minute
 )
 
 // connectionReader answers "what is the connection of endpoint E to service
 // S now?" for every resource and data source of one provider process, and
-// coalesces the answers for one service into paged list calls, so that a
-// refresh of N approvals of a service costs ceil(N/1000)+1 list calls rather
-// than N.
+// spends as few API requests as it can on it: a refresh of N approvals of a
+// service of M connections (P = ceil(M/1000) pages) costs at most
+// min(N, P) + 1 requests whenever N < P or the reads waiting at once are
+// enough to pay for the list, and less than 2P otherwise. DESIGN.md tells
+// why no reader that learns N only from the reads it sees can do better.
 //
 // The rule, per service:
-//   - A read that is alone (no other read of the service in flight, and no
-//     read of another connection within busyWindow) looks up its one
-//     connection (GetConnection, a list by id).
-//   - A poll (notBefore set: a waiter) of a service whose last list held
-//     pollLookupMin connections or more also looks up its one connection:
-//     the few waiters Terraform runs at once need a few connections, not
-//     the whole service, on every poll.
-//   - Any other read in a burst joins the list of all connections
-//     (ListAllConnections, 1000 per page) that is in flight, or the next one;
-//     at most one such list runs per service at a time, and the reads waiting
-//     for it share it.
-//   - A completed list is kept as a snapshot that answers later reads of the
-//     same burst.
+//   - A lone read (no other read of the service in flight or within
+//     busyWindow) looks up its connection (GetConnection, one request).
+//   - Reads that come while requests of the service are in flight wait for
+//     them, and are then decided together; so are the reads that a first
+//     page did not answer.
+//   - While the service's size is unknown, a burst first lists the first
+//     page (1000 connections and total_count), which answers the reads it
+//     holds.
+//   - W reads not answered by a list look their connections up, unless
+//     listing the rest (R pages, all of them when no usable first page) costs
+//     no more: W >= R, or, for refresh reads, the burst has read P
+//     connections or more, or its lookups plus W exceed R (the lookups
+//     already spent pay for the list).
+//   - One list per service runs at a time; completed lists serve the rest of
+//     their burst.
 //
-// Freshness: a read may only use a list call that
-//   - started after the last write (action or description) to the service
-//     made through this reader's invalidate completed before the read began:
-//     each write bumps the service's generation, and a list call remembers the
-//     generation it started in, so a read that starts after a write never sees
-//     a snapshot taken before it;
-//   - started no earlier than the read's notBefore (waiters pass the time of
-//     their last observation, so each poll sees newer data than the last);
-//   - for a snapshot, belongs to the read's burst: the previous read of the
-//     service (or the completion of a list) came at most busyWindow before
-//     this one (the window slides with every read, so a refresh walk of any length is served by one list, and
-//     any pause longer than busyWindow ends the burst and its snapshot), and
-//     the list started at most snapshotMaxAge ago (so an endless stream of
-//     reads still sees fresh data at that interval).
-//
-// A snapshot is thus the view of one Terraform operation's walk over the
-// service, never carried into the next command: a change made outside
-// Terraform shows up in the next plan.
-//
-// Reads overlapping a write may see the state before or after it, as with
-// any concurrent read; reads that start after it never see the state before it.
+// Freshness: a read uses only lists that started after the last write
+// (Invalidate) that completed before the read began, and no earlier than
+// its notBefore (waiters pass the time of their last observation); a
+// completed list serves only its own burst, and for at most snapshotMaxAge.
+// A change made outside Terraform therefore shows in the next plan.
 type connectionReader struct {
 	api            connectionAPI
 	busyWindow     time.Duration
 	snapshotMaxAge time.Duration
-	pollLookupMin  int
 	now            func() time.Time
 
 	mu       sync.Mutex
 	services map[string]*serviceView
 }
 
-// serviceView is the reader's state for one service. All fields are guarded
-// by connectionReader.mu.
+// serviceView is the reader's state for one service, guarded by
+// connectionReader.mu.
 type serviceView struct {
 	gen      uint64    // bumped by every write to the service
-	snap     *listCall // last completed list of all connections
+	size     int       // connections of the service at the last list; -1 before any
+	snap     *listCall // latest completed list (or first page) of the burst
 	cur      *listCall // list in flight
-	next     *listCall // list that starts when cur completes; reads queue on it
-	gets     int       // single-connection lookups in flight
-	lastRead time.Time // start of the latest read
-	// lastListDone is when the latest list call completed.
-	lastListDone time.Time
-	// size is the number of connections in the last completed list, -1
-	// before the first.
-	size int
-	// lastEndpoint is the endpoint of the latest read.
-	lastEndpoint string
+	queued   *batch    // reads waiting for the requests in flight
+	inflight int       // requests in flight
+	// burstGets counts the lookups of refresh reads in this burst, and
+	// burstSeen the distinct connections they asked for.
+	burstGets              int
+	burstSeen              map[string]struct{}
+	lastRead, lastListDone time.Time
+	lastEndpoint           string
 }
 
-// listCall is one ListAllConnections call, shared by the reads that join it.
+// listCall is one list of a service, shared by the reads that wait for it.
 type listCall struct {
 	gen      uint64
 	started  time.Time
 	finished time.Time
 	done     chan struct{}
+	base     *listCall // the first page this call continues; nil: from the start
+	firstPg  bool      // only the first page
 	conns    map[string]client.Connection
+	complete bool // holds every connection of the service
 	err      error
+	// Reads waiting for the call, decided together when it completes
+	// without them (a first page): then is their list, nil to look up.
+	waiters []string
+	refresh bool
+	latest  time.Time // the latest notBefore of the waiters
+	then    *listCall
+}
+
+// batch is reads waiting for the requests in flight before a decision.
+type batch struct {
+	done    chan struct{}
+	reads   []string
+	refresh bool
+	latest  time.Time
+	call    *listCall // the list to wait for; nil: look up
 }
 
 // newConnectionReader returns a reader over api with the default tuning.
@@ -134,7 +123,6 @@ func newConnectionReader(api connectionAPI) *connectionReader {
 		api:            api,
 		busyWindow:     defaultBusyWindow,
 		snapshotMaxAge: defaultSnapshotMaxAge,
-		pollLookupMin:  defaultPollLookupMin,
 		now:            time.Now,
 		services:       map[string]*serviceView{},
 	}
@@ -163,134 +151,262 @@ func (r *connectionReader) Invalidate(serviceID string) {
 }
 
 // Get returns the connection of endpointID to serviceID, as listed no earlier
-// than notBefore (zero: any data fresh by the rules above). An absent
-// connection or service is an error for which client.IsNotFound is true.
+// than notBefore (zero: any data fresh by the rules above; set: a poll). An
+// absent connection or service is an error for which client.IsNotFound is
+// true.
 func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string, notBefore time.Time) (*client.Connection, error) {
 	r.mu.Lock()
 	v := r.view(serviceID)
 	now := r.now()
 	startGen := v.gen
+	refresh := notBefore.IsZero()
 	usable := func(c *listCall) bool {
-		return c != nil && c.gen >= startGen && !c.started.Before(notBefore)
+		return c != nil && c.err == nil && c.gen >= startGen && !c.started.Before(notBefore) && now.Sub(c.started) <= r.snapshotMaxAge
 	}
-	// A burst is several connections read at about the same time. One
-	// waiter polling its own connection is not a burst: it keeps using cheap
-	// single lookups however often it polls.
+	// One waiter polling its own connection is not a burst.
 	recentOther := !v.lastRead.IsZero() && now.Sub(v.lastRead) < r.busyWindow && v.lastEndpoint != endpointID
-	// The burst goes on while the service sees a read start, or a list answer
-	// its waiting reads, within busyWindow of the last. Counting the list's
-	// completion matters when the list takes longer than busyWindow: the
-	// reads waiting for it are all Terraform runs at once, so no new read
-	// starts until it completes.
 	last := v.lastRead
 	if v.lastListDone.After(last) {
-		last = v.lastListDone
+		last = v.lastListDone // a slow list holds every read Terraform runs at once
 	}
 	if last.IsZero() || now.Sub(last) > r.busyWindow {
-		// The burst that took the snapshot is over: it serves no later one.
-		v.snap = nil
+		v.snap, v.burstGets, v.burstSeen = nil, 0, nil // a new burst
 	}
-	busy := v.gets > 0 || v.cur != nil || recentOther
+	if refresh {
+		if v.burstSeen == nil {
+			v.burstSeen = map[string]struct{}{}
+		}
+		v.burstSeen[endpointID] = struct{}{}
+	}
+	busy := v.inflight > 0 || recentOther
 	v.lastRead, v.lastEndpoint = now, endpointID
-	// A poll of a large service looks up its one connection, unless a list
-	// it may use is already there.
-	pollLookup := !notBefore.IsZero() && v.size >= r.pollLookupMin
 
 	var call *listCall
-	switch {
-	case usable(v.snap) && now.Sub(v.snap.started) <= r.snapshotMaxAge:
-		snap := v.snap
-		r.mu.Unlock()
-		return r.lookup(ctx, snap, serviceID, endpointID)
-	case usable(v.cur):
-		call = v.cur
-	case pollLookup:
-		// Handled below, with the lone reads.
-	case busy && v.cur != nil:
-		// One list per service at a time: queue on the next one, which
-		// starts (after this read began) when the current one completes.
-		if v.next == nil {
-			v.next = &listCall{done: make(chan struct{})}
+	partial := false // a first page in hand lacks the connection
+	if usable(v.snap) {
+		if conn, ok := v.snap.conns[endpointID]; ok {
+			r.mu.Unlock()
+			return &conn, nil
 		}
-		call = v.next
-	case busy:
-		call = r.startLocked(ctx, serviceID, v, &listCall{done: make(chan struct{})})
+		if v.snap.complete {
+			return r.confirmLocked(ctx, serviceID, endpointID, v, refresh)
+		}
+		partial = true
+	}
+	if usable(v.cur) && !(partial && v.cur.firstPg) {
+		call = v.cur
+		// Registered under the lock, so that a first page counts this read
+		// when it completes without it.
+		call.waiters = append(call.waiters, endpointID)
+		call.refresh = call.refresh || refresh
+		call.latest = later(call.latest, notBefore)
 	}
 	if call == nil {
-		v.gets++
-		r.mu.Unlock()
-		conn, err := r.api.GetConnection(ctx, serviceID, endpointID)
-		r.mu.Lock()
-		v.gets--
-		r.mu.Unlock()
-		return conn, err
+		switch {
+		case !busy:
+			return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
+		case v.inflight > 0:
+			b := v.queued
+			if b == nil {
+				b = &batch{done: make(chan struct{})}
+				v.queued = b
+			}
+			b.reads = append(b.reads, endpointID)
+			b.refresh = b.refresh || refresh
+			b.latest = later(b.latest, notBefore)
+			r.mu.Unlock()
+			select {
+			case <-b.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			r.mu.Lock()
+			call = b.call
+		default:
+			call = r.decideLocked(ctx, serviceID, v, []string{endpointID}, refresh, notBefore)
+			if call != nil {
+				call.waiters = append(call.waiters, endpointID)
+				call.refresh = call.refresh || refresh
+			}
+		}
+		if call == nil {
+			return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
+		}
 	}
-	r.mu.Unlock()
-
-	select {
-	case <-call.done:
-		return r.lookup(ctx, call, serviceID, endpointID)
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	for {
+		r.mu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if call.err != nil {
+			return nil, call.err
+		}
+		if conn, ok := call.conns[endpointID]; ok {
+			return &conn, nil
+		}
+		r.mu.Lock()
+		if call.complete {
+			return r.confirmLocked(ctx, serviceID, endpointID, v, refresh)
+		}
+		// A first page without it: the decision made for its waiters.
+		if call = call.then; call == nil {
+			return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
+		}
 	}
 }
 
-// startLocked starts call as the service's list in flight; callers hold r.mu.
-// The call runs detached from ctx's cancellation (other reads may be waiting
-// on it) but keeps its values for logging.
-func (r *connectionReader) startLocked(ctx context.Context, serviceID string, v *serviceView, call *listCall) *listCall {
-	call.gen = v.gen
-	call.started = r.now()
+// decideLocked chooses between a list and lookups for reads that no list
+// answers, per the rule of connectionReader: it starts and returns the list,
+// or returns nil for lookups. Callers hold r.mu.
+func (r *connectionReader) decideLocked(ctx context.Context, serviceID string, v *serviceView, reads []string, refresh bool, notBefore time.Time) *listCall {
+	if v.size < 0 {
+		return r.startLocked(ctx, serviceID, v, nil, true)
+	}
+	pages := max(1, (v.size+client.MaxPageSize-1)/client.MaxPageSize)
+	base := v.snap
+	if base == nil || !base.firstPg || base.gen != v.gen || base.started.Before(notBefore) || r.now().Sub(base.started) > r.snapshotMaxAge {
+		base = nil
+	}
+	remaining := pages
+	if base != nil {
+		remaining = max(1, pages-1)
+	}
+	// With N >= P known (burstSeen), the list is what the bound allows.
+	if len(reads) >= remaining || (refresh && (len(v.burstSeen) >= pages || v.burstGets+len(reads) > remaining)) {
+		return r.startLocked(ctx, serviceID, v, base, false)
+	}
+	return nil
+}
+
+// lookupLocked looks up one connection; callers hold r.mu, which it
+// releases. A lookup in flight makes later reads of the service wait and be
+// decided together.
+func (r *connectionReader) lookupLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
+	v.inflight++
+	if refresh {
+		v.burstGets++
+	}
+	r.mu.Unlock()
+	conn, err := r.api.GetConnection(ctx, serviceID, endpointID)
+	if err == nil && conn == nil {
+		err = fmt.Errorf("endpoint %s has no connection to service %s: %w", endpointID, serviceID, client.ErrConnectionNotFound)
+	}
+	r.mu.Lock()
+	r.finishLocked(ctx, serviceID, v)
+	r.mu.Unlock()
+	return conn, err
+}
+
+// confirmLocked looks up a connection that a complete list lacks before it
+// is reported missing: the list pages by offset, so a connection deleted
+// while it ran shifts the later ones and may hide a live one, and a false
+// "not found" would make Read drop a live approval from state.
+func (r *connectionReader) confirmLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
+	tflog.Debug(ctx, "connection missing from the list: confirming with a lookup", map[string]any{
+		"service_id": serviceID, "endpoint_id": endpointID,
+	})
+	return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
+}
+
+// finishLocked ends one request in flight and, when it was the last, decides
+// for the reads that queued behind it. Callers hold r.mu.
+func (r *connectionReader) finishLocked(ctx context.Context, serviceID string, v *serviceView) {
+	v.inflight--
+	if b := v.queued; v.inflight == 0 && b != nil {
+		v.queued = nil
+		b.call = r.decideLocked(ctx, serviceID, v, b.reads, b.refresh, b.latest)
+		if b.call != nil {
+			// The list starts after every queued read began: all may use it.
+			b.call.waiters = append(b.call.waiters, b.reads...)
+			b.call.refresh = b.call.refresh || b.refresh
+		}
+		close(b.done)
+	}
+}
+
+// startLocked starts a list as the service's list in flight: the first page
+// (firstPage), the rest after base, or every page. It runs detached from
+// ctx's cancellation (other reads wait for it) but keeps its values for
+// logging. Callers hold r.mu.
+func (r *connectionReader) startLocked(ctx context.Context, serviceID string, v *serviceView, base *listCall, firstPage bool) *listCall {
+	call := &listCall{gen: v.gen, started: r.now(), done: make(chan struct{}), base: base, firstPg: firstPage}
+	if base != nil {
+		call.started = base.started // as old as its oldest page
+	}
 	v.cur = call
+	v.inflight++
 	listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listCallTimeout)
 	go func() {
 		defer cancel()
-		tflog.Debug(listCtx, "listing all connections of the service for coalesced reads", map[string]any{"service_id": serviceID})
-		conns, err := r.api.ListAllConnections(listCtx, serviceID, client.ListConnectionsOptions{})
+		tflog.Debug(listCtx, "listing connections of the service for several reads", map[string]any{
+			"service_id": serviceID, "first_page_only": firstPage, "after_first_page": base != nil,
+		})
+		var conns []client.Connection
+		var err error
+		total := -1
+		switch {
+		case firstPage:
+			var page *client.ListConnectionsResult
+			if page, err = r.api.ListConnections(listCtx, serviceID, client.ListConnectionsOptions{Limit: client.MaxPageSize}); err == nil {
+				conns, total = page.Connections, page.TotalCount
+			}
+		case base != nil:
+			conns, err = r.api.ListAllConnections(listCtx, serviceID, client.ListConnectionsOptions{Offset: client.MaxPageSize})
+		default:
+			conns, err = r.api.ListAllConnections(listCtx, serviceID, client.ListConnectionsOptions{})
+		}
 		byID := make(map[string]client.Connection, len(conns))
+		if base != nil {
+			for id, c := range base.conns {
+				byID[id] = c
+			}
+		}
 		for _, c := range conns {
 			byID[c.ID] = c
 		}
 
 		r.mu.Lock()
+		defer r.mu.Unlock()
 		call.conns, call.err, call.finished = byID, err, r.now()
+		call.complete = !firstPage || len(conns) < client.MaxPageSize || total <= len(conns)
 		v.lastListDone = call.finished
-		close(call.done)
-		v.cur = nil
+		if v.cur == call {
+			v.cur = nil
+		}
 		if err == nil {
 			v.size = len(byID)
+			if total > v.size {
+				v.size = total
+			}
 			if call.gen == v.gen {
 				v.snap = call
 			}
+			if !call.complete {
+				var missing []string
+				for _, id := range call.waiters {
+					if _, ok := byID[id]; !ok {
+						missing = append(missing, id)
+					}
+				}
+				if len(missing) > 0 {
+					if call.then = r.decideLocked(listCtx, serviceID, v, missing, call.refresh, call.latest); call.then != nil {
+						call.then.waiters = append(call.then.waiters, missing...)
+					}
+				}
+			}
 		}
-		if next := v.next; next != nil {
-			v.next = nil
-			r.startLocked(ctx, serviceID, v, next)
-		}
-		r.mu.Unlock()
+		close(call.done)
+		r.finishLocked(listCtx, serviceID, v)
 	}()
 	return call
 }
 
-// lookup finds endpointID in a completed list call. An id the list lacks is
-// looked up once on its own before it is reported missing: the list pages by
-// offset, so a connection deleted while it ran shifts the later ones and may
-// make it skip a live one, and a false "not found" would make Read drop a
-// live approval from state.
-func (r *connectionReader) lookup(ctx context.Context, call *listCall, serviceID, endpointID string) (*client.Connection, error) {
-	if call.err != nil {
-		return nil, call.err
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
 	}
-	if conn, ok := call.conns[endpointID]; ok {
-		return &conn, nil
-	}
-	tflog.Debug(ctx, "connection missing from the coalesced list: confirming with a lookup", map[string]any{
-		"service_id": serviceID, "endpoint_id": endpointID,
-	})
-	// Its error, not-found or other, is the answer: it keeps the API's code.
-	conn, err := r.api.GetConnection(ctx, serviceID, endpointID)
-	if err == nil && conn == nil {
-		err = fmt.Errorf("endpoint %s has no connection to service %s: %w", endpointID, serviceID, client.ErrConnectionNotFound)
-	}
-	return conn, err
+	return a
 }

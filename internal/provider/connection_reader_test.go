@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,24 +14,38 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-// fakeConnectionAPI serves connections of one service from memory, counting
-// calls as the API would see them (one per page of 1000 for list-all), with
-// a small latency so that concurrent reads overlap.
+// fakeConnectionAPI serves connections of one service from memory in a
+// fixed order, counting calls as the API would see them (one per page of
+// 1000 for list-all), with a small latency so that concurrent reads overlap.
 type fakeConnectionAPI struct {
 	latency time.Duration
 	gets    atomic.Int64
-	pages   atomic.Int64
-	lists   atomic.Int64
+	pages   atomic.Int64 // list requests, a first page or a page of list-all
+	lists   atomic.Int64 // list calls (ListConnections or ListAllConnections)
 
 	mu     sync.Mutex
+	ids    []string          // in list order
 	status map[string]string // endpoint id -> status
-	listed chan struct{}     // if set, ListAllConnections blocks until it is closed
+	skip   map[string]bool   // left out of lists, as a list shifted by a deletion would
+	hold   chan struct{}     // if set, requests block until it is closed
+}
+
+// wait blocks while the fake is held.
+func (f *fakeConnectionAPI) wait() {
+	f.mu.Lock()
+	hold := f.hold
+	f.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
 }
 
 func newFakeConnectionAPI(n int, latency time.Duration) *fakeConnectionAPI {
 	f := &fakeConnectionAPI{latency: latency, status: map[string]string{}}
 	for i := range n {
-		f.status[fmt.Sprintf("ep-%d", i)] = client.StatusPendingAcceptance
+		id := fmt.Sprintf("ep-%d", i)
+		f.ids = append(f.ids, id)
+		f.status[id] = client.StatusPendingAcceptance
 	}
 	return f
 }
@@ -43,6 +58,7 @@ func (f *fakeConnectionAPI) set(endpointID, status string) {
 
 func (f *fakeConnectionAPI) GetConnection(ctx context.Context, _, endpointID string) (*client.Connection, error) {
 	f.gets.Add(1)
+	f.wait()
 	time.Sleep(f.latency)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -53,21 +69,38 @@ func (f *fakeConnectionAPI) GetConnection(ctx context.Context, _, endpointID str
 	return &client.Connection{ID: endpointID, Status: st}, nil
 }
 
-func (f *fakeConnectionAPI) ListAllConnections(ctx context.Context, _ string, _ client.ListConnectionsOptions) ([]client.Connection, error) {
-	f.lists.Add(1)
+// page returns the connections from offset on, at most limit (0: all).
+func (f *fakeConnectionAPI) page(offset, limit int) ([]client.Connection, int) {
 	f.mu.Lock()
-	out := make([]client.Connection, 0, len(f.status))
-	for id, st := range f.status {
-		out = append(out, client.Connection{ID: id, Status: st})
+	var out []client.Connection
+	for _, id := range f.ids {
+		if st, ok := f.status[id]; ok && !f.skip[id] {
+			out = append(out, client.Connection{ID: id, Status: st})
+		}
 	}
-	block := f.listed
 	f.mu.Unlock()
-	if block != nil {
-		<-block
+	f.wait()
+	total := len(out)
+	out = out[min(offset, total):]
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
 	}
-	f.pages.Add(int64(max(1, (len(out)+999)/1000)))
 	time.Sleep(f.latency)
-	return out, nil
+	return out, total
+}
+
+func (f *fakeConnectionAPI) ListConnections(ctx context.Context, _ string, opts client.ListConnectionsOptions) (*client.ListConnectionsResult, error) {
+	f.lists.Add(1)
+	f.pages.Add(1)
+	conns, total := f.page(opts.Offset, opts.Limit)
+	return &client.ListConnectionsResult{Connections: conns, TotalCount: total}, nil
+}
+
+func (f *fakeConnectionAPI) ListAllConnections(ctx context.Context, _ string, opts client.ListConnectionsOptions) ([]client.Connection, error) {
+	f.lists.Add(1)
+	conns, _ := f.page(opts.Offset, 0)
+	f.pages.Add(int64(max(1, (len(conns)+999)/1000)))
+	return conns, nil
 }
 
 // calls is the number of API requests the fake saw.
@@ -102,8 +135,9 @@ func readAll(t *testing.T, r *connectionReader, n int, want string) {
 	}
 }
 
-// TestUnitConnectionReaderCoalesces checks issue 6's target: N concurrent
-// reads of one service cost at most ceil(N/1000)+1 requests.
+// TestUnitConnectionReaderCoalesces: N concurrent reads of a service of N
+// connections cost at most ceil(N/1000)+1 requests (one per read would
+// throttle a refresh of thousands).
 func TestUnitConnectionReaderCoalesces(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{1, 10, 100, 1500} {
@@ -153,7 +187,7 @@ func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 	}
 	block := make(chan struct{})
 	api.mu.Lock()
-	api.listed = block
+	api.hold = block
 	api.mu.Unlock()
 	first := make(chan error, 1)
 	go func() { // starts a list that blocks: it will show the state before the write
@@ -163,7 +197,7 @@ func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 	waitFor(t, func() bool { return api.lists.Load() == 1 })
 	api.mu.Lock()
 	api.status["ep-1"] = client.StatusRejected
-	api.listed = nil
+	api.hold = nil
 	api.mu.Unlock()
 	r.Invalidate("svc")
 
@@ -181,7 +215,7 @@ func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		v := r.services["svc"]
-		return v != nil && v.next != nil
+		return v != nil && v.queued != nil
 	})
 	close(block)
 	if err := <-first; err != nil {
@@ -303,7 +337,7 @@ func TestUnitConnectionReaderSlowList(t *testing.T) {
 	}
 	block := make(chan struct{})
 	api.mu.Lock()
-	api.listed = block
+	api.hold = block
 	api.mu.Unlock()
 	listed := make(chan error, 1)
 	go func() { _, err := r.Get(ctx, "svc", "ep-1", time.Time{}); listed <- err }()
@@ -334,7 +368,7 @@ func TestUnitConnectionReaderLargeServicePolls(t *testing.T) {
 		wantLists bool // whether the polls (after the first list) still list
 	}{
 		{"small service", 20, true},
-		{"large service", defaultPollLookupMin, false},
+		{"large service", 20000, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,32 +443,14 @@ func TestUnitConnectionReaderNotFound(t *testing.T) {
 	}
 }
 
-// skippingListAPI is a fakeConnectionAPI whose list-all leaves out some
-// endpoints, as an offset-paged list does when a connection before them is
-// deleted between pages.
-type skippingListAPI struct {
-	*fakeConnectionAPI
-	skip map[string]bool
-}
-
-func (f *skippingListAPI) ListAllConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) ([]client.Connection, error) {
-	all, err := f.fakeConnectionAPI.ListAllConnections(ctx, serviceID, opts)
-	out := all[:0]
-	for _, c := range all {
-		if !f.skip[c.ID] {
-			out = append(out, c)
-		}
-	}
-	return out, err
-}
-
 // TestUnitConnectionReaderConfirmsMissing: an endpoint a coalesced list
 // lacks is looked up on its own before it is reported missing, so a list
 // that skipped a live connection does not make Read drop it from state; one
 // the list holds costs no lookup, and one truly gone is still not found.
 func TestUnitConnectionReaderConfirmsMissing(t *testing.T) {
 	t.Parallel()
-	api := &skippingListAPI{fakeConnectionAPI: newFakeConnectionAPI(3, 0), skip: map[string]bool{"ep-1": true, "nope": true}}
+	api := newFakeConnectionAPI(3, 0)
+	api.skip = map[string]bool{"ep-1": true}
 	r := newConnectionReader(api)
 	r.busyWindow = time.Hour
 	tests := []struct {
@@ -476,7 +492,7 @@ func TestUnitConnectionReaderCancelledJoiner(t *testing.T) {
 	}
 	block := make(chan struct{})
 	api.mu.Lock()
-	api.listed = block
+	api.hold = block
 	api.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancelled := make(chan error, 1)
@@ -509,7 +525,7 @@ func waitFor(t *testing.T, cond func() bool) {
 
 // TestUnitConnectionReaderMockRequestCounts measures, against the mock and
 // the real client, the list calls that N concurrent reads of one service
-// cost (issue 6: at most ceil(N/1000)+1).
+// cost: at most ceil(N/1000)+1.
 func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{10, 100, 1500} {
@@ -577,5 +593,146 @@ func TestUnitConnectionReaderLonePoller(t *testing.T) {
 	}
 	if g, l := api.gets.Load(), api.lists.Load(); g != 5 || l != 0 {
 		t.Fatalf("5 polls of one connection: %d gets, %d lists; want 5 and 0", g, l)
+	}
+}
+
+// readWith reads ids as arrival says: "terraform" (ten at a time, as
+// Terraform's default parallelism), "together" (all at once) or "sequential".
+func readWith(t *testing.T, r *connectionReader, ids []string, arrival string, notBefore func() time.Time) {
+	t.Helper()
+	workers := map[string]int{"terraform": 10, "together": len(ids), "sequential": 1}[arrival]
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for id := range jobs {
+				c, err := r.Get(context.Background(), "svc", id, notBefore())
+				if err == nil && c.ID != id {
+					err = fmt.Errorf("got connection %s", c.ID)
+				}
+				if err != nil {
+					t.Errorf("Get(%s): %v", id, err)
+				}
+			}
+		})
+	}
+	for _, id := range ids {
+		jobs <- id
+	}
+	close(jobs)
+	wg.Wait()
+}
+
+// spread returns n endpoint ids spread evenly over a service of m
+// connections, in a shuffled order (Terraform's walk order is arbitrary).
+func spread(n, m int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("ep-%d", i*m/n)
+	}
+	rand.New(rand.NewPCG(uint64(n), uint64(m))).Shuffle(n, func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	return ids
+}
+
+// TestUnitConnectionReaderRequestRule checks the reader's cost rule: a
+// refresh of N approvals of a service of M connections (P = ceil(M/1000)
+// pages) costs at most min(N, P) + 1 requests. Without it a refresh of 10
+// approvals of a 20,000-connection service listed all 20 pages, and one of
+// the whole service cost a lookup per approval.
+func TestUnitConnectionReaderRequestRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		n, m    int
+		arrival string
+		// limit is min(N, P) + 1, except where N >= P > 9 and reads come ten
+		// at a time: then no reader can tell N = 10 from N = P before it has
+		// paid for lookups, and the bound is 2P.
+		limit int
+	}{
+		{1, 1, "terraform", 1},
+		{1, 20000, "terraform", 2},
+		{10, 20000, "terraform", 11},
+		{10, 20000, "together", 11},
+		{10, 20000, "sequential", 11},
+		{19, 20000, "terraform", 20},
+		{50, 100000, "terraform", 51},
+		{1000, 1000, "terraform", 2},
+		{1000, 1000, "together", 2},
+		{1000, 1000, "sequential", 2},
+		{1500, 1500, "together", 3},
+		{1500, 1500, "terraform", 3},
+		{100, 5000, "terraform", 6},
+		{300, 9000, "terraform", 10},
+		{200, 20000, "together", 21},
+		{1000, 20000, "terraform", 40},
+		{1000, 20000, "sequential", 40},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d_of_%d_%s", tt.n, tt.m, tt.arrival), func(t *testing.T) {
+			t.Parallel()
+			api := newFakeConnectionAPI(tt.m, time.Millisecond)
+			r := newConnectionReader(api)
+			readWith(t, r, spread(tt.n, tt.m), tt.arrival, func() time.Time { return time.Time{} })
+			if got := api.calls(); got > int64(tt.limit) {
+				t.Errorf("refresh of %d of %d: %d requests (%d lookups, %d list pages), want at most %d",
+					tt.n, tt.m, got, api.gets.Load(), api.pages.Load(), tt.limit)
+			}
+			t.Logf("refresh of %d of %d (%s): %d lookups, %d list pages", tt.n, tt.m, tt.arrival, api.gets.Load(), api.pages.Load())
+		})
+	}
+}
+
+// TestUnitConnectionReaderPollRule: K waiters polling together cost at most
+// min(K, P) + 1 requests per round, plus one first page to learn the size.
+// Without it the first round on a large service listed every page, and
+// rounds on a small one cost a lookup per waiter.
+func TestUnitConnectionReaderPollRule(t *testing.T) {
+	t.Parallel()
+	const rounds = 3
+	tests := []struct{ k, m int }{{10, 20000}, {10, 1000}, {10, 5000}, {3, 100000}, {1, 20000}}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d_of_%d", tt.k, tt.m), func(t *testing.T) {
+			t.Parallel()
+			api := newFakeConnectionAPI(tt.m, 0)
+			r := newConnectionReader(api)
+			ids := spread(tt.k, tt.m)
+			for range rounds {
+				// Hold the API until every poll of the round is waiting, as
+				// polls that overlap an answer in flight do.
+				hold := make(chan struct{})
+				api.mu.Lock()
+				api.hold = hold
+				api.mu.Unlock()
+				done := make(chan struct{})
+				go func() { readWith(t, r, ids, "together", time.Now); close(done) }()
+				waitFor(t, func() bool {
+					r.mu.Lock()
+					defer r.mu.Unlock()
+					v := r.services["svc"]
+					if v == nil || v.inflight == 0 {
+						return false
+					}
+					n := 1 // the read whose request is in flight
+					if v.cur != nil {
+						n = len(v.cur.waiters)
+					}
+					if v.queued != nil {
+						n += len(v.queued.reads)
+					}
+					return n == tt.k
+				})
+				api.mu.Lock()
+				api.hold = nil
+				api.mu.Unlock()
+				close(hold)
+				<-done
+			}
+			pages := (tt.m + 999) / 1000
+			if limit := int64(rounds*(min(tt.k, pages)+1) + 1); api.calls() > limit {
+				t.Errorf("%d rounds of %d polls of a service of %d: %d requests (%d lookups, %d list pages), want at most %d",
+					rounds, tt.k, tt.m, api.calls(), api.gets.Load(), api.pages.Load(), limit)
+			}
+			t.Logf("%d rounds of %d polls, %d connections: %d lookups, %d list pages", rounds, tt.k, tt.m, api.gets.Load(), api.pages.Load())
+		})
 	}
 }

@@ -54,15 +54,6 @@ type Request struct {
 	MissingEndpointTimeout time.Duration
 }
 
-// codeEndpointCreating is the API's answer for an endpoint its owner is still creating.
-const codeEndpointCreating = "EndPoint.2019"
-
-// codeEndpointDeleting is the API's answer for an endpoint its owner is deleting.
-const codeEndpointDeleting = "EndPoint.2018"
-
-// codeFailedUnmodifiable is the API's refusal to change a failed connection.
-const codeFailedUnmodifiable = "EndPoint.2047"
-
 // Decide sends req.Action and waits, within ctx, until the connection has
 // the status the action leads to. It returns the settled connection, or an
 // *Error; a reject that meets a gone endpoint is Kind Gone, which callers
@@ -114,14 +105,14 @@ func (d *Decider) classifySendError(ctx context.Context, req Request, err error,
 	e := &Error{Action: req.Action, Err: err}
 	defer func() { e.Waited = time.Since(started) }()
 	switch {
-	case client.HasCode(err, codeFailedUnmodifiable):
+	case client.HasCode(err, client.CodeFailedUnmodifiable):
 		e.Kind = Failed
 		if c, gerr := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, time.Now()); gerr == nil {
 			e.Conn = c
 		}
-	case client.HasCode(err, codeEndpointDeleting):
+	case client.HasCode(err, client.CodeEndpointDeleting):
 		e.Kind = Gone
-	case client.IsNotFound(err) || client.HasCode(err, codeEndpointCreating):
+	case client.IsNotFound(err) || client.HasCode(err, client.CodeEndpointCreating):
 		return nil
 	case ctx.Err() != nil:
 		e.Kind, e.Sent = cutKind(ctx), true
@@ -168,7 +159,7 @@ func (d *Decider) awaitEndpoint(ctx context.Context, req Request, sendErr error,
 		limit = DefaultMissingEndpointTimeout
 	}
 	waitCtx := ctx
-	if !client.HasCode(sendErr, codeEndpointCreating) {
+	if !client.HasCode(sendErr, client.CodeEndpointCreating) {
 		var cancel context.CancelFunc
 		waitCtx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()

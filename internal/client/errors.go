@@ -20,6 +20,9 @@ const (
 	CodeEndpointNotFound     = "EndPoint.2006" // 404: the requested endpoint does not exist
 	CodeEndpointNotInService = "EndPoint.2013" // 400: the endpoint does not belong to the service
 	CodeAlreadyConnected     = "EndPoint.2014" // 400: the endpoint is already connected
+	CodeEndpointDeleting     = "EndPoint.2018" // 400: the endpoint is being deleted
+	CodeEndpointCreating     = "EndPoint.2019" // 400: the endpoint is being created
+	CodeFailedUnmodifiable   = "EndPoint.2047" // 400: a failed connection cannot be modified
 	CodeTooManyRequests      = "EndPoint.0022" // 400: the service's own throttling
 	CodeGatewayThrottled     = "APIGW.0308"    // 429: the API gateway's throttling
 

@@ -12,8 +12,8 @@ import (
 )
 
 // The Terraform view of one connection (client.Connection), shared by the
-// data sources and, if it wants, the resource: one place decides how the
-// API's fields become attributes, so every type shows them the same way.
+// data sources, the resource and the list resource: one place names the
+// attributes and describes them, so every type shows them the same way.
 
 // Attribute names of a connection, used by the schemas and the models.
 const (
@@ -131,9 +131,8 @@ func connectionObjectValue(ctx context.Context, serviceID string, c client.Conne
 	return obj, diags
 }
 
-// Descriptions of the computed attributes of a connection, shared by the
-// data sources (and available to the resource) so the docs say the same
-// thing everywhere.
+// Descriptions of the computed attributes of a connection, shared by every
+// type so the docs say the same thing everywhere.
 const (
 	connDescEndpointID = "ID of the consumer's VPC endpoint whose connection this is."
 	connDescStatus     = "Status of the connection as the API reports it: `pendingAcceptance` (waiting for the " +

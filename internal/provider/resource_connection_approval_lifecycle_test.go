@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -260,5 +261,42 @@ func TestAccConnectionApproval_unknownEndpointFailsFast(t *testing.T) {
 	})
 	if len(e.Mock.Actions()) != 0 {
 		t.Errorf("mock recorded actions %v, want none", e.Mock.Actions())
+	}
+}
+
+// TestAccConnectionApproval_rejectGoneBetweenPlanAndApply: an update to
+// reject whose endpoint is deleted between plan and apply succeeds, as
+// destroy does, and the next refresh drops it. Before: the apply failed with
+// EndPoint.2013.
+func TestAccConnectionApproval_rejectGoneBetweenPlanAndApply(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "domain-gone")
+	r := newCLIRun(t, approvalConfig(e, svc, ep, ""))
+	if out, code := r.run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("apply exited %d:\n%s", code, out)
+	}
+	writeFile(t, filepath.Join(r.dir, "main.tf"), approvalConfig(e, svc, ep, `  action = "reject"`))
+	if out, code := r.run("plan", "-out=tfplan", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("plan exited %d:\n%s", code, out)
+	}
+	if err := e.Mock.DeleteEndpoint(ep); err != nil {
+		t.Fatal(err)
+	}
+	out, code := r.run("apply", "-input=false", "-no-color", "tfplan")
+	if code != 0 || !strings.Contains(out, "VPC endpoint is gone") {
+		t.Fatalf("applying the saved plan exited %d, want 0 with a warning that the endpoint is gone:\n%s", code, out)
+	}
+	if out, code := r.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"); code != 0 {
+		t.Fatalf("refresh exited %d:\n%s", code, out)
+	}
+	if got := r.approvals(); len(got) != 0 {
+		t.Errorf("after the refresh, state still holds %v", got)
+	}
+	for _, a := range e.Mock.Actions() {
+		if a.Action != client.ActionReceive {
+			t.Errorf("the mock recorded %v; only the first receive was expected", a)
+		}
 	}
 }

@@ -20,7 +20,9 @@ func (statusFollowsAction) Description(context.Context) string {
 	return "status is planned as the one the action leads to"
 }
 
-func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (statusFollowsAction) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
@@ -42,7 +44,9 @@ func (errorFollowsStatus) Description(context.Context) string {
 	return "error is empty once the connection settles"
 }
 
-func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (errorFollowsStatus) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.PlanValue.IsUnknown() {

@@ -199,8 +199,8 @@ func TestAccConnectionApproval_description(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(`  description = "team-a"`, "team-a"),                   // set at create
 			step(`  description = "team-b, ünïcode"`, "team-b, ünïcode"), // changed
-			step("", "team-b, ünïcode"), // no longer managed: left as it is
-			step(`  description = ""`, ""), // cleared
+			step("", "team-b, ünïcode"),                                  // no longer managed: left as it is
+			step(`  description = ""`, ""),                               // cleared
 			step(`  description = "back"`, "back"),
 		},
 	})

@@ -17,21 +17,13 @@ import (
 )
 
 // BenchmarkApplyWaitsMemory replays the memory-heavy part of an apply of many
-// approvals against a mock with a transition delay (bench/RESULTS.md: N=1000
-// at 1 s): workers (Terraform's parallelism of 10) each send an accept and
-// poll through the shared reader until the connection is accepted. The
-// context carries a JSON logger at TRACE level writing to io.Discard, as in a
-// provider started by Terraform without TF_LOG_PROVIDER_* (the plugin logs
-// everything and Terraform filters), so the cost of building log lines counts.
-//
-// It reports the peak heap in use and the memory obtained from the OS
-// (sampled every 5 ms), and the list calls the mock saw (lookups by id count
-// as list calls, as on the mock's counters). The mock runs in the same
-// process, so its memory counts too. In process, the peak heap stays small
-// (about 12 MiB) even when every poll lists all 1000 connections and logs
-// their bodies; the cost of those log lines showed in the real provider
-// process, where they are written to Terraform (bench/RESULTS.md). Run it
-// once:
+// approvals against a mock with a transition delay: workers (Terraform's
+// parallelism of 10) each accept one connection and poll through the shared
+// reader until it is accepted, as the resource's create does. The context
+// carries a TRACE logger writing to io.Discard, as in a provider started by
+// Terraform, so building log lines counts. It reports the peak heap and the
+// memory obtained from the OS (sampled every 5 ms; the in-process mock
+// counts too) and the list calls the mock saw. Run it once:
 //
 //	go test -run '^$' -bench ApplyWaitsMemory -benchtime 1x ./internal/provider/
 func BenchmarkApplyWaitsMemory(b *testing.B) {
@@ -47,9 +39,9 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 			TransitionDelay: delay,
 		})
 		srv := httptest.NewServer(mock)
-		approval := true
+		manual := true
 		svc := newUUID()
-		mock.CreateService(project, vpcepmock.ServiceSpec{ID: svc, Name: "svc", ApprovalEnabled: &approval})
+		mock.CreateService(project, vpcepmock.ServiceSpec{ID: svc, Name: "svc", ApprovalEnabled: &manual})
 		ids := make([]string, n)
 		for i := range ids {
 			ids[i] = newUUID()
@@ -61,7 +53,7 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r := newConnectionReader(c)
+		d := &approval.Decider{API: c, Reader: newConnectionReader(c)}
 		ctx := tflogtest.RootLogger(context.Background(), io.Discard)
 		mock.ResetRequestCounts()
 		runtime.GC()
@@ -90,7 +82,7 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 		for range workers {
 			wg.Go(func() {
 				for id := range jobs {
-					if err := acceptAndWait(ctx, c, r, svc, id); err != nil {
+					if _, err := d.Decide(ctx, approval.Request{ServiceID: svc, EndpointID: id, Action: client.ActionReceive}); err != nil {
 						b.Error(err)
 					}
 				}
@@ -109,11 +101,4 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 		b.ReportMetric(float64(peakSys)/(1<<20), "peak-sys-MiB")
 		b.ReportMetric(float64(mock.RequestCounts()[vpcepmock.OpListServiceConnections]), "list-calls")
 	}
-}
-
-// acceptAndWait does what the resource's create does for one approval.
-func acceptAndWait(ctx context.Context, c *client.Client, r *connectionReader, svc, id string) error {
-	d := approval.Decider{API: c, Reader: r}
-	_, err := d.Decide(ctx, approval.Request{ServiceID: svc, EndpointID: id, Action: client.ActionReceive})
-	return err
 }

@@ -1,11 +1,6 @@
 // Package aksk implements the "SDK-HMAC-SHA256" AK/SK request signature of
-// Huawei Cloud APIs (the API Request Signing Guide) for both sides: Sign for
-// clients and Verify for servers such as the mock.
-//
-// The algorithm has no key derivation and no scope: the secret key signs a
-// three-line string built from the SHA-256 of a canonical request. The pure
-// steps (CanonicalRequest, StringToSign, Signature) are exported so that the
-// published test vectors can be checked one step at a time.
+// Huawei Cloud APIs (docs/api-notes.md): Sign for clients, Verify for servers.
+// The pure steps are exported so that published test vectors can be checked step by step.
 package aksk
 
 import (
@@ -40,17 +35,9 @@ const (
 	dateHeaderLower = "x-sdk-date"
 )
 
-// CanonicalRequest builds the canonical request of the signing guide: method,
-// canonical URI (each path segment percent-encoded, with a trailing slash),
-// canonical query string (sorted, %20 for spaces), one "name:value" line per
-// signed header value, the signed header list and the payload hash, joined by
-// newlines.
-//
-// escapedPath is the path as it is (or will be) sent on the wire, for example
-// req.URL.EscapedPath(); each segment is decoded and re-encoded, so an already
-// decoded path without '%' gives the same result. The value of the "host"
-// header is taken from host, because Go does not keep Host in the header map.
-// signedHeaders are lower-cased and sorted here, as every client does.
+// CanonicalRequest builds the signing guide's canonical request. escapedPath is
+// the path as sent (segments are decoded and re-encoded); host gives the "host"
+// value, which Go keeps out of the header map; signedHeaders are normalized here.
 func CanonicalRequest(method, escapedPath string, query url.Values, header http.Header, host string, signedHeaders []string, payloadHash string) string {
 	names := normalizeHeaderNames(signedHeaders)
 	var b strings.Builder

@@ -161,9 +161,7 @@ func newVectorRequest(t testing.TB, v specVector) *http.Request {
 	return req
 }
 
-// TestSpecVectorsPureSteps checks each vector step by step with the exported
-// pure functions: payload hash, canonical query, hashed canonical request and
-// signature.
+// TestSpecVectorsPureSteps catches a wrong step (payload hash, query, canonical request, signature) per vector.
 func TestSpecVectorsPureSteps(t *testing.T) {
 	t.Parallel()
 	for _, v := range specVectors(t) {

@@ -10,9 +10,7 @@ import (
 	"time"
 )
 
-// FuzzCanonicalRequest feeds arbitrary paths, queries, header values and
-// Authorization headers through the canonical form, Sign and Verify. None may
-// panic, and a request signed by Sign must always verify.
+// FuzzCanonicalRequest catches panics in signing and verifying, and signed requests that fail to verify.
 func FuzzCanonicalRequest(f *testing.F) {
 	f.Add("GET", "/v1/p/vpcs", "limit=2&marker=x", "application/json", "content-type;host;x-sdk-date", []byte(""))
 	f.Add("POST", "/v1/p/vpc-endpoint-services/s/connections/action", "", "application/json;charset=UTF-8", "x-sdk-date", []byte(`{"action":"receive","endpoints":["e"]}`+"\n"))

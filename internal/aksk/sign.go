@@ -22,10 +22,9 @@ var unsignedHeaders = map[string]bool{
 	"upgrade":           true,
 }
 
-// Sign sets X-Sdk-Date (from now, UTC) and Authorization on req. It signs host,
-// X-Sdk-Date and every header already on req except the transport-managed
-// ones and names containing '_' (which gateways may drop, as the official SDK
-// notes). body must be exactly the bytes that will be sent.
+// Sign sets X-Sdk-Date and Authorization on req, signing host, X-Sdk-Date and every
+// header on req except transport-managed ones and names with '_' (gateways may drop them).
+// body must be exactly the bytes that will be sent.
 func Sign(req *http.Request, body []byte, accessKey, secretKey string, now time.Time) error {
 	if req == nil || req.URL == nil {
 		return errors.New("aksk: nil request or URL")
@@ -41,9 +40,8 @@ func Sign(req *http.Request, body []byte, accessKey, secretKey string, now time.
 	return SignHeaders(req, body, accessKey, secretKey, now, names)
 }
 
-// SignHeaders is Sign with the signed header set chosen by the caller
-// (X-Sdk-Date is always added). It exists to reproduce other clients'
-// choices, such as the official SDK's, which does not sign host.
+// SignHeaders is Sign with the caller's signed header set (plus X-Sdk-Date), to
+// reproduce other clients' choices such as the official SDK's.
 func SignHeaders(req *http.Request, body []byte, accessKey, secretKey string, now time.Time, signedHeaders []string) error {
 	if req == nil || req.URL == nil {
 		return errors.New("aksk: nil request or URL")

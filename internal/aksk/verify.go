@@ -23,9 +23,7 @@ const (
 	ReasonMismatch = "mismatch"
 )
 
-// VerifyError is the error Verify returns; Reason is one of the Reason*
-// constants so that a server can choose its answer, and Detail says more for
-// logs (it never holds the secret or the expected signature).
+// VerifyError is Verify's error: Reason (a Reason* value) picks the answer; Detail never holds a secret.
 type VerifyError struct {
 	Reason string
 	Detail string
@@ -42,13 +40,9 @@ func (e *VerifyError) Error() string {
 // authorizationPattern is the server-side parse rule of the signing guide.
 var authorizationPattern = regexp.MustCompile(`^` + Algorithm + ` Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]+)$`)
 
-// Verify checks a received request's Authorization header and returns the
-// access key it was signed with. lookup returns the secret of an access key.
-// Whatever SignedHeaders set the client chose is honoured (X-Sdk-Date must be
-// in it); host is taken from req.Host; body is the raw received body (or the
-// X-Sdk-Content-Sha256 value is used when present); X-Sdk-Date must be within
-// maxSkew of now. Signatures are compared in constant time. Every failure is a
-// *VerifyError.
+// Verify checks a received request's signature over body and returns its access
+// key. Any SignedHeaders set that includes x-sdk-date is honoured; X-Sdk-Date must
+// be within maxSkew of now. Every failure is a *VerifyError.
 func Verify(req *http.Request, body []byte, lookup func(accessKey string) (secretKey string, ok bool), now time.Time, maxSkew time.Duration) (string, error) {
 	auth := strings.TrimSpace(req.Header.Get(AuthorizationHeader))
 	if auth == "" {

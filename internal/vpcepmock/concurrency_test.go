@@ -9,12 +9,8 @@ import (
 	"time"
 )
 
-// TestConcurrentMixedLoad runs many goroutines doing mixed calls (create
-// endpoints, actions, lists, description updates, deletes, dumps) with a
-// real clock and a short transition delay, then checks that the state is
-// consistent: indexes and counters agree, every deleted endpoint is gone and
-// every other one is there, and each endpoint's action history is a valid
-// walk of the state machine.
+// TestConcurrentMixedLoad catches races and index drift: mixed concurrent calls,
+// then indexes, counters, deletions and each action history must agree.
 func TestConcurrentMixedLoad(t *testing.T) {
 	t.Parallel()
 	const (

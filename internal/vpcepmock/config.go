@@ -6,9 +6,7 @@ import (
 	"time"
 )
 
-// Defaults used when Config.Credentials is empty, and by cmd/vpcep-mock when
-// no flag overrides them. They are documented in docs/vpcep-mock.md; they are
-// test credentials with no meaning outside the mock.
+// Defaults when Config.Credentials is empty; test credentials with no meaning outside the mock.
 const (
 	// DefaultProjectID is the project of the default credential (that of the signed test request in internal/aksk).
 	DefaultProjectID = "0123456789abcdef0123456789abcdef"

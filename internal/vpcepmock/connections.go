@@ -18,9 +18,7 @@ type connQuery struct {
 	listQuery
 }
 
-// parseConnQuery validates the query parameters in the order the error
-// table lists them. An empty value counts as absent, as clients that omit
-// zero values would send none.
+// parseConnQuery validates in the error table's order; an empty value counts as absent.
 func parseConnQuery(q url.Values) (connQuery, *apiError) {
 	out := connQuery{id: q.Get(queryID)}
 	if v := q.Get(queryMarkerID); v != "" {
@@ -52,12 +50,8 @@ type connectionsBody struct {
 	Connections []Connection `json:"connections"`
 }
 
-// page returns one page of s's connections matching q and the count of all
-// matches. Work is proportional to the page for the common queries: no
-// filter (a window of the creation-ordered slice), id or marker_id (a map
-// lookup) and status (counters give the total; the scan stops when the page
-// is full). Sorting by update time sorts the matches, the one case that
-// costs O(n log n).
+// page returns one page of the matches and their count, at a cost that follows
+// the page except when sorting by update time (DESIGN.md).
 func (s *service) page(q connQuery) ([]*conn, int) {
 	if q.id != "" || q.hasMarker {
 		c := s.lookup(q)
@@ -149,10 +143,8 @@ func (s *service) pageByUpdate(q connQuery) ([]*conn, int) {
 	return matches[q.offset:min(total, q.offset+q.limit)], total
 }
 
-// readService runs fn on the project's service under the read lock, after
-// settling the transitions that are due (which needs the write lock, taken
-// only when something is due). It reports whether the service exists in
-// that project.
+// readService runs fn on the project's service under the read lock, after settling
+// due transitions (under the write lock, only when some are due); false if there is none.
 func (m *Mock) readService(project, id string, now time.Time, fn func(s *service)) bool {
 	m.mu.RLock()
 	s, ok := m.services[id]
@@ -203,10 +195,7 @@ type actionRequest struct {
 	Endpoints []string `json:"endpoints"`
 }
 
-// handleAction serves POST .../vpc-endpoint-services/{id}/connections/action.
-// receive: pendingAcceptance|rejected -> creating (-> accepted after the
-// delay); reject: pendingAcceptance|creating|accepted -> rejected. An action
-// whose target the connection already has or is heading to is a no-op 200.
+// handleAction serves POST .../connections/action (state machine in docs/vpcep-mock.md).
 func (m *Mock) handleAction(c *call) {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		m.fail(c, errBodyNull)

@@ -3,9 +3,5 @@
 // connections, the connection state machine, token and AK/SK authentication
 // bound to projects, the nested or flat error forms, injected
 // faults, and test controls as Go methods and under /_mock/ over HTTP.
-//
-// Transitions (creating -> accepted, deleting -> gone) are timers kept per
-// service and applied lazily when the service is next read, so the mock runs
-// no goroutine per connection and a fake clock (Config.Now) drives them.
-// One RWMutex guards the store; reads that find nothing due share it.
+// Transitions are applied lazily at the next read of a service (DESIGN.md).
 package vpcepmock

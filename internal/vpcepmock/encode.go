@@ -7,11 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// The list of connections is the hot path (a provider refreshing 1000
-// approvals reads them in one page), so it is encoded by hand straight from
-// the store, without building Connection values or reflecting over them.
-// The output is byte for byte what encoding/json with SetEscapeHTML(false)
-// writes for listConnectionsBody (a test holds it to that).
+// The connection list, the hot path, is encoded by hand straight from the store
+// (DESIGN.md); a test holds it to encoding/json's exact bytes.
 
 // bufferPool recycles encoding buffers between requests.
 var bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

@@ -20,10 +20,7 @@ type createEndpointRequest struct {
 	Description       string `json:"description"`
 }
 
-// handleCreateEndpoint serves POST /v1/{project_id}/vpc-endpoints: the
-// consumer side. The service may belong to any project (that is the point
-// of an endpoint service); the new connection is pendingAcceptance when the
-// service requires approval, else creating and then accepted.
+// handleCreateEndpoint serves POST .../vpc-endpoints, the consumer side: the service may be in any project.
 func (m *Mock) handleCreateEndpoint(c *call) {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		m.fail(c, errBodyNull)
@@ -78,9 +75,7 @@ type listEndpointsBody struct {
 	TotalCount int        `json:"total_count"`
 }
 
-// handleListEndpoints serves GET /v1/{project_id}/vpc-endpoints with the id,
-// endpoint_service_name (substring), endpoint_service_id, vpc_id, sort and
-// paging filters. It scans every endpoint: a consumer's list is not a hot path.
+// handleListEndpoints serves GET .../vpc-endpoints; it scans, since a consumer's list is no hot path.
 func (m *Mock) handleListEndpoints(c *call) {
 	q := c.r.URL.Query()
 	lq, e := parseListQuery(q)

@@ -13,9 +13,7 @@ const (
 	ErrorFormatFlat = "flat"
 )
 
-// apiError is one error answer: its HTTP status, code and message, and
-// whether the API gateway (not the service) produces it, which fixes the
-// body form: gateway errors always carry {"error_code","error_msg","request_id"}.
+// apiError is one error answer; gateway errors always take the gateway's flat form with request_id.
 type apiError struct {
 	status  int
 	code    string

@@ -8,9 +8,7 @@ import (
 	"time"
 )
 
-// Fixtures is a document of services and their connections to load into
-// the mock (docs/vpcep-mock.md describes it). A State's JSON is also a valid
-// Fixtures document.
+// Fixtures is a document of services and connections to load (docs/vpcep-mock.md); a State is one too.
 type Fixtures struct {
 	Services []FixtureService `json:"services"`
 }

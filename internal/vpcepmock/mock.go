@@ -23,9 +23,7 @@ var (
 	ErrInvalidStatus = errors.New("vpcepmock: invalid connection status")
 )
 
-// Mock is an in-memory, stateful VPCEP v1 API. It is an http.Handler: wrap
-// it in httptest.NewServer in tests, or serve it with cmd/vpcep-mock. All
-// methods are safe for concurrent use.
+// Mock is an in-memory, stateful VPCEP v1 API and an http.Handler; safe for concurrent use.
 type Mock struct {
 	mux    *http.ServeMux
 	iam    *iamService
@@ -80,9 +78,7 @@ type EndpointSpec struct {
 type Force struct {
 	Status string
 	Errors []QueryError // shown while Status is failed
-	// Hold keeps the status (no automatic creating->accepted or
-	// deleting->gone) until it is forced again; an effective action still
-	// moves the connection and releases the hold.
+	// Hold keeps the status until forced again or moved by an effective action.
 	Hold bool
 }
 
@@ -237,9 +233,8 @@ func (m *Mock) newServiceLocked(projectID string, info Service, name string, now
 	return s
 }
 
-// CreateService creates an available endpoint service owned by projectID
-// (empty = DefaultProjectID()). If spec.ID is taken, the existing service
-// is returned unchanged.
+// CreateService creates an available service owned by projectID (empty =
+// DefaultProjectID()), or returns the one that has spec.ID.
 func (m *Mock) CreateService(projectID string, spec ServiceSpec) Service {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -264,9 +259,7 @@ type connSpec struct {
 	hold                                                  bool
 }
 
-// newConnLocked creates an endpoint on s. An empty status means the API's
-// rule: pendingAcceptance when the service requires approval, else creating
-// (then accepted after the transition delay).
+// newConnLocked creates an endpoint on s; an empty status follows the service's approval setting.
 func (m *Mock) newConnLocked(s *service, spec connSpec, now time.Time) (*conn, error) {
 	if spec.id == "" {
 		spec.id = newID()
@@ -342,10 +335,8 @@ func (m *Mock) domainForProject(projectID string) string {
 	return domainIDFor(projectID)
 }
 
-// CreateEndpoint creates an endpoint on e.ServiceID as the consumer
-// projectID (empty = the service's own project) would: it becomes a
-// pendingAcceptance connection when the service requires approval, else
-// creating and then accepted.
+// CreateEndpoint creates an endpoint on e.ServiceID as the consumer projectID
+// would (empty = the service's own project).
 func (m *Mock) CreateEndpoint(projectID string, e EndpointSpec) (Endpoint, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -441,10 +432,8 @@ func (m *Mock) Endpoint(endpointID string) (Endpoint, bool) {
 	return c.endpointView(), true
 }
 
-// ForceStatus sets a connection's status out of band, without recording an
-// action: for example failed with an error list, or creating with Hold to
-// simulate a connection stuck in creating. Without Hold, creating and
-// deleting move on after the transition delay as usual.
+// ForceStatus sets a connection's status out of band, recording no action
+// (e.g. failed with errors, or creating with Hold for a stuck connection).
 func (m *Mock) ForceStatus(serviceID, endpointID string, f Force) error {
 	if !validStatus(f.Status) {
 		return fmt.Errorf("%w: %q", ErrInvalidStatus, f.Status)

@@ -102,9 +102,7 @@ type listServicesBody struct {
 	TotalCount       int       `json:"total_count"`
 }
 
-// handleListServices serves GET /v1/{project_id}/vpc-endpoint-services with
-// the id, endpoint_service_name (substring), status, sort and paging filters.
-// A project owns few services, so this scans them.
+// handleListServices serves GET .../vpc-endpoint-services; a project owns few services, so it scans.
 func (m *Mock) handleListServices(c *call) {
 	q := c.r.URL.Query()
 	lq, e := parseListQuery(q)

@@ -110,10 +110,7 @@ func (h *timerHeap) Pop() any {
 	return t
 }
 
-// service is an endpoint service with its connections. conns is ordered by
-// (created, seq), so that a page sorted by creation time is a slice window;
-// byID and byMarker make the id and marker_id filters O(1), and counts (per
-// status) make a status-filtered total_count O(1).
+// service is an endpoint service with its connections, in creation order and indexed (DESIGN.md).
 type service struct {
 	info     Service // ConnectionCount is filled in when viewed
 	name     string  // the short name given at creation

@@ -1,5 +1,5 @@
 output "statuses" {
-  description = "Status of every connection of the service after the apply, by endpoint ID."
+  description = "Status of every decided connection after the apply, by endpoint ID."
   value       = tomap({ for id, c in vpcep_connection_approval.this : id => c.status })
 }
 
@@ -16,4 +16,15 @@ output "rejected_endpoint_ids" {
 output "unknown_domain_ids" {
   description = "Accounts that asked to connect but are not in allowed_domain_ids, sorted."
   value       = sort(distinct([for id, domain in local.connections : domain if !contains(var.allowed_domain_ids, domain)]))
+}
+
+output "undecidable" {
+  description = "Connections left undecided because no action can change them (failed, deleting), by endpoint ID: the owner's account, the status and the API's errors. A failed endpoint must be deleted and recreated by its owner; it is decided on the next apply after that."
+  value = tomap({
+    for c in data.vpcep_connections.all.connections : c.endpoint_id => {
+      domain_id = c.domain_id
+      status    = c.status
+      errors    = c.error
+    } if contains(local.undecidable_statuses, c.status)
+  })
 }

@@ -19,7 +19,7 @@ variable "allowed_domain_ids" {
 }
 
 variable "description" {
-  description = "Description written on every accepted connection (0 to 512 characters, no < or >). Null leaves descriptions alone."
+  description = "Description written on every accepted connection (0 to 512 characters, no < or >; \"\" clears it). Null leaves every description as it is; rejected connections' descriptions are always left as they are."
   type        = string
   default     = null
 }

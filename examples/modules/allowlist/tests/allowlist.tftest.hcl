@@ -6,6 +6,8 @@
 #   e2... account bbbb...  pendingAcceptance
 #   e3... account cccc...  accepted (by hand, earlier)
 #   e4... account aaaa...  rejected (by hand, earlier)
+#   e5... account aaaa...  failed (its owner must recreate it)
+#   e6... account bbbb...  deleting (held there by the mock)
 # Runs share one state, in order; Terraform destroys (rejects) everything at the end.
 
 provider "vpcep" {}
@@ -39,6 +41,37 @@ run "accepts_the_allowed_account_and_rejects_the_others" {
   assert {
     condition     = vpcep_connection_approval.this["e1000000-0000-4000-8000-000000000001"].domain_id == "aaaa1111aaaa1111aaaa1111aaaa1111"
     error_message = "The resource should report the account that owns the endpoint."
+  }
+}
+
+# A failed endpoint of an allowed account, and one being deleted, must not fail
+# the apply for everyone else (the run above applied with both present); they
+# are reported instead of decided.
+run "a_failed_or_deleting_consumer_is_reported_not_decided" {
+  assert {
+    condition     = !contains(keys(vpcep_connection_approval.this), "e5000000-0000-4000-8000-000000000005") && !contains(keys(vpcep_connection_approval.this), "e6000000-0000-4000-8000-000000000006")
+    error_message = "Failed and deleting connections must not be managed: ${jsonencode(keys(vpcep_connection_approval.this))}"
+  }
+
+  assert {
+    condition     = keys(output.undecidable) == tolist(["e5000000-0000-4000-8000-000000000005", "e6000000-0000-4000-8000-000000000006"])
+    error_message = "Unexpected undecidable connections: ${jsonencode(output.undecidable)}"
+  }
+
+  assert {
+    condition = (
+      output.undecidable["e5000000-0000-4000-8000-000000000005"].status == "failed" &&
+      output.undecidable["e5000000-0000-4000-8000-000000000005"].domain_id == "aaaa1111aaaa1111aaaa1111aaaa1111" &&
+      length(output.undecidable["e5000000-0000-4000-8000-000000000005"].errors) == 1 &&
+      output.undecidable["e5000000-0000-4000-8000-000000000005"].errors[0].error_code == "Endpoint.2056" &&
+      output.undecidable["e5000000-0000-4000-8000-000000000005"].errors[0].error_message == "The endpoint's port could not be created."
+    )
+    error_message = "The failed connection should show its status and the API's errors: ${jsonencode(output.undecidable)}"
+  }
+
+  assert {
+    condition     = output.undecidable["e6000000-0000-4000-8000-000000000006"].status == "deleting"
+    error_message = "The deleting connection should show its status: ${jsonencode(output.undecidable)}"
   }
 }
 

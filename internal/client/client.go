@@ -1,7 +1,5 @@
-// Package client is a small client of the VPCEP v1 API: it lists, reads,
-// accepts or rejects and describes the connections of a VPC endpoint service.
-// It knows nothing of Terraform; it only logs through terraform-plugin-log so
-// that its lines land in the provider's log.
+// Package client is a client of the VPCEP v1 API with no Terraform types; it
+// logs through terraform-plugin-log so that its lines land in the provider's log.
 package client
 
 import (
@@ -47,17 +45,9 @@ const (
 	// DefaultTimeout bounds one attempt of a request with the default HTTP client.
 	DefaultTimeout = 30 * time.Second
 	// MaxRetriesLimit caps Config.MaxRetries so a mistake cannot loop for hours.
-	MaxRetriesLimit = 20
-	// maxResponseBytes bounds what is read of a response; a 1000-connection
-	// page is about 300 KiB.
-	maxResponseBytes = 32 << 20
-	// maxLoggedBody caps the part of a request or response body written to
-	// the trace log. A provider started by Terraform logs at every level
-	// (Terraform filters what it shows), so the log line is built, masked and
-	// JSON-encoded on every call: whole bodies of 1000-connection pages
-	// (~300 KiB each) made that the largest cost of a long wait. The first
-	// 4 KiB show the shape and the error of any answer; the length is logged
-	// beside it.
+	MaxRetriesLimit  = 20
+	maxResponseBytes = 32 << 20 // a 1000-connection page is about 300 KiB
+	// maxLoggedBody caps logged bodies: logging whole pages was the largest cost of a long wait (DESIGN.md).
 	maxLoggedBody = 4 << 10
 	// maskedValue replaces secrets in logs.
 	maskedValue = "***"
@@ -191,9 +181,8 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// defaultHTTPClient has timeouts at every stage, TLS 1.2 or later, and enough
-// idle connections per host for Terraform's default parallelism of 10 and
-// more, so concurrent resources reuse connections instead of reconnecting.
+// defaultHTTPClient has timeouts at every stage, TLS 1.2 or later, and enough idle
+// connections per host for Terraform's parallelism, so resources reuse connections.
 func defaultHTTPClient(insecure bool) *http.Client {
 	transport := &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
@@ -358,9 +347,7 @@ func (c *Client) projectPath(segments ...string) string {
 	return b.String()
 }
 
-// encodeBody encodes v as the official SDK does (json.Encoder without HTML
-// escaping, hence a trailing newline), so the bytes we sign are the bytes an
-// SDK would send.
+// encodeBody encodes v as the official SDK does, so we sign the bytes an SDK would send.
 func encodeBody(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -394,11 +381,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	u.RawQuery = query.Encode()
 	target := u.String()
 
-	// Every call of this client may be retried: reads change nothing, and the
-	// two writes (connections/action and connections/description) are
-	// idempotent in effect: sending the same action or description again
-	// leaves the connection in the same end state, so a retry after an answer
-	// was lost cannot do harm.
+	// Every call may be retried: reads change nothing and both writes are idempotent in effect.
 	renewed := false
 	for attempt := 1; ; attempt++ {
 		creds, err := c.creds.Credentials(ctx)
@@ -467,10 +450,8 @@ type retryAfterError struct {
 
 func (e *retryAfterError) Unwrap() error { return e.APIError }
 
-// backoff is exponential back-off with full jitter (a uniform draw in
-// [0, min(max, base*2^(attempt-1))]), so that many resources throttled at
-// once do not come back in lockstep. A Retry-After hint wins, capped at
-// RetryMaxDelay.
+// backoff draws uniformly in [0, min(max, base*2^(attempt-1))] so throttled resources
+// do not return in lockstep; a Retry-After hint wins, capped at RetryMaxDelay.
 func (c *Client) backoff(attempt int, err error) time.Duration {
 	var ra *retryAfterError
 	if errors.As(err, &ra) && ra.after > 0 {
@@ -601,10 +582,7 @@ func bodyForLog(body []byte) (string, bool) {
 	return string(b), cut
 }
 
-// readBody reads at most maxResponseBytes of resp's body. When the server
-// announced its length (net/http then delivers exactly that many bytes, or an
-// error), the body is read into one buffer of that size instead of a series
-// of doublings.
+// readBody reads at most maxResponseBytes, in one buffer when the length is announced.
 func readBody(resp *http.Response) ([]byte, error) {
 	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
 		buf := make([]byte, n)
@@ -633,10 +611,8 @@ func (c *Client) logResult(ctx context.Context, method, path string, query url.V
 	tflog.Debug(ctx, "VPCEP API call", fields)
 }
 
-// maskHeaders copies h for logging with the token and the signature hidden.
-// The Authorization header keeps its access key and signed header list, which
-// help debugging and are not secret; the signature is masked because, with
-// the date, it would let anyone replay the request within the skew window.
+// maskHeaders copies h for logging with the token and the signature hidden (a
+// signature with its date could be replayed); access key and signed headers stay.
 func maskHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))
 	for name, values := range h {

@@ -101,7 +101,7 @@ func mockBehind(t *testing.T, e *testEnv) string {
 }
 
 // failingAPI starts a server that answers every request with status and the
-// seed's error body {"error":{"code","message"}}, plus an X-Request-Id.
+// nested error body {"error":{"code","message"}}, plus an X-Request-Id.
 func failingAPI(t *testing.T, status int, code, message string) (url, requestID string) {
 	t.Helper()
 	requestID = "req-" + randomHex(12)

@@ -492,7 +492,7 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// defaultEndpoint is the VPCEP API for a region (vpcep-api.md section 8).
+// defaultEndpoint is the VPCEP API for a region (docs/api-notes.md).
 func defaultEndpoint(region string) string {
 	switch region {
 	case "eu-de", "eu-nl": // Open Telekom Cloud

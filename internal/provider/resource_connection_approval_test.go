@@ -481,7 +481,7 @@ func TestAccConnectionApproval_validation(t *testing.T) {
 	}
 }
 
-// TestAccConnectionApproval_requestCounts measures issue 6's request targets
+// TestAccConnectionApproval_requestCounts measures the request targets
 // through Terraform: applying N approvals on an instant mock costs N action
 // calls and no reads (the action's response shows the settled status), and
 // refreshing them costs at most ceil(N/1000)+1 list calls.

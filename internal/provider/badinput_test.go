@@ -256,7 +256,7 @@ func badInputs() []badInput {
 		// message and request id.
 		{name: "401 wrong token", apply: mockRow(nil, func(e *testEnv) (string, string) {
 			return tokenLines("not-the-token"), e.ProjectID
-		}), want: `Error sending "receive".*Original Error: .*VPCEP API error: HTTP 401 APIGW.0301: Incorrect IAM authentication information: decrypt token fail \(request id REQ\)`},
+		}), want: `Error sending "receive".*did not accept the provider's credentials \(HTTP 401\).*auth_token \(VPCEP_AUTH_TOKEN\).*Nothing was changed.*Original Error: .*VPCEP API error: HTTP 401 APIGW.0301: Incorrect IAM authentication information: decrypt token fail \(request id REQ\)`},
 		{name: "401 wrong secret key", apply: mockRow(nil, func(e *testEnv) (string, string) {
 			return keyLines(e.AccessKey, "not-the-secret"), e.ProjectID
 		}), want: `HTTP 401 APIGW.0301: Incorrect IAM authentication information: verify aksk signature fail.* \(request id REQ\)`},
@@ -270,7 +270,7 @@ func badInputs() []badInput {
 		}), want: `HTTP 401 APIGW.0301: .*signature expired.*\(request id REQ\)`},
 		{name: "403 another project", apply: mockRow(nil, func(e *testEnv) (string, string) {
 			return tokenLines(e.Token), randomHex(16)
-		}), want: `Error sending "receive".*HTTP 403 EndPoint.0004: Authentication information is incorrect or you have no permissions. \(request id REQ\)`},
+		}), want: `Error sending "receive".*credentials are valid, but they lack permission.*HTTP 403 EndPoint.0004: Authentication information is incorrect or you have no permissions. \(request id REQ\)`},
 		{name: "404 unknown service", apply: func(t *testing.T) (string, string) {
 			e := newTestEnv(t)
 			id := mockBehind(t, e)
@@ -278,7 +278,7 @@ func badInputs() []badInput {
 		}, want: `VPC endpoint service not found.*00000000-0000-4000-8000-000000000000 does not exist.*Check service_id.*HTTP 404 EndPoint.0005: The requested resource does not exist. \(request id REQ\)`},
 		{name: "failed connection (nothing listening)", apply: func(t *testing.T) (string, string) {
 			return applyConfig("http://"+closedAddr(t), "p", tokenLines("t"), "svc", "ep"), ""
-		}, want: `Error sending "receive".*The VPCEP API at http://127.0.0.1:[0-9]+ could not be reached: no HTTP response was received. Check the provider's endpoint \(or region.*network.*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action failed:.*connection refused`},
+		}, want: `Request not sent.*The VPCEP API at http://127.0.0.1:[0-9]+ could not be reached: no HTTP response was received. Check the provider's endpoint \(or region.*network.*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action failed:.*connection refused`},
 		{name: "400 from the API", apply: failingAPIRow(http.StatusBadRequest, "EndPoint.2012", "You have no permission to connect to the VPC endpoint service."),
 			want: `Error sending "receive".*HTTP 400 EndPoint.2012: You have no permission to connect to the VPC endpoint service. \(request id REQ\)`},
 		{name: "409 from the API", apply: failingAPIRow(http.StatusConflict, "EndPoint.2015", "The endpoint has been frozen."),

@@ -142,6 +142,7 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 			connAttrUpdatedAt: schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: connDescUpdatedAt,
+				PlanModifiers:       []planmodifier.String{updatedAtFollowsStatus{}},
 			},
 			connAttrError: connectionErrorResourceAttribute(),
 		},

@@ -6,59 +6,78 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 )
 
-// statusFollowsAction plans status: unchanged when it already is where the
-// configured action leads, else that target, so that a connection left
-// pendingAcceptance, creating or failed never plans "No changes".
+// plannedTarget returns the status the planned action leads to, and whether
+// the prior state's status is already there; ok is false on create, destroy
+// or an unknown action, where nothing can be planned.
+func plannedTarget(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (target string, settled, ok bool) {
+	if state.Raw.IsNull() || plan.Raw.IsNull() {
+		return "", false, false
+	}
+	var action, prior types.String
+	if plan.GetAttribute(ctx, path.Root("action"), &action).HasError() || !isKnown(action) ||
+		state.GetAttribute(ctx, path.Root(connAttrStatus), &prior).HasError() {
+		return "", false, false
+	}
+	target = approval.TargetStatus(action.ValueString())
+	return target, prior.ValueString() == target, true
+}
+
+// statusFollowsAction plans status as the one the configured action leads
+// to, so that a connection left pendingAcceptance, creating or failed never
+// plans "No changes".
 type statusFollowsAction struct{}
 
 func (statusFollowsAction) Description(context.Context) string {
 	return "status is planned as the one the action leads to"
 }
 
-func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
 func (statusFollowsAction) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return // create (known after apply) or destroy
+	if target, _, ok := plannedTarget(ctx, req.Plan, req.State); ok {
+		resp.PlanValue = types.StringValue(target)
 	}
-	var action types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("action"), &action)...)
-	if !isKnown(action) {
-		return
+}
+
+// updatedAtFollowsStatus plans updated_at as unknown when status moves, which
+// the framework does not see: the configuration did not change.
+type updatedAtFollowsStatus struct{}
+
+func (updatedAtFollowsStatus) Description(context.Context) string {
+	return "updated_at changes when the status does"
+}
+
+func (m updatedAtFollowsStatus) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+
+func (updatedAtFollowsStatus) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if _, settled, ok := plannedTarget(ctx, req.Plan, req.State); ok && !settled {
+		resp.PlanValue = types.StringUnknown()
 	}
-	resp.PlanValue = types.StringValue(approval.TargetStatus(action.ValueString()))
 }
 
 // errorFollowsStatus plans error: as it is while status stays, empty when
-// the plan moves status to a settled one (a settled connection has none).
+// the status moves (a settled connection has none).
 type errorFollowsStatus struct{}
 
 func (errorFollowsStatus) Description(context.Context) string {
 	return "error is empty once the connection settles"
 }
 
-func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
 
 func (errorFollowsStatus) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.PlanValue.IsUnknown() {
-		return
-	}
-	var planned, prior types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(connAttrStatus), &planned)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(connAttrStatus), &prior)...)
+	_, settled, ok := plannedTarget(ctx, req.Plan, req.State)
 	switch {
-	case planned.Equal(prior) && !req.StateValue.IsNull():
+	case !ok:
+	case settled && !req.StateValue.IsNull():
 		resp.PlanValue = req.StateValue
-	case isKnown(planned):
+	default:
 		resp.PlanValue = emptyErrorList()
 	}
 }

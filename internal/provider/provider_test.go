@@ -21,9 +21,19 @@ import (
 // providerEnvVars are every variable the provider reads; tests that depend
 // on the environment clear them all first.
 var providerEnvVars = []string{
-	envRegion, envRegionHW, envEndpoint, envProjectID, envProjectIDHW,
-	envAuthToken, envAccessKey, envAccessKeyHW, envSecretKey, envSecretKeyHW,
+	envRegion, envRegionHW, envEndpoint, envProjectID, envProjectIDHW, envProjectName, envProjectNameHW,
+	envIAMEndpoint, envIAMEndpointHW, envIAMEndpointSDK, envAuthToken, envAuthTokenHW, envAccessKey, envAccessKeyHW,
+	envSecretKey, envSecretKeyHW, envSecurityToken, envSecurityTokenHW, envSharedConfig, envSharedConfigHW, envProfile,
+	envProfileHW, envAgencyName, envAgencyNameHW, envAgencyDomain, envAgencyDomainHW, envAgencyDomainID,
+	envAgencyDomainIDHW, envDuration, envDurationHW, envIdpID, envIdpIDHW, envIdpIDSDK, envIDToken, envIDTokenHW,
+	envIDTokenFile, envIDTokenFileHW, envIDTokenFileSDK, envMetadataEndpoint,
 }
+
+// closedMetadataEndpoint is a loopback port nothing listens on: no test
+// reaches the real ECS metadata address, and the probe fails at once.
+const closedMetadataEndpoint = "http://127.0.0.1:1"
+
+func init() { defaultMetadataEndpoint = closedMetadataEndpoint }
 
 // clearProviderEnv unsets the provider's variables for the test (t.Setenv
 // restores them afterwards; such tests cannot be parallel).
@@ -188,14 +198,14 @@ func TestUnitResolveSettings(t *testing.T) {
 			wantErr: []string{attrRegion, "Missing region or endpoint", envRegion, envRegionHW, envEndpoint},
 		},
 		{
-			name:    "missing project",
-			cfg:     with(func(m *providerModel) { m.Region, m.AuthToken = str("eu-de"), str("t") }),
-			wantErr: []string{attrProjectID, "Missing project_id", envProjectID, envProjectIDHW},
+			name:    "missing project and no region to look it up",
+			cfg:     with(func(m *providerModel) { m.Endpoint, m.AuthToken = str("https://vpcep.example.com"), str("t") }),
+			wantErr: []string{attrProjectID, "Missing project_id", envProjectID, envProjectIDHW, attrProjectName},
 		},
 		{
-			name:    "missing credentials",
-			cfg:     with(func(m *providerModel) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
-			wantErr: []string{attrAuthToken, "Missing credentials", envAuthToken, envAccessKey, envSecretKeyHW},
+			name: "project looked up from the region",
+			cfg:  with(func(m *providerModel) { m.Region, m.AuthToken = str("eu-de"), str("t") }),
+			want: client.Config{Endpoint: "https://vpcep.eu-de.otc.t-systems.com", AuthToken: "t", MaxRetries: defaultMaxRetries},
 		},
 		{
 			name: "token and keys in config",
@@ -203,6 +213,13 @@ func TestUnitResolveSettings(t *testing.T) {
 				m.Region, m.ProjectID, m.AuthToken, m.AccessKey = str("eu-de"), str("p"), str("t"), str("ak")
 			}),
 			wantErr: []string{attrAuthToken, "Conflicting credentials", "remove either auth_token, or access_key and secret_key"},
+		},
+		{
+			name: "temporary keys from HW env",
+			cfg:  with(func(m *providerModel) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
+			env:  map[string]string{envAccessKeyHW: "ak", envSecretKeyHW: "sk", envSecurityTokenHW: "st"},
+			want: client.Config{Endpoint: "https://vpcep.eu-de.otc.t-systems.com", ProjectID: "p", AccessKey: "ak", SecretKey: "sk",
+				SecurityToken: "st", MaxRetries: defaultMaxRetries},
 		},
 		{
 			name:    "token and keys in env",
@@ -238,7 +255,8 @@ func TestUnitResolveSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, diags := resolveSettings(tt.cfg, func(k string) string { return tt.env[k] })
+			s, diags := resolveSettings(tt.cfg, func(k string) string { return tt.env[k] })
+			got := s.client
 			if len(tt.wantErr) == 0 {
 				if diags.HasError() {
 					t.Fatalf("unexpected errors: %v", diags)
@@ -485,10 +503,10 @@ func TestAccProvider_envErrors(t *testing.T) {
 	}{
 		{"no region or endpoint", `  project_id = "p"
   auth_token = "t"`, nil, `Missing region or endpoint.*Set region \(or VPCEP_REGION, or HW_REGION_NAME\).*VPCEP_ENDPOINT`},
-		{"no project", `  region     = "eu-de"
-  auth_token = "t"`, nil, `Missing project_id.*VPCEP_PROJECT_ID \(or HW_PROJECT_ID\)`},
+		{"no project and no region to look it up", `  endpoint   = "https://vpcep.example.com"
+  auth_token = "t"`, nil, `Missing project_id.*VPCEP_PROJECT_ID \(or HW_PROJECT_ID\).*project_name`},
 		{"no credentials", `  region     = "eu-de"
-  project_id = "p"`, nil, `Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\)`},
+  project_id = "p"`, nil, `(?s)Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\).*Sources tried, in order:.*the provider configuration: sets no credentials.*the environment: sets no credentials.*ECS instance metadata at http://127.0.0.1:1`},
 		{"token and HW keys in env", `  region = "eu-de"`, map[string]string{envProjectID: "p", envAuthToken: "t", envAccessKeyHW: "ak", envSecretKeyHW: "sk"},
 			`Conflicting credentials.*The environment sets both a token \(VPCEP_AUTH_TOKEN\) and an access key \(HW_ACCESS_KEY/HW_SECRET_KEY\)`},
 		{"secret key alone in env", `  region = "eu-de"`, map[string]string{envProjectIDHW: "p", envSecretKeyHW: "sk"},
@@ -528,8 +546,8 @@ func TestUnitRegionNormalised(t *testing.T) {
 			AuthToken: types.StringValue("t"), AccessKey: types.StringNull(), SecretKey: types.StringNull(),
 			MaxRetries: types.NumberNull(), Insecure: types.BoolNull()}
 		got, diags := resolveSettings(cfg, func(string) string { return "" })
-		if diags.HasError() || got.Endpoint != want {
-			t.Errorf("region %q: endpoint %q (%v), want %q", in, got.Endpoint, diags, want)
+		if diags.HasError() || got.client.Endpoint != want {
+			t.Errorf("region %q: endpoint %q (%v), want %q", in, got.client.Endpoint, diags, want)
 		}
 	}
 	for _, in := range []string{"eu/west-101", "evil.com", "eu-west-101.evil.com", "eu west", "-eu", "eu-", "eu-west-101/../x", ""} {

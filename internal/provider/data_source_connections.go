@@ -33,10 +33,6 @@ const (
 	sortDirDesc      = "desc"
 )
 
-// connectionsPageSize is the page size of the list calls: the API's maximum,
-// so a service with n connections costs ceil(n/1000) calls.
-const connectionsPageSize = 1000
-
 // Attribute names that only vpcep_connections has.
 const (
 	connsAttrSortKey     = "sort_key"
@@ -231,7 +227,7 @@ func (m connectionsDataSourceModel) listOptions() client.ListConnectionsOptions 
 		ID:      m.EndpointID.ValueString(),
 		Status:  m.Status.ValueString(),
 		SortDir: m.SortDir.ValueString(),
-		Limit:   connectionsPageSize,
+		Limit:   client.MaxPageSize,
 	}
 	if !m.MarkerID.IsNull() && !m.MarkerID.IsUnknown() {
 		// The API takes marker_id as a string in the query, though it

@@ -210,7 +210,7 @@ data "vpcep_connections" "this" {
 func TestAccDataSourceConnections_paging(t *testing.T) {
 	t.Parallel()
 	const total = 1203
-	wantCalls := (total + connectionsPageSize - 1) / connectionsPageSize
+	wantCalls := (total + client.MaxPageSize - 1) / client.MaxPageSize
 	env := newTestEnv(t)
 	serviceID := env.NewService(t, false)
 	domain := "domain-" + randomHex(8)

@@ -37,7 +37,9 @@ func (statusFollowsAction) Description(context.Context) string {
 	return "status is planned as the one the action leads to"
 }
 
-func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (statusFollowsAction) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if target, _, ok := plannedTarget(ctx, req.Plan, req.State); ok {
@@ -53,7 +55,9 @@ func (updatedAtFollowsStatus) Description(context.Context) string {
 	return "updated_at changes when the status does"
 }
 
-func (m updatedAtFollowsStatus) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m updatedAtFollowsStatus) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (updatedAtFollowsStatus) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if _, settled, ok := plannedTarget(ctx, req.Plan, req.State); ok && !settled {
@@ -69,7 +73,9 @@ func (errorFollowsStatus) Description(context.Context) string {
 	return "error is empty once the connection settles"
 }
 
-func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (errorFollowsStatus) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
 	_, settled, ok := plannedTarget(ctx, req.Plan, req.State)

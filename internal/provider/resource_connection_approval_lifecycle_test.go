@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -35,6 +36,20 @@ func setDescription(t *testing.T, e *testEnv, svc, ep, description string) {
 	if _, err := c.UpdateConnectionDescription(context.Background(), svc, ep, description); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// releaseOnAction lets a held connection settle once the next action call
+// reaches the mock, so the plan before it still sees the connection held.
+func releaseOnAction(t *testing.T, e *testEnv, svc, ep string) {
+	before := e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint]
+	go func() {
+		for e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint] == before {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: vpcepmock.StatusCreating}); err != nil {
+			t.Error(err)
+		}
+	}()
 }
 
 // plansStatus expects an in-place update whose plan moves status to want.
@@ -115,8 +130,8 @@ func TestAccConnectionApproval_unsettledStatusPlansChange(t *testing.T) {
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
-			{ // released: the next apply finishes the decision
-				PreConfig:        forceStatus(t, e, svc, ep, vpcepmock.Force{Status: vpcepmock.StatusCreating}),
+			{ // the next apply sends the same action again and waits; the mock releases it on that action
+				PreConfig:        func() { releaseOnAction(t, e, svc, ep) },
 				Config:           cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansStatus(client.StatusAccepted), PostApplyPostRefresh: emptyPlanAfterApply.PostApplyPostRefresh},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -273,11 +288,11 @@ func TestAccConnectionApproval_rejectGoneBetweenPlanAndApply(t *testing.T) {
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
 	ep := e.NewEndpoint(t, svc, "domain-gone")
-	r := newCLIRun(t, approvalConfig(e, svc, ep, ""))
+	r := newCLIRun(t, requiredProviders+approvalConfig(e, svc, ep, ""))
 	if out, code := r.run("apply", "-auto-approve", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("apply exited %d:\n%s", code, out)
 	}
-	writeFile(t, filepath.Join(r.dir, "main.tf"), approvalConfig(e, svc, ep, `  action = "reject"`))
+	writeFile(t, filepath.Join(r.dir, "main.tf"), requiredProviders+approvalConfig(e, svc, ep, `  action = "reject"`))
 	if out, code := r.run("plan", "-out=tfplan", "-input=false", "-no-color"); code != 0 {
 		t.Fatalf("plan exited %d:\n%s", code, out)
 	}
@@ -300,3 +315,12 @@ func TestAccConnectionApproval_rejectGoneBetweenPlanAndApply(t *testing.T) {
 		}
 	}
 }
+
+// requiredProviders makes a configuration run by the CLI use this provider's address.
+const requiredProviders = `
+terraform {
+  required_providers {
+    vpcep = { source = "vpcep/vpcep" }
+  }
+}
+`

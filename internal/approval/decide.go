@@ -38,6 +38,14 @@ type Decider struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Progress, if set, hears about each status seen while waiting.
 	Progress func(status string)
+	// Log, if set, receives what the decision is waiting for and why.
+	Log func(msg string, fields map[string]any)
+}
+
+func (d *Decider) log(msg string, fields map[string]any) {
+	if d.Log != nil {
+		d.Log(msg, fields)
+	}
 }
 
 // Request is one decision.
@@ -164,6 +172,9 @@ func (d *Decider) awaitEndpoint(ctx context.Context, req Request, sendErr error,
 		waitCtx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
+	d.log("waiting for the endpoint to appear on the service", map[string]any{
+		"service_id": req.ServiceID, "endpoint_id": req.EndpointID, "reason": sendErr.Error(),
+	})
 	observed := time.Now()
 	err := d.wait(waitCtx, func(ctx context.Context) (bool, error) {
 		start := time.Now()
@@ -221,6 +232,7 @@ func (d *Decider) settle(ctx context.Context, req Request, conn *client.Connecti
 	}
 	done, err := check(conn)
 	if err == nil && !done {
+		d.log("waiting for the connection to settle", map[string]any{"status": conn.Status, "want": want})
 		observed := time.Now()
 		err = d.wait(ctx, func(ctx context.Context) (bool, error) {
 			start := time.Now()

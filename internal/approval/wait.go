@@ -63,6 +63,9 @@ func (d *Decider) wait(ctx context.Context, poll pollFunc) error {
 			return waitEnded(ctx.Err(), lastErr)
 		case AsError(err) == nil && client.IsRetryable(err):
 			lastErr = err
+			d.log("a poll failed with a retryable error; the wait goes on until its timeout", map[string]any{
+				"poll": n + 1, "error": err.Error(),
+			})
 		default:
 			return err
 		}

@@ -183,8 +183,9 @@ func (r *connectionApprovalResource) ValidateConfig(ctx context.Context, req res
 	}
 }
 
-func (r *connectionApprovalResource) decider() *approval.Decider {
-	return &approval.Decider{API: r.data.Client, Reader: r.data.Reader}
+func (r *connectionApprovalResource) decider(ctx context.Context) *approval.Decider {
+	return &approval.Decider{API: r.data.Client, Reader: r.data.Reader,
+		Log: func(msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }}
 }
 
 func (r *connectionApprovalResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -217,7 +218,7 @@ func (r *connectionApprovalResource) Create(ctx context.Context, req resource.Cr
 	// failed create would be tainted, and replacing it would send the
 	// opposite action first. The next apply creates it again, which
 	// re-sends the same decision and so continues where this one stopped.
-	conn, err := r.decider().Decide(ctx, decision)
+	conn, err := r.decider(ctx).Decide(ctx, decision)
 	if err != nil {
 		resp.Diagnostics.Append(decisionDiag(opCreate, decision, err, timeout))
 		return
@@ -314,7 +315,7 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 	}()
 
 	if !plan.Action.Equal(state.Action) || state.Status.ValueString() != approval.TargetStatus(decision.Action) {
-		conn, err := r.decider().Decide(ctx, decision)
+		conn, err := r.decider(ctx).Decide(ctx, decision)
 		if e := approval.AsError(err); e != nil && e.Kind == approval.Gone && decision.Action == client.ActionReject {
 			// A gone endpoint carries no traffic: as good as rejected; the next refresh drops it.
 			next.Status = types.StringValue(client.StatusRejected)
@@ -370,7 +371,7 @@ func (r *connectionApprovalResource) Delete(ctx context.Context, req resource.De
 	decision := approval.Request{
 		ServiceID: state.ServiceID.ValueString(), EndpointID: state.EndpointID.ValueString(), Action: client.ActionReject,
 	}
-	_, err := r.decider().Decide(ctx, decision)
+	_, err := r.decider(ctx).Decide(ctx, decision)
 	e := approval.AsError(err)
 	switch {
 	case err == nil, e != nil && e.Kind == approval.Gone:

@@ -119,10 +119,10 @@ var (
 
 type vpcepProvider struct {
 	version string
-	// metadataErr remembers a failed ECS metadata probe: it is tried once
-	// per provider instance, so that a laptop pays its timeout once at most.
-	metadataMu  sync.Mutex
-	metadataErr error
+	// metadataErrs remembers failed ECS metadata probes by endpoint: each is
+	// tried once per provider instance, so a laptop pays its timeout once.
+	metadataMu   sync.Mutex
+	metadataErrs map[string]error
 }
 
 // providerModel is the provider block.
@@ -410,7 +410,7 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	src := credentials.Build(s.choice, s.creds, s.profile, iamSource, client.NewMetadata(s.metadataEndpoint, credentials.MetadataTimeout))
 	cache := credentials.NewCache(src)
 	if s.choice.Kind == credentials.KindMetadata {
-		if err := p.probeMetadata(ctx, cache); err != nil {
+		if err := p.probeMetadata(ctx, s.metadataEndpoint, cache); err != nil {
 			tried := append(s.choice.Tried, fmt.Sprintf("ECS instance metadata at %s: %v", s.metadataEndpoint, err))
 			resp.Diagnostics.AddAttributeError(path.Root(attrAuthToken), "Missing credentials", credentials.MissingDetail(tried))
 			return
@@ -452,14 +452,19 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 }
 
 // probeMetadata tries ECS metadata once per provider instance.
-func (p *vpcepProvider) probeMetadata(ctx context.Context, cache *credentials.Cache) error {
+func (p *vpcepProvider) probeMetadata(ctx context.Context, endpoint string, cache *credentials.Cache) error {
 	p.metadataMu.Lock()
 	defer p.metadataMu.Unlock()
-	if p.metadataErr != nil {
-		return p.metadataErr
+	if err := p.metadataErrs[endpoint]; err != nil {
+		return err
 	}
 	_, err := cache.Credentials(ctx)
-	p.metadataErr = err
+	if err != nil {
+		if p.metadataErrs == nil {
+			p.metadataErrs = map[string]error{}
+		}
+		p.metadataErrs[endpoint] = err
+	}
 	return err
 }
 

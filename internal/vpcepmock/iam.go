@@ -75,12 +75,16 @@ type IAMConfig struct {
 	Projects map[string]string
 }
 
-// IssuedCredential is one temporary credential the mock issued (without
-// its secrets), for tests that count renewals.
+// IssuedCredential is one temporary credential the mock issued, for tests
+// that count renewals or look for leaked secrets.
 type IssuedCredential struct {
-	AccessKey string
-	Method    string // "assume_role", "token" or "metadata"
-	ProjectID string
+	AccessKey     string
+	SecretKey     string
+	SecurityToken string
+	Method        string // "assume_role", "token" or "metadata"
+	ProjectID     string
+	// Subject is the sub claim of the ID token behind a "token" credential.
+	Subject   string
 	IssuedAt  time.Time
 	ExpiresAt time.Time
 }
@@ -91,12 +95,18 @@ type temporaryCredential struct {
 	expires                          time.Time
 }
 
+// subjectToken is an IAM token issued for an ID token.
+type subjectToken struct {
+	expires time.Time
+	subject string
+}
+
 // iamService is the mock's IAM state; its maps change as credentials are issued.
 type iamService struct {
 	cfg            IAMConfig
 	mu             sync.Mutex
 	temporary      map[string]temporaryCredential // by access key
-	subjectTokens  map[string]time.Time           // OIDC-federated tokens and their expiry
+	subjectTokens  map[string]subjectToken        // OIDC-federated tokens
 	metadataTokens map[string]time.Time
 	issued         []IssuedCredential
 }
@@ -112,7 +122,7 @@ func newIAMService(cfg IAMConfig, defaultProject string) *iamService {
 		cfg.CredentialTTL = DefaultCredentialTTL
 	}
 	return &iamService{cfg: cfg, temporary: map[string]temporaryCredential{},
-		subjectTokens: map[string]time.Time{}, metadataTokens: map[string]time.Time{}}
+		subjectTokens: map[string]subjectToken{}, metadataTokens: map[string]time.Time{}}
 }
 
 // registerIAM adds the IAM and metadata routes to the mock's router.
@@ -245,7 +255,7 @@ func (m *Mock) handleSecurityTokens(c *iamCall) {
 	}
 	id := req.Auth.Identity
 	var duration *int
-	var projectID, method string
+	var projectID, method, subject string
 	switch id.Methods[0] {
 	case "assume_role":
 		m.count(OpCreateTemporaryAccessKeyByAgency)
@@ -281,14 +291,14 @@ func (m *Mock) handleSecurityTokens(c *iamCall) {
 			duration = id.Token.DurationSeconds
 		}
 		m.iam.mu.Lock()
-		expires, ok := m.iam.subjectTokens[token]
+		st, ok := m.iam.subjectTokens[token]
 		m.iam.mu.Unlock()
-		if !ok || !c.now.Before(expires) {
+		if !ok || !c.now.Before(st.expires) {
 			m.count(CountUnauthorized)
 			writeIAMError(c.w, http.StatusUnauthorized, "IAM.0001", "The token is invalid or has expired.")
 			return
 		}
-		projectID, method = m.defaultProject, "token"
+		projectID, method, subject = m.defaultProject, "token", st.subject
 	default:
 		m.count(OpCreateTemporaryAccessKeyByToken)
 		writeIAMError(c.w, http.StatusBadRequest, "IAM.0007", "auth.identity.methods must be assume_role or token.")
@@ -298,18 +308,18 @@ func (m *Mock) handleSecurityTokens(c *iamCall) {
 		writeIAMError(c.w, http.StatusBadRequest, "IAM.0007", "duration_seconds must be from 900 to 43200.")
 		return
 	}
-	writeJSON(c.w, http.StatusCreated, map[string]iamCredentialBody{"credential": m.issue(method, projectID, c.now)})
+	writeJSON(c.w, http.StatusCreated, map[string]iamCredentialBody{"credential": m.issue(method, projectID, subject, c.now)})
 }
 
 // issue creates a temporary credential bound to projectID; every credential
 // lives CredentialTTL, so that tests can make keys expire mid-apply.
-func (m *Mock) issue(method, projectID string, now time.Time) iamCredentialBody {
+func (m *Mock) issue(method, projectID, subject string, now time.Time) iamCredentialBody {
 	ak := "TMP" + strings.ToUpper(randomHex(10))
 	t := temporaryCredential{secret: randomHex(20), securityToken: "gQ" + base64.RawURLEncoding.EncodeToString(randomBytes(96)),
 		projectID: projectID, expires: now.Add(m.iam.cfg.CredentialTTL)}
 	m.iam.mu.Lock()
 	m.iam.temporary[ak] = t
-	m.iam.issued = append(m.iam.issued, IssuedCredential{AccessKey: ak, Method: method, ProjectID: projectID, IssuedAt: now, ExpiresAt: t.expires})
+	m.iam.issued = append(m.iam.issued, IssuedCredential{AccessKey: ak, SecretKey: t.secret, SecurityToken: t.securityToken, Method: method, ProjectID: projectID, Subject: subject, IssuedAt: now, ExpiresAt: t.expires})
 	m.iam.mu.Unlock()
 	return iamCredentialBody{Access: ak, Secret: t.secret, SecurityToken: t.securityToken, ExpiresAt: t.expires.UTC().Format(iamTimeLayout)}
 }
@@ -329,7 +339,9 @@ func (m *Mock) handleIDToken(c *iamCall) {
 		writeIAMError(c.w, http.StatusUnauthorized, "IAM.0001", "The identity provider "+strconv.Quote(idp)+" does not exist.")
 		return
 	}
-	if err := json.Unmarshal(c.body, &req); err != nil || !validJWT(req.Auth.IDToken.ID, c.now) {
+	err := json.Unmarshal(c.body, &req)
+	subject, valid := parseJWT(req.Auth.IDToken.ID, c.now)
+	if err != nil || !valid {
 		m.count(CountUnauthorized)
 		writeIAMError(c.w, http.StatusUnauthorized, "IAM.0001", "The ID token is malformed or has expired.")
 		return
@@ -337,7 +349,7 @@ func (m *Mock) handleIDToken(c *iamCall) {
 	token := "MIIT" + base64.RawURLEncoding.EncodeToString(randomBytes(96))
 	expires := c.now.Add(m.iam.cfg.CredentialTTL)
 	m.iam.mu.Lock()
-	m.iam.subjectTokens[token] = expires
+	m.iam.subjectTokens[token] = subjectToken{expires: expires, subject: subject}
 	m.iam.mu.Unlock()
 	cfg := m.iam.cfg
 	c.w.Header().Set(headerSubjectToken, token)
@@ -349,24 +361,25 @@ func (m *Mock) handleIDToken(c *iamCall) {
 	}})
 }
 
-// validJWT accepts three base64url parts whose payload is JSON with an exp
-// in the future; the mock checks no signature.
-func validJWT(token string, now time.Time) bool {
+// parseJWT accepts three base64url parts whose payload is JSON with an exp
+// in the future, and returns its sub; the mock checks no signature.
+func parseJWT(token string, now time.Time) (string, bool) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
-		return false
+		return "", false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return false
+		return "", false
 	}
 	var claims struct {
 		Exp *float64 `json:"exp"`
+		Sub string   `json:"sub"`
 	}
 	if json.Unmarshal(payload, &claims) != nil || claims.Exp == nil {
-		return false
+		return "", false
 	}
-	return time.Unix(int64(*claims.Exp), 0).After(now)
+	return claims.Sub, time.Unix(int64(*claims.Exp), 0).After(now)
 }
 
 // handleMetadataToken issues a metadata session token (PUT, as on ECS).
@@ -405,7 +418,7 @@ func (m *Mock) handleMetadataSecurityKey(c *iamCall) {
 			return
 		}
 	}
-	writeJSON(c.w, http.StatusOK, map[string]iamCredentialBody{"credential": m.issue("metadata", m.defaultProject, c.now)})
+	writeJSON(c.w, http.StatusOK, map[string]iamCredentialBody{"credential": m.issue("metadata", m.defaultProject, "", c.now)})
 }
 
 // temporaryCredentialFor checks the security token of a request signed with

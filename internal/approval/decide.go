@@ -123,7 +123,7 @@ func (d *Decider) classifySendError(ctx context.Context, req Request, err error,
 	case client.IsNotFound(err) || client.HasCode(err, client.CodeEndpointCreating):
 		return nil
 	case ctx.Err() != nil:
-		e.Kind, e.Sent = cutKind(ctx), true
+		e.Kind, e.Sent = cutKind(ctx), !client.IsNotSent(err)
 	default:
 		switch Delivered(err) {
 		case Answered:

@@ -116,27 +116,51 @@ func (a *connectionDecisionAction) Invoke(ctx context.Context, req action.Invoke
 	ctx = tflog.SetField(ctx, connAttrServiceID, d.ServiceID)
 	ctx = tflog.SetField(ctx, connAttrEndpointID, d.EndpointID)
 	want := approval.TargetStatus(d.Action)
+	ref := connectionRef(d.ServiceID, d.EndpointID)
+	api := answerWatcher{API: a.data.Client, answered: func(c *client.Connection) {
+		switch {
+		case c == nil || c.Status == "":
+			progress("%q sent for the connection of %s; waiting for %s.", d.Action, ref, want)
+		case c.Status != want:
+			progress("%q sent: the connection of %s is %s; waiting for %s.", d.Action, ref, c.Status, want)
+		}
+	}}
 	decider := &approval.Decider{
-		API: a.data.Client, Reader: a.data.Reader, Poll: a.poll,
+		API: api, Reader: a.data.Reader, Poll: a.poll,
 		Progress: func(status string) {
-			progress("The connection of %s is %s; waiting for %s.", connectionRef(d.ServiceID, d.EndpointID), status, want)
+			if status != want {
+				progress("The connection of %s is %s; waiting for %s.", ref, status, want)
+			}
 		},
 	}
 	started := time.Now()
-	progress("Sending %q for the connection of %s (waiting up to %s for status %s).",
-		d.Action, connectionRef(d.ServiceID, d.EndpointID), timeout, want)
+	progress("Sending %q for the connection of %s (waiting up to %s for status %s).", d.Action, ref, timeout, want)
 	conn, err := decider.Decide(ctx, d)
 	if err != nil {
 		if gone, ok := rejectedByDeletion(d, err); ok {
 			resp.Diagnostics.Append(gone)
-			progress("The endpoint of %s is being deleted by its owner: it carries no traffic.", connectionRef(d.ServiceID, d.EndpointID))
+			progress("The endpoint of %s is being deleted by its owner: it carries no traffic.", ref)
 			return
 		}
 		resp.Diagnostics.Append(decisionActionDiag(d, err, timeout))
 		return
 	}
-	progress("The connection of %s is %s (after %s).", connectionRef(d.ServiceID, d.EndpointID), conn.Status,
-		time.Since(started).Round(100*time.Millisecond))
+	progress("The connection of %s is %s (after %s).", ref, conn.Status, time.Since(started).Round(100*time.Millisecond))
+}
+
+// answerWatcher tells the action what the API answered to the decision, so
+// that the first status (often creating) shows as progress too.
+type answerWatcher struct {
+	approval.API
+	answered func(*client.Connection)
+}
+
+func (w answerWatcher) AcceptOrReject(ctx context.Context, serviceID, endpointID, action string) (*client.Connection, error) {
+	c, err := w.API.AcceptOrReject(ctx, serviceID, endpointID, action)
+	if err == nil {
+		w.answered(c)
+	}
+	return c, err
 }
 
 // rejectedByDeletion: a reject that finds the endpoint being deleted has

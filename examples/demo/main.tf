@@ -35,7 +35,9 @@ variable "allowed_domain_ids" {
 # Every connection of the service, whatever its status. Filtering on
 # status = "pendingAcceptance" here would be a mistake: after the first apply
 # the decided connections would drop out of for_each and the next plan would
-# want to destroy (reject) them.
+# want to destroy (reject) them. Only failed and deleting connections are left
+# out below: no action can change them, and trying would fail the apply for
+# every other consumer.
 data "vpcep_connections" "all" {
   service_id = var.service_id
 }
@@ -43,6 +45,7 @@ data "vpcep_connections" "all" {
 resource "vpcep_connection_approval" "this" {
   for_each = {
     for c in data.vpcep_connections.all.connections : c.endpoint_id => c.domain_id
+    if !contains(["failed", "deleting"], c.status)
   }
 
   service_id  = var.service_id

@@ -116,13 +116,13 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 					"listed (a duration such as `30s`; default `%s`), before it reports the id as unknown. An endpoint "+
 					"that its owner is still creating is awaited for the whole `timeouts.create`.",
 					approval.DefaultMissingEndpointTimeout),
-				Validators: []validator.String{positiveDuration{}},
+				Validators: []validator.String{positiveDuration{`value must be a positive duration such as "30s" or "10m"`}},
 			},
 			connAttrStatus: schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: connDescStatus + " When it is not the status `action` leads to, the plan shows " +
 					"the change and apply waits for it.",
-				PlanModifiers: []planmodifier.String{statusFollowsAction{}},
+				PlanModifiers: []planmodifier.String{statusFollowsAction{"status is planned as the one the action leads to"}},
 			},
 			connAttrMarkerID: schema.Int64Attribute{
 				Computed:            true,
@@ -142,7 +142,7 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 			connAttrUpdatedAt: schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: connDescUpdatedAt,
-				PlanModifiers:       []planmodifier.String{updatedAtFollowsStatus{}},
+				PlanModifiers:       []planmodifier.String{updatedAtFollowsStatus{"updated_at changes when the status does"}},
 			},
 			connAttrError: connectionErrorResourceAttribute(),
 		},

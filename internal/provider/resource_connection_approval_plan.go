@@ -31,15 +31,7 @@ func plannedTarget(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (tar
 // statusFollowsAction plans status as the one the configured action leads
 // to, so that a connection left pendingAcceptance, creating or failed never
 // plans "No changes".
-type statusFollowsAction struct{}
-
-func (statusFollowsAction) Description(context.Context) string {
-	return "status is planned as the one the action leads to"
-}
-
-func (m statusFollowsAction) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+type statusFollowsAction struct{ describer }
 
 func (statusFollowsAction) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if target, _, ok := plannedTarget(ctx, req.Plan, req.State); ok {
@@ -49,15 +41,7 @@ func (statusFollowsAction) PlanModifyString(ctx context.Context, req planmodifie
 
 // updatedAtFollowsStatus plans updated_at as unknown when status moves, which
 // the framework does not see: the configuration did not change.
-type updatedAtFollowsStatus struct{}
-
-func (updatedAtFollowsStatus) Description(context.Context) string {
-	return "updated_at changes when the status does"
-}
-
-func (m updatedAtFollowsStatus) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+type updatedAtFollowsStatus struct{ describer }
 
 func (updatedAtFollowsStatus) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if _, settled, ok := plannedTarget(ctx, req.Plan, req.State); ok && !settled {
@@ -67,15 +51,7 @@ func (updatedAtFollowsStatus) PlanModifyString(ctx context.Context, req planmodi
 
 // errorFollowsStatus plans error: as it is while status stays, empty when
 // the status moves (a settled connection has none).
-type errorFollowsStatus struct{}
-
-func (errorFollowsStatus) Description(context.Context) string {
-	return "error is empty once the connection settles"
-}
-
-func (m errorFollowsStatus) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
+type errorFollowsStatus struct{ describer }
 
 func (errorFollowsStatus) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
 	_, settled, ok := plannedTarget(ctx, req.Plan, req.State)
@@ -99,10 +75,17 @@ func connectionErrorResourceAttribute() schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: connDescError,
-		PlanModifiers:       []planmodifier.List{errorFollowsStatus{}},
+		PlanModifiers:       []planmodifier.List{errorFollowsStatus{"error is empty once the connection settles"}},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			connAttrErrorCode:    schema.StringAttribute{Computed: true, MarkdownDescription: connDescErrorCode},
 			connAttrErrorMessage: schema.StringAttribute{Computed: true, MarkdownDescription: connDescErrorMessage},
 		}},
 	}
 }
+
+// describer gives a plan modifier or validator its description.
+type describer string
+
+func (d describer) Description(context.Context) string { return string(d) }
+
+func (d describer) MarkdownDescription(context.Context) string { return string(d) }

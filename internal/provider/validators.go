@@ -75,15 +75,9 @@ func (v idValidator) ValidateString(_ context.Context, req validator.StringReque
 }
 
 // positiveDuration requires a Go duration greater than zero, such as "30s".
-type positiveDuration struct{}
+type positiveDuration struct{ describer }
 
 var _ validator.String = positiveDuration{}
-
-func (positiveDuration) Description(context.Context) string {
-	return `value must be a positive duration such as "30s" or "10m"`
-}
-
-func (v positiveDuration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
 func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

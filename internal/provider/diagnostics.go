@@ -186,7 +186,7 @@ func decisionDiag(op operation, d approval.Request, err error, timeout time.Dura
 	case approval.Failed:
 		errs := "the API gave no error details"
 		if e.Conn != nil {
-			errs = queryErrorsText(e.Conn.Error)
+			errs = strings.TrimSuffix(queryErrorsText(e.Conn.Error), ".")
 		}
 		return diag.NewErrorDiagnostic("VPC endpoint connection failed",
 			fmt.Sprintf("The connection of %s is in status %q. The API reports: %s. %s %s", ref, client.StatusFailed,

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -46,6 +47,12 @@ func (s *signatureRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 	}
 	s.next.ServeHTTP(w, r)
+	// The IAM token an ID token was exchanged for is a secret too.
+	if tok := w.Header().Get("X-Subject-Token"); tok != "" {
+		s.mu.Lock()
+		s.sigs[tok] = true
+		s.mu.Unlock()
+	}
 }
 
 func (s *signatureRecorder) signatures() []string {
@@ -106,12 +113,14 @@ func lineWith(text, s string) string {
 }
 
 // TestAccSecrets_notLogged applies and destroys an approval with TF_LOG=TRACE,
-// once with a token and once with an AK/SK pair, and checks that the token,
-// the secret key and every request signature the mock saw appear neither in
-// the log file (Terraform's and the provider's lines) nor in state. It sets
-// process environment variables, so it cannot run in parallel.
+// with each credential source (token, AK/SK, temporary keys, agency, OIDC,
+// ECS metadata), and checks that the token, the secret keys, the security
+// tokens, the ID token, the IAM token it was exchanged for and every
+// request signature the mock saw appear neither in the log file
+// (Terraform's and the provider's lines) nor in state. It sets process
+// environment variables, so it cannot run in parallel.
 func TestAccSecrets_notLogged(t *testing.T) {
-	for _, auth := range []string{"token", "aksk"} {
+	for _, auth := range []string{"token", "aksk", "security_token", "agency", "oidc", "metadata"} {
 		t.Run(auth, func(t *testing.T) {
 			clearProviderEnv(t)
 			logFile := filepath.Join(t.TempDir(), "terraform.log")
@@ -123,7 +132,7 @@ func TestAccSecrets_notLogged(t *testing.T) {
 			t.Setenv("TF_ACC_LOG_PATH", logFile)
 			t.Setenv("TF_LOG_PROVIDER", "TRACE")
 
-			e := newTestEnv(t)
+			e := newIAMTestEnv(t, time.Hour)
 			rec := &signatureRecorder{next: e.Mock, sigs: map[string]bool{}}
 			srv := httptest.NewServer(rec)
 			t.Cleanup(srv.Close)
@@ -134,22 +143,46 @@ func TestAccSecrets_notLogged(t *testing.T) {
 			// The credentials come from the environment, as in a pipeline.
 			// Written into the HCL, they would be in the log anyway: the test
 			// harness logs each step's configuration at TRACE.
-			if auth == "aksk" {
+			idToken := jwt("pipeline")
+			t.Setenv("HOME", t.TempDir())
+			switch auth {
+			case "aksk":
 				t.Setenv(envAccessKey, e.AccessKey)
 				t.Setenv(envSecretKey, e.SecretKey)
-			} else {
+			case "token":
 				t.Setenv(envAuthToken, e.Token)
+			case "security_token":
+				k := e.agencyKeys(t)
+				t.Setenv(envAccessKeyHW, k.AccessKey)
+				t.Setenv(envSecretKeyHW, k.SecretKey)
+				t.Setenv(envSecurityTokenHW, k.SecurityToken)
+			case "agency":
+				t.Setenv(envAccessKeyHW, e.AccessKey)
+				t.Setenv(envSecretKeyHW, e.SecretKey)
+				t.Setenv(envAgencyNameHW, testAgency)
+				t.Setenv(envAgencyDomainHW, testDomain)
+			case "oidc":
+				t.Setenv(envIdpIDHW, testIdP)
+				t.Setenv(envIDTokenHW, idToken)
+			case "metadata":
+				t.Setenv(envMetadataEndpoint, e.URL)
 			}
+			// No project_id: it is looked up through IAM, which is logged too.
 			providerBlock := fmt.Sprintf(`
 provider "vpcep" {
-  endpoint   = %q
-  project_id = %q
+  endpoint     = %q
+  iam_endpoint = %q
+  region       = %q
 }
-`, e.URL, e.ProjectID)
+`, e.URL, e.URL, vpcepmock.DefaultRegion)
 			secrets := func() map[string]string {
-				m := map[string]string{"token": e.Token, "secret key": e.SecretKey}
+				m := map[string]string{"token": e.Token, "secret key": e.SecretKey, "ID token": idToken}
 				for i, sig := range rec.signatures() {
-					m[fmt.Sprintf("signature #%d", i+1)] = sig
+					m[fmt.Sprintf("signature or IAM token #%d", i+1)] = sig
+				}
+				for i, c := range e.Mock.IssuedCredentials() {
+					m[fmt.Sprintf("temporary secret key #%d", i+1)] = c.SecretKey
+					m[fmt.Sprintf("security token #%d", i+1)] = c.SecurityToken
 				}
 				return m
 			}
@@ -171,11 +204,17 @@ resource "vpcep_connection_approval" "test" {
 			})
 
 			sigs := rec.signatures()
-			if auth == "aksk" && len(sigs) == 0 {
+			if auth != "token" && len(sigs) == 0 {
 				t.Fatal("the mock saw no signed request: the AK/SK case signed nothing")
+			}
+			if issued := len(e.Mock.IssuedCredentials()); (auth == "token" || auth == "aksk") != (issued == 0) {
+				t.Errorf("%s: the mock issued %d temporary credentials", auth, issued)
 			}
 			if auth == "token" && len(sigs) != 0 {
 				t.Errorf("the token case sent %d signed requests", len(sigs))
+			}
+			if auth == "oidc" && len(e.Mock.IssuedCredentials()) == 0 {
+				t.Error("the OIDC case exchanged no ID token")
 			}
 			raw, err := os.ReadFile(logFile)
 			if err != nil {

@@ -68,6 +68,10 @@ type options struct {
 	tlsCert         string
 	tlsKey          string
 	tlsSelfSigned   bool
+	iam             vpcepmock.IAMConfig
+	agencies        stringList
+	idps            stringList
+	metadata        bool
 }
 
 // credentialFlags are the flags that replace the built-in credentials.
@@ -93,13 +97,20 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.faultRate, "fault-rate", 0, "share of API requests, 0..1, answered with 429 APIGW.0308, 503 EndPoint.0001 or 400 EndPoint.0022")
 	fs.DurationVar(&o.latency, "latency", 0, "upper bound of a random delay added to each API request")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the fault and latency sequence")
-	fs.StringVar(&o.region, "region", vpcepmock.DefaultRegion, "region written into service names")
+	fs.StringVar(&o.region, "region", vpcepmock.DefaultRegion, "region written into service names, and the project name IAM's project list returns for -project-id")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (with -tls-key)")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed certificate for 127.0.0.1, ::1 and localhost")
+	fs.StringVar(&o.iam.DomainName, "domain-name", vpcepmock.DefaultDomainName, "account (domain) name the mock's credentials belong to")
+	fs.StringVar(&o.iam.DomainID, "domain-id", "", "account (domain) id the mock's credentials belong to (default: derived from -project-id)")
+	fs.Var(&o.agencies, "agency", "agency in that account the mock's credentials may assume (repeatable); any other answers 403")
+	fs.Var(&o.idps, "idp", "identity provider id whose ID tokens (any well-formed JWT with a future exp) are accepted (repeatable)")
+	fs.DurationVar(&o.iam.CredentialTTL, "credential-ttl", vpcepmock.DefaultCredentialTTL, "lifetime of every temporary credential and IAM token the mock issues")
+	fs.BoolVar(&o.metadata, "metadata", true, "serve ECS instance metadata (temporary keys of the default credential)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	o.iam.Agencies, o.iam.IdentityProviders, o.iam.DisableMetadata = o.agencies, o.idps, !o.metadata
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
@@ -128,6 +139,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New("-tls-self-signed excludes -tls-cert")
 	case o.projectID == "":
 		return o, errors.New("-project-id must not be empty")
+	case o.iam.CredentialTTL <= 0:
+		return o, errors.New("-credential-ttl must be positive")
 	case (o.accessKey == "") != (o.secretKey == ""):
 		return o, errors.New("-access-key and -secret-key go together")
 	case len(o.tokens) == 0 && o.accessKey == "" && len(o.credentials) == 0:
@@ -143,6 +156,7 @@ func (o options) config() (vpcepmock.Config, error) {
 		ErrorFormat:     o.errorFormat,
 		Faults:          vpcepmock.Faults{Rate: o.faultRate, Latency: o.latency, Seed: o.seed},
 		Region:          o.region,
+		IAM:             o.iam,
 	}
 	for _, t := range o.tokens {
 		cfg.Credentials = append(cfg.Credentials, vpcepmock.Credential{ProjectID: o.projectID, Token: t})

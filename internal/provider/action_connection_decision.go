@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -79,7 +80,7 @@ func (a *connectionDecisionAction) Schema(_ context.Context, _ action.SchemaRequ
 			"timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How long to wait for the connection to settle (a duration such "+
-					"as `30s` or `10m`). Default: `%s`.", defaultDecisionTimeout),
+					"as `30s` or `10m`). Default: `%s`.", strings.TrimSuffix(defaultDecisionTimeout.String(), "0s")),
 				Validators: []validator.String{positiveDuration{}},
 			},
 		},

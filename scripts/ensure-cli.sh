@@ -72,7 +72,9 @@ case "$want" in
     ;;
   terraform-1.15)
     out="$bindir/terraform-1.15.9"
-    if ! { [ -x "$out" ] && "$out" version 2>/dev/null | head -1 | grep -qx 'Terraform v1.15.9'; }; then
+    have=""
+    [ -x "$out" ] && have=$("$out" version 2>/dev/null | sed -n 1p || true)
+    if [ "$have" != "Terraform v1.15.9" ]; then
       build_terraform_modern 1.15.9 "$out"
     fi
     echo "$out"

@@ -413,6 +413,9 @@ func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
 	if os.Getenv("VPCEP_IAM_COUNTS") == "" {
 		t.Skip("set VPCEP_IAM_COUNTS=1 to measure")
 	}
+	// IAM requests per provider instance: the project lookup, plus the
+	// exchange (OIDC: ID token, then keys; metadata: session token, then keys).
+	perInstance := map[string]int{"access keys": 1, "security token": 1, "agency": 2, "oidc": 3, "metadata": 3, "profile": 1}
 	for _, source := range []string{"access keys", "security token", "agency", "oidc", "metadata", "profile"} {
 		t.Run(source, func(t *testing.T) {
 			clearProviderEnv(t)
@@ -447,7 +450,11 @@ func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
 				}
 			}
 			instances := counts[vpcepmock.OpKeystoneListProjects]
-			t.Logf("IAM requests for 100 approvals with %s: %d over %d provider instances (%v)", source, e.Mock.IAMRequestCount()-before, instances, by)
+			total := e.Mock.IAMRequestCount() - before
+			t.Logf("IAM requests for 100 approvals with %s: %d over %d provider instances (%v)", source, total, instances, by)
+			if total != instances*perInstance[source] {
+				t.Errorf("%d IAM requests for %d provider instances, want %d each, whatever the number of resources", total, instances, perInstance[source])
+			}
 		})
 	}
 }

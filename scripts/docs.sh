@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make docs` / `make docs-check`: renders docs/ from templates/, examples/ and
-# the provider's schema with tfplugindocs (pinned in scripts/ensure-tool.sh).
+# the provider's schema with tfplugindocs (pinned in tools/go.mod).
 #
 # tfplugindocs would otherwise fetch a Terraform CLI when none is on PATH, and
 # its --tf-version flag always downloads one. We never let it: we export the
@@ -18,7 +18,8 @@ set -euo pipefail
 mode=${1:-generate}
 case "$mode" in generate | check) ;; *) fail "usage: docs.sh generate|check" ;; esac
 
-tfplugindocs=$("$DEVENV_ROOT/scripts/ensure-tool.sh" tfplugindocs)
+# The path of the pinned tfplugindocs, built into Go's cache on first use.
+tfplugindocs=$(go tool -modfile="$DEVENV_ROOT/tools/go.mod" -n tfplugindocs) || fail "building tfplugindocs from tools/go.mod failed"
 devenv_build provider-only
 # Only Terraform 1.14 and later export the schemas of list resources, actions
 # and resource identities, so the schema is read with 1.15.

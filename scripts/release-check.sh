@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 say() { printf '\n==> %s\n' "$*"; }
 fail() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 
-goreleaser=$(scripts/ensure-tool.sh goreleaser)
+# The pinned goreleaser, built into Go's cache on first use (a few minutes, once).
+goreleaser=$(go tool -modfile=tools/go.mod -n goreleaser) || fail "building goreleaser from tools/go.mod failed"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-release.XXXXXX")
 cleanup() {
   rm -rf "$work"

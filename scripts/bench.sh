@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make bench`: the Go micro-benchmarks, then the Terraform benchmark matrix
+# into bench/RESULTS.md. `make bench-smoke` (bench.sh smoke): the harness at
+# N = 10, one run, instant mock, results to a temporary file; it fails on any
+# failed phase or non-empty plan.
+#
+# Usage: scripts/bench.sh [smoke]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TERRAFORM=${TERRAFORM:-$(scripts/ensure-cli.sh terraform)}
+export TERRAFORM
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ "${1:-}" = smoke ]; then
+  exec go run ./bench -n 10 -delays 0 -runs 1 -probe=false -out "$tmp/RESULTS.md"
+fi
+go test -run '^$' -bench . -benchmem ./internal/... | tee "$tmp/micro.txt"
+go run ./bench -microbench "$tmp/micro.txt" -out bench/RESULTS.md

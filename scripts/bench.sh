@@ -14,7 +14,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 if [ "${1:-}" = smoke ]; then
-  exec go run ./bench -n 10 -delays 0 -runs 1 -out "$tmp/RESULTS.md"
+  go run ./bench -n 10 -delays 0 -runs 1 -out "$tmp/RESULTS.md"
+  exit
 fi
 go test -run '^$' -bench . -benchmem ./internal/... | tee "$tmp/micro.txt"
 go run ./bench -microbench "$tmp/micro.txt" -out bench/RESULTS.md

@@ -20,6 +20,7 @@ import (
 // counted in RequestCounts like the VPCEP ones.
 const (
 	OpKeystoneListProjects             = "KeystoneListProjects"
+	OpKeystoneListAuthDomains          = "KeystoneListAuthDomains"
 	OpCreateTemporaryAccessKeyByAgency = "CreateTemporaryAccessKeyByAgency"
 	OpCreateTemporaryAccessKeyByToken  = "CreateTemporaryAccessKeyByToken"
 	OpCreateTokenWithIDToken           = "CreateTokenWithIdToken"
@@ -29,7 +30,7 @@ const (
 
 // IAMOperations lists the operations above, so that a test can add up the
 // IAM requests an apply made.
-var IAMOperations = []string{OpKeystoneListProjects, OpCreateTemporaryAccessKeyByAgency,
+var IAMOperations = []string{OpKeystoneListProjects, OpKeystoneListAuthDomains, OpCreateTemporaryAccessKeyByAgency,
 	OpCreateTemporaryAccessKeyByToken, OpCreateTokenWithIDToken, OpMetadataSessionToken, OpMetadataSecurityKey}
 
 // Defaults of IAMConfig.
@@ -128,6 +129,8 @@ func newIAMService(cfg IAMConfig, defaultProject string) *iamService {
 // registerIAM adds the IAM and metadata routes to the mock's router.
 func (m *Mock) registerIAM(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v3/projects", m.iamHandler(OpKeystoneListProjects, (*Mock).handleListProjects))
+	// The SDK's global (domain) credentials look their domain id up here.
+	mux.HandleFunc("GET /v3/auth/domains", m.iamHandler(OpKeystoneListAuthDomains, (*Mock).handleListAuthDomains))
 	mux.HandleFunc("POST /v3.0/OS-CREDENTIAL/securitytokens", m.iamHandler("", (*Mock).handleSecurityTokens))
 	mux.HandleFunc("POST /v3.0/OS-AUTH/id-token/tokens", m.iamHandler(OpCreateTokenWithIDToken, (*Mock).handleIDToken))
 	mux.HandleFunc("PUT /meta-data/latest/api/token", m.iamHandler(OpMetadataSessionToken, (*Mock).handleMetadataToken))
@@ -223,6 +226,19 @@ func (m *Mock) handleListProjects(c *iamCall) {
 	slices.SortFunc(out, func(a, b project) int { return strings.Compare(a.Name, b.Name) })
 	writeJSON(c.w, http.StatusOK, map[string]any{"projects": out,
 		"links": map[string]any{"self": base + c.r.URL.RequestURI(), "previous": nil, "next": nil}})
+}
+
+// handleListAuthDomains answers GET /v3/auth/domains: the mock's one account.
+func (m *Mock) handleListAuthDomains(c *iamCall) {
+	if _, e := m.authenticate(c.r, c.body); e != nil {
+		m.count(CountUnauthorized)
+		writeGatewayError(c.w, *e)
+		return
+	}
+	cfg := m.iam.cfg
+	writeJSON(c.w, http.StatusOK, map[string]any{"domains": []map[string]any{{"id": cfg.DomainID, "name": cfg.DomainName,
+		"enabled": true, "description": "", "links": map[string]string{"self": "http://" + c.r.Host + "/v3/domains/" + cfg.DomainID}}},
+		"links": map[string]any{"self": "http://" + c.r.Host + "/v3/auth/domains"}})
 }
 
 // securityTokensRequest is the body of POST /v3.0/OS-CREDENTIAL/securitytokens.

@@ -74,6 +74,10 @@ func TestIAMProjectList(t *testing.T) {
 	if r := h.send(newRequest(http.MethodGet, "/v3/projects?name="+DefaultRegion, "")); r.code != http.StatusUnauthorized {
 		t.Errorf("anonymous project list: %d, want 401", r.code)
 	}
+	r := h.signed(newRequest(http.MethodGet, "/v3/auth/domains", ""), "", DefaultAccessKey, DefaultSecretKey, "")
+	if r.code != http.StatusOK || !strings.Contains(string(r.body), `"name":"acme"`) {
+		t.Errorf("auth domains: %d %s", r.code, r.body)
+	}
 }
 
 // TestIAMAssumeRoleCredentialsWork: an agency's temporary keys sign API

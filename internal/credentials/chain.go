@@ -125,7 +125,7 @@ func Select(s Settings, fileExists func(string) bool) (Choice, *Error) {
 	if f := s.DefaultSharedConfigFile; f != "" {
 		if fileExists(f) {
 			ch.Kind, ch.ProfileFile = KindProfile, f
-			return ch, nil
+			return ch, s.checkAssumeRole(ch)
 		}
 		ch.Tried = append(ch.Tried, "the hcloud CLI's shared config file "+f+": not found")
 	}
@@ -133,7 +133,7 @@ func Select(s Settings, fileExists func(string) bool) (Choice, *Error) {
 		return ch, missing(ch.Tried)
 	}
 	ch.Kind = KindMetadata
-	return ch, nil
+	return ch, s.checkAssumeRole(ch)
 }
 
 // kinds lists the kinds of source a layer sets.

@@ -175,6 +175,7 @@ func TestUnitSelectPrecedence(t *testing.T) {
 		fileExists bool
 		noMetadata bool
 		assume     bool
+		badAssume  bool
 		want       Kind
 		wantLayer  string
 		wantErr    string
@@ -198,12 +199,16 @@ func TestUnitSelectPrecedence(t *testing.T) {
 		{name: "security token alone", cfg: func(l *Layer) { l.SecurityToken.V = "st" }, wantErr: "Security token without keys"},
 		{name: "token with an agency", cfg: token, assume: true, wantErr: "assume_role needs access keys"},
 		{name: "OIDC with an agency block", env: oidc, assume: true, wantErr: "inside the assume_role_with_oidc block"},
+		{name: "incomplete agency over metadata", badAssume: true, wantErr: "Incomplete assume_role"},
 		{name: "OIDC without a token", cfg: func(l *Layer) { l.OIDC = &OIDCSettings{IdpID: "idp", From: "x"} }, wantErr: "exactly one of id_token or id_token_file"},
 	}
 	for _, tt := range tests {
 		s := Settings{Layers: []Layer{cfg(tt.cfg), env(tt.env)}, DefaultSharedConfigFile: defaultFile, DisableMetadata: tt.noMetadata}
 		if tt.assume {
 			s.AssumeRole = &AssumeRoleSettings{AgencyName: "ops", DomainName: "acme"}
+		}
+		if tt.badAssume {
+			s.AssumeRole = &AssumeRoleSettings{DomainName: "acme"}
 		}
 		ch, err := Select(s, func(f string) bool { return tt.fileExists && f == defaultFile })
 		switch {

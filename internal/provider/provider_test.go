@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/credentials"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -690,5 +691,31 @@ resource "vpcep_connection_approval" "test" {
 	}
 	if c, _ := e.Mock.Connection(svc, ep); c.Status != vpcepmock.StatusPendingAcceptance {
 		t.Errorf("connection is %s, want it untouched", c.Status)
+	}
+}
+
+// failingSource counts its retrievals and always fails.
+type failingSource struct{ calls int }
+
+func (s *failingSource) Name() string { return "failing" }
+
+func (s *failingSource) Retrieve(context.Context) (client.Credentials, error) {
+	s.calls++
+	return client.Credentials{}, fmt.Errorf("no metadata service")
+}
+
+// TestUnitMetadataTriedOncePerInstance: a failed ECS metadata probe is not
+// repeated by the same provider instance (a laptop pays the timeout once).
+func TestUnitMetadataTriedOncePerInstance(t *testing.T) {
+	t.Parallel()
+	p := &vpcepProvider{}
+	src := &failingSource{}
+	for range 3 {
+		if err := p.probeMetadata(context.Background(), "http://127.0.0.1:1", credentials.NewCache(src)); err == nil {
+			t.Fatal("the probe succeeded")
+		}
+	}
+	if src.calls != 1 {
+		t.Errorf("metadata was asked %d times, want once", src.calls)
 	}
 }

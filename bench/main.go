@@ -1,355 +1,335 @@
-// Command bench is the end-to-end benchmark harness of issue 6: it drives the
-// real Terraform CLI and the real provider binary against vpcep-mock running
-// as a separate process, and writes the figures to bench/RESULTS.md.
+// Command bench times the Terraform CLI driving this provider, and a no-op
+// provider (bench/noop) on the same module shape, against an in-process
+// vpcep-mock, and writes the table into bench/RESULTS.md, which describes the
+// method. With -profile DIR it instead serves the provider in its own process
+// and writes CPU and allocation profiles of one apply.
 //
-// Method, per scenario (N approvals on one service, mock transition delay d):
-//   - the provider, vpcep-mock and bench/rsswrap are built once into a temp dir;
-//   - each run gets a fresh temp dir, a fresh mock process loaded with N
-//     connections pending acceptance, a TF_CLI_CONFIG_FILE whose dev_overrides
-//     point at rsswrap (named terraform-provider-vpcep), and a root module with
-//     one vpcep_connection_approval per connection (for_each);
-//   - phases: apply -auto-approve, plan -detailed-exitcode (a refresh of all N;
-//     anything but exit 0 fails the run), destroy -auto-approve;
-//   - per phase: wall time of the Terraform command, the mock's request counters
-//     by API operation (reset before the phase, read after), and the peak RSS
-//     of the provider processes (rsswrap records each one's ru_maxrss);
-//   - per run: the mock's peak RSS (VmHWM, read before stopping it).
-//
-// The table shows the median wall time over the runs. Separately, N = 1 is
-// applied with the provider's trace log on to measure the provider time of one
-// approval at each delay (see probe.go). The exit status is non-zero if any
-// phase failed or a plan was not empty.
-//
-// Usage (from the repository root):
-//
-//	go run ./bench                                # the full matrix into bench/RESULTS.md
-//	go run ./bench -n 10 -delays 0 -runs 1 -probe=false -out /tmp/r.md   # the CI smoke run
+//	go run ./bench                                         # the matrix into bench/RESULTS.md
+//	go run ./bench -n 10 -delays 0 -runs 1 -out /tmp/r.md  # a smoke run
+//	go run ./bench -n 1000 -delays 0 -profile /tmp/prof    # profiles
 package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/provider"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
+
+// Test values for the mock; not secrets.
+const (
+	projectID = "0b1e2c3d4e5f60718293a4b5c6d7e8f9"
+	token     = "bench-token"
+	serviceID = "5e1f0000-0000-4000-8000-000000000001"
+)
+
+var phases = []string{"apply", "plan", "destroy"}
+
+// scenario is N managed approvals of a service of M connections.
+type scenario struct{ N, M int }
+
+func (s scenario) String() string {
+	if s.M == s.N {
+		return strconv.Itoa(s.N)
+	}
+	return fmt.Sprintf("%d of %d", s.N, s.M)
+}
+
+// phaseResult is one Terraform command.
+type phaseResult struct {
+	Wall, CPU, MockCPU time.Duration
+	Requests           map[string]int
+}
 
 func main() {
 	var (
-		nList        = flag.String("n", "1,100,1000", "comma-separated numbers of approvals")
-		delayList    = flag.String("delays", "0,1s", "comma-separated mock transition delays")
-		runs         = flag.Int("runs", 3, "runs per scenario")
-		largeRuns    = flag.Int("large-runs", 3, "runs per scenario for N >= 1000 (the slow ones: about 15 minutes for the default matrix on 2 cores)")
-		probe        = flag.Bool("probe", true, "measure the provider time of one approval at each delay")
-		probeRuns    = flag.Int("probe-runs", 5, "runs of the provider-time probe per delay")
-		out          = flag.String("out", "bench/RESULTS.md", "where to write the results table")
-		microbench   = flag.String("microbench", "", "file with `go test -bench` output to include in the results")
-		floor        = flag.Bool("floor", true, "also time applies of the same module shape with Terraform's built-in terraform_data (the CLI's own floor)")
-		shape        = flag.String("shape", shapeCount, "how the N resources are expanded: count or for_each")
-		phaseTimeout = flag.Duration("timeout", 30*time.Minute, "limit for one Terraform command")
+		scenarioList = flag.String("n", "1,300,1000,10/20000", "scenarios: N approvals, or N/M for N of a service of M connections")
+		delayList    = flag.String("delays", "0,1s", "mock transition delays")
+		runs         = flag.Int("runs", 3, "runs per scenario and provider")
+		out          = flag.String("out", "bench/RESULTS.md", "file whose generated section receives the table")
+		micro        = flag.String("microbench", "", "file with `go test -bench` output to include")
+		profileDir   = flag.String("profile", "", "write profiles of one apply of the first scenario here instead")
+		extraEnv     = flag.String("env", "", "comma-separated K=V added to Terraform's (and so the providers') environment, for experiments")
 	)
 	flag.Parse()
-
-	ns, err := parseInts(*nList)
-	if err != nil {
-		fatal(err)
-	}
+	scenarios, err := parseScenarios(*scenarioList)
+	die(err)
 	delays, err := parseDelays(*delayList)
-	if err != nil {
-		fatal(err)
-	}
-
+	die(err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	rep := report{
-		Date:      time.Now(),
-		Command:   commandLine(os.Args[1:]),
-		GoVersion: runtime.Version(),
-		Machine:   machine(),
-		Commit:    gitCommit(),
-		Shape:     *shape,
-		Floor:     map[int][]time.Duration{},
+	r := runner{tf: os.Getenv("TERRAFORM")}
+	if r.tf == "" {
+		r.tf, err = exec.LookPath("terraform")
+		die(err)
 	}
-	if *shape != shapeCount && *shape != shapeForEach {
-		fatal(fmt.Errorf("-shape: %q is neither %s nor %s", *shape, shapeCount, shapeForEach))
+	if *extraEnv != "" {
+		r.env = strings.Split(*extraEnv, ",")
 	}
-	if *microbench != "" {
-		data, err := os.ReadFile(*microbench)
-		if err != nil {
-			fatal(err)
-		}
-		rep.Microbench = benchLines(string(data))
-	}
-
-	bin, cleanup, err := build(ctx)
-	if err != nil {
-		fatal(err)
-	}
-	defer cleanup()
-	fail := func(err error) { // os.Exit skips deferred calls
-		cleanup()
-		fatal(err)
-	}
-	if rep.TerraformVersion, err = terraformVersion(ctx, bin.Terraform); err != nil {
-		fail(err)
-	}
-	logf("terraform %s at %s", rep.TerraformVersion, bin.Terraform)
-	rep.LoadBefore = loadAvg()
-
-	runsFor := func(n int) int {
-		if n >= 1000 {
-			return *largeRuns
-		}
-		return *runs
-	}
-	for _, n := range ns {
-		if !*floor {
-			break
-		}
-		for i := range runsFor(n) {
-			wall, err := floorRun(ctx, bin.Terraform, n, *shape, *phaseTimeout)
-			if err != nil {
-				fail(err)
-			}
-			rep.Floor[n] = append(rep.Floor[n], wall)
-			logf("CLI floor N=%d run %d/%d: %s", n, i+1, runsFor(n), wall.Round(time.Millisecond))
+	r.bin, err = os.MkdirTemp("", "vpcep-bench-")
+	die(err)
+	binDir = r.bin
+	defer os.RemoveAll(r.bin)
+	for _, b := range [][2]string{{"vpcep/terraform-provider-vpcep", "."}, {"noop/terraform-provider-noop", "./bench/noop"}} {
+		if out, err := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(r.bin, b[0]), b[1]).CombinedOutput(); err != nil {
+			die(fmt.Errorf("go build %s: %w\n%s", b[1], err, out))
 		}
 	}
-
+	if *profileDir != "" {
+		die(r.profile(ctx, scenarios[0], delays[0], *profileDir))
+		return
+	}
+	rep := report{Load: [2]string{loadAvg()}}
 	for _, d := range delays {
-		for _, n := range ns {
-			sr := scenarioResult{scenario: scenario{N: n, Delay: d}}
-			count := runsFor(n)
-			for i := range count {
-				start := time.Now()
-				res := runOnce(ctx, bin, runOptions{N: n, Delay: d, Shape: *shape, PhaseTimeout: *phaseTimeout})
-				sr.Runs = append(sr.Runs, res)
-				logf("N=%d delay=%s run %d/%d: %s in %s", n, d, i+1, count, outcome(res), time.Since(start).Round(time.Millisecond))
-				if ctx.Err() != nil {
-					break
+		for _, sc := range scenarios {
+			for i := range *runs {
+				for _, p := range []string{"vpcep", "noop"} {
+					if p == "noop" && d != delays[0] {
+						continue // no API: the delay changes nothing
+					}
+					res, err := r.cycle(ctx, p, sc, d, nil)
+					if err != nil {
+						die(fmt.Errorf("%s N=%s delay=%s run %d: %w", p, sc, d, i+1, err))
+					}
+					rep.add(p, sc, d, res)
+					logf("%s N=%s delay=%s run %d/%d: apply %s, plan %s, destroy %s", p, sc, d, i+1, *runs, res["apply"].Wall, res["plan"].Wall, res["destroy"].Wall)
 				}
 			}
-			rep.Scenarios = append(rep.Scenarios, sr)
 		}
 	}
-	if *probe {
-		for _, d := range delays {
-			p := probeResult{Delay: d}
-			for i := range *probeRuns {
-				res := runOnce(ctx, bin, runOptions{N: 1, Delay: d, Shape: *shape, PhaseTimeout: *phaseTimeout, ProbeOnly: true})
-				p.Runs = append(p.Runs, res)
-				logf("provider-time probe delay=%s run %d/%d: %s, create %s", d, i+1, *probeRuns, outcome(res), res.CreateTime.Round(time.Millisecond))
-			}
-			rep.Probes = append(rep.Probes, p)
-		}
-	}
-
-	rep.LoadAfter = loadAvg()
-	md := rep.markdown()
-	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
-		fail(err)
+	rep.Load[1] = loadAvg()
+	md := rep.markdown(r.tf, delays[0])
+	if *micro != "" {
+		data, err := os.ReadFile(*micro)
+		die(err)
+		md += "\n### Go micro-benchmarks\n\n```\n" + benchLines(string(data)) + "\n```\n"
 	}
 	fmt.Print(md)
-	logf("wrote %s", *out)
-	if f := rep.failures(); len(f) > 0 || ctx.Err() != nil {
-		logf("%d failed runs", len(f))
-		cleanup()
-		os.Exit(1)
-	}
+	die(writeSection(*out, md))
 }
 
-// commandLine is how RESULTS.md names the invocation; the -microbench file is
-// a temporary file, so only its role is shown.
-func commandLine(args []string) string {
-	shown := append([]string(nil), args...)
-	for i, a := range shown {
-		if (a == "-microbench" || a == "--microbench") && i+1 < len(shown) {
-			shown[i+1] = "<go test -bench output>"
-		} else if strings.HasPrefix(a, "-microbench=") || strings.HasPrefix(a, "--microbench=") {
-			shown[i] = "-microbench=<go test -bench output>"
+// runner runs Terraform against freshly built providers.
+type runner struct {
+	tf, bin string
+	env     []string
+}
+
+// cycle applies, plans and destroys N approvals with provider p ("vpcep" or
+// "noop") in a fresh directory, against a fresh mock. around, if set, wraps
+// each phase (profiling).
+func (r runner) cycle(ctx context.Context, p string, sc scenario, delay time.Duration, around func(phase string, run func() error) error) (map[string]phaseResult, error) {
+	dir, err := os.MkdirTemp("", "vpcep-bench-run-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	fx := vpcepmock.FixtureService{ID: serviceID, ProjectID: projectID, ServiceName: "bench"} // approval on
+	for i := range sc.M {
+		fx.Connections = append(fx.Connections, vpcepmock.FixtureConnection{ID: endpointID(i), DomainID: fmt.Sprintf("d0ma1n%026x", i+1)})
+	}
+	mock := vpcepmock.New(vpcepmock.Config{
+		Credentials:     []vpcepmock.Credential{{ProjectID: projectID, Token: token}},
+		TransitionDelay: delay, Fixtures: &vpcepmock.Fixtures{Services: []vpcepmock.FixtureService{fx}},
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		pprof.Do(req.Context(), pprof.Labels("side", "mock"), func(context.Context) { mock.ServeHTTP(w, req) })
+	}))
+	defer srv.Close()
+	if err := errors.Join(
+		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(moduleHCL(p, srv.URL, sc)), 0o600),
+		os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(cliConfig(r.bin)), 0o600),
+	); err != nil {
+		return nil, err
+	}
+	env := append([]string{"TF_CLI_CONFIG_FILE=" + filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}, r.env...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VPCEP_") && !strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
+			env = append(env, kv)
 		}
 	}
-	return strings.TrimSpace("go run ./bench " + strings.Join(shown, " "))
-}
-
-func outcome(res runResult) string {
-	if res.Err != nil {
-		return "FAILED: " + firstLine(res.Err.Error())
-	}
-	return "ok"
-}
-
-// build compiles the provider, the mock and rsswrap from the module the
-// harness runs in, so the figures always belong to the working tree.
-func build(ctx context.Context) (binaries, func(), error) {
-	var bin binaries
-	root, err := moduleRoot(ctx)
-	if err != nil {
-		return bin, nil, err
-	}
-	dir, err := os.MkdirTemp("", "vpcep-bench-bin-")
-	if err != nil {
-		return bin, nil, err
-	}
-	cleanup := func() { os.RemoveAll(dir) }
-	bin.Provider = filepath.Join(dir, "provider", "terraform-provider-vpcep")
-	bin.OverrideDir = filepath.Join(dir, "override")
-	bin.Mock = filepath.Join(dir, "vpcep-mock")
-	for _, b := range []struct{ out, pkg string }{
-		{bin.Provider, "."},
-		{filepath.Join(bin.OverrideDir, "terraform-provider-vpcep"), "./bench/rsswrap"},
-		{bin.Mock, "./cmd/vpcep-mock"},
-	} {
-		logf("go build %s", b.pkg)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", b.out, b.pkg)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			cleanup()
-			return bin, nil, fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
+	results := map[string]phaseResult{}
+	for _, phase := range phases {
+		mock.ResetRequestCounts()
+		mockCPU := selfCPU()
+		args := []string{phase, "-input=false", "-no-color", "-auto-approve"}
+		if phase == "plan" {
+			args[3] = "-detailed-exitcode" // 2: not empty
 		}
-	}
-	if bin.Terraform, err = findTerraform(ctx, root); err != nil {
-		cleanup()
-		return bin, nil, err
-	}
-	return bin, cleanup, nil
-}
-
-// findTerraform: $TERRAFORM, else terraform on PATH, else the one
-// scripts/ensure-cli.sh builds.
-func findTerraform(ctx context.Context, root string) (string, error) {
-	if tf := os.Getenv("TERRAFORM"); tf != "" {
-		return tf, nil
-	}
-	if tf, err := exec.LookPath("terraform"); err == nil {
-		return tf, nil
-	}
-	cmd := exec.CommandContext(ctx, filepath.Join(root, "scripts", "ensure-cli.sh"), "terraform")
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("scripts/ensure-cli.sh terraform: %w", err)
-	}
-	return strings.TrimSpace(string(out)), nil
-}
-
-func moduleRoot(ctx context.Context) (string, error) {
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("run the harness inside the module (go run ./bench from the repository root)")
-	}
-	return filepath.Dir(gomod), nil
-}
-
-func terraformVersion(ctx context.Context, tf string) (string, error) {
-	out, err := exec.CommandContext(ctx, tf, "version", "-json").Output()
-	if err != nil {
-		return "", fmt.Errorf("%s version: %w", tf, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		return "", fmt.Errorf("%s version -json: %w", tf, err)
-	}
-	return v.Version, nil
-}
-
-// machine reads the CPU count, CPU model and memory size from /proc.
-func machine() machineInfo {
-	m := machineInfo{CPUs: runtime.NumCPU(), CPUModel: "unknown"}
-	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		m.CPUModel = procField(string(data), "model name")
-	}
-	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
-		m.MemoryMB = kibField(procField(string(data), "MemTotal")) / 1024
-	}
-	return m
-}
-
-// procField returns the value of the first "key: value" line of a /proc file.
-func procField(data, key string) string {
-	for _, line := range strings.Split(data, "\n") {
-		k, v, ok := strings.Cut(line, ":")
-		if ok && strings.TrimSpace(k) == key {
-			return strings.TrimSpace(v)
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(cctx, r.tf, args...)
+		// A file, not a pipe: Wait must not wait for plugins that inherited it.
+		output, err := os.Create(filepath.Join(dir, phase+".log"))
+		if err != nil {
+			return nil, err
 		}
+		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, output, output
+		start := time.Now()
+		if around != nil {
+			err = around(phase, cmd.Run)
+		} else {
+			err = cmd.Run()
+		}
+		res := phaseResult{Wall: time.Since(start), MockCPU: selfCPU() - mockCPU, Requests: mock.RequestCounts()}
+		if ps := cmd.ProcessState; ps != nil { // Terraform's usage includes the provider processes it waited for
+			res.CPU = ps.UserTime() + ps.SystemTime()
+			if ps.ExitCode() == 2 && phase == "plan" {
+				err = errors.New("the plan after apply is not empty")
+			}
+		}
+		output.Close()
+		if err != nil {
+			log, _ := os.ReadFile(output.Name())
+			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+			return nil, fmt.Errorf("terraform %s: %w\n%s", phase, err, strings.Join(lines[max(0, len(lines)-20):], "\n"))
+		}
+		results[phase] = res
 	}
-	return ""
+	return results, nil
 }
 
-// loadAvg is the first three fields of /proc/loadavg.
-func loadAvg() string {
-	data, err := os.ReadFile("/proc/loadavg")
+// profile serves the provider in this process, lets Terraform attach to it,
+// and writes CPU and allocation profiles of one apply into dir.
+func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	// The in-process provider reads this environment: quiet, as main.go makes
+	// it when no TF_LOG variable is set, unless -env says otherwise.
+	for _, kv := range append([]string{"TF_LOG_SDK=off", "TF_LOG_SDK_PROTO=off", "TF_LOG_SDK_FRAMEWORK=off", "TF_LOG_PROVIDER_VPCEP=off"}, r.env...) {
+		k, v, _ := strings.Cut(kv, "=")
+		os.Setenv(k, v)
+	}
+	envFile := filepath.Join(r.bin, "reattach.env")
+	go func() {
+		err := tf6server.Serve("registry.terraform.io/vpcep/vpcep", providerserver.NewProtocol6(provider.New("bench")()),
+			tf6server.WithManagedDebug(), tf6server.WithManagedDebugEnvFilePath(envFile))
+		logf("in-process provider: %v", err)
+	}()
+	var reattach string // the file holds TF_REATTACH_PROVIDERS='...'
+	for i := 0; reattach == "" && i < 600; i++ {
+		time.Sleep(50 * time.Millisecond)
+		data, _ := os.ReadFile(envFile)
+		_, reattach, _ = strings.Cut(strings.TrimSpace(string(data)), "=")
+	}
+	os.Setenv("TF_REATTACH_PROVIDERS", strings.Trim(reattach, "'"))
+	runtime.MemProfileRate = 64 << 10
+	res, err := r.cycle(ctx, "vpcep", sc, delay, func(phase string, run func() error) error {
+		if phase != "apply" {
+			return run()
+		}
+		f, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		err = run()
+		pprof.StopCPUProfile()
+		allocs, ferr := os.Create(filepath.Join(dir, "allocs.pprof"))
+		if ferr == nil {
+			defer allocs.Close()
+			ferr = pprof.Lookup("allocs").WriteTo(allocs, 0)
+		}
+		return errors.Join(err, ferr)
+	})
 	if err != nil {
-		return ""
+		return err
 	}
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], " ")
+	fmt.Printf("profiled apply of %s (delay %s, provider in process): %s\n", sc, delay, res["apply"].Wall)
+	fmt.Printf("go tool pprof -top -tagignore side=mock %[1]s/cpu.pprof   # the provider\n"+
+		"go tool pprof -top -tagfocus side=mock %[1]s/cpu.pprof    # the mock\n"+
+		"go tool pprof -top -sample_index alloc_space %[1]s/allocs.pprof\n", dir)
+	return nil
 }
 
-// kibField parses a /proc value such as "8039512 kB" as KiB.
-func kibField(v string) int64 {
-	f := strings.Fields(v)
-	if len(f) == 0 {
-		return 0
+// endpointID is the deterministic id of the i-th connection.
+func endpointID(i int) string { return fmt.Sprintf("e0d90000-0000-4000-8000-%012x", i+1) }
+
+// moduleHCL is the root module: N approvals expanded with count (Terraform
+// itself is quadratic in for_each at large N), spread over the M
+// connections so that few are on the first page of a list.
+func moduleHCL(p, url string, sc scenario) string {
+	var b strings.Builder
+	b.WriteString("locals {\n  endpoint_ids = [\n")
+	for i := range sc.N {
+		fmt.Fprintf(&b, "    %q,\n", endpointID(i*sc.M/sc.N))
 	}
-	kb, _ := strconv.ParseInt(f[0], 10, 64)
-	return kb
+	b.WriteString("  ]\n}\n")
+	resourceType := "noop_approval"
+	if p == "vpcep" {
+		fmt.Fprintf(&b, "provider \"vpcep\" {\n  endpoint   = %q\n  project_id = %q\n  auth_token = %q\n}\n", url, projectID, token)
+		resourceType = "vpcep_connection_approval"
+	}
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    %[1]s = { source = "%[2]s/%[1]s" }
+  }
 }
 
-// gitCommit names the commit the figures belong to, marked when the tree has
-// uncommitted changes; empty outside a git checkout.
-func gitCommit() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return ""
-	}
-	commit := strings.TrimSpace(string(out))
-	if status, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(status) > 0 {
-		commit += " (with uncommitted changes)"
-	}
-	return commit
+resource %[3]q "bench" {
+  count       = length(local.endpoint_ids)
+  service_id  = %[4]q
+  endpoint_id = local.endpoint_ids[count.index]
+  action      = "receive"
+}
+`, p, map[string]string{"vpcep": "vpcep", "noop": "bench"}[p], resourceType, serviceID)
+	return b.String()
 }
 
-func parseInts(s string) ([]int, error) {
-	var out []int
+// cliConfig points Terraform at the providers just built: no init, no registry.
+func cliConfig(bin string) string {
+	return fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"vpcep/vpcep\" = %q\n    \"bench/noop\" = %q\n  }\n  direct {}\n}\n",
+		filepath.Join(bin, "vpcep"), filepath.Join(bin, "noop"))
+}
+
+func parseScenarios(s string) ([]scenario, error) {
+	var out []scenario
 	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("-n: %q is not a positive number", f)
+		n, m, isPart := strings.Cut(strings.TrimSpace(f), "/")
+		if !isPart {
+			m = n
 		}
-		out = append(out, n)
+		sc := scenario{}
+		var err1, err2 error
+		sc.N, err1 = strconv.Atoi(n)
+		sc.M, err2 = strconv.Atoi(m)
+		if err1 != nil || err2 != nil || sc.N < 1 || sc.M < sc.N {
+			return nil, fmt.Errorf("-n: %q is neither N nor N/M with 1 <= N <= M", f)
+		}
+		out = append(out, sc)
 	}
 	return out, nil
 }
 
-// parseDelays accepts Go durations, and a bare 0.
 func parseDelays(s string) ([]time.Duration, error) {
 	var out []time.Duration
 	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "0" {
-			out = append(out, 0)
-			continue
+		d, err := time.ParseDuration(strings.TrimSpace(f))
+		if f = strings.TrimSpace(f); f == "0" {
+			d, err = 0, nil
 		}
-		d, err := time.ParseDuration(f)
 		if err != nil || d < 0 {
 			return nil, fmt.Errorf("-delays: %q is not a duration such as 0 or 1s", f)
 		}
@@ -358,16 +338,148 @@ func parseDelays(s string) ([]time.Duration, error) {
 	return out, nil
 }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// selfCPU is this process's CPU time: the mock's, as the harness itself idles.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+func loadAvg() string {
+	data, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(data))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
-func fatal(err error) {
-	logf("%v", err)
-	os.Exit(1)
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...) }
+
+// binDir holds the built providers; die removes it, as os.Exit skips defers.
+var binDir string
+
+func die(err error) {
+	if err != nil {
+		logf("%v", err)
+		os.RemoveAll(binDir)
+		os.Exit(1)
+	}
+}
+
+// Markers of the generated section of the results file; the text around
+// them (method, findings) is written by hand and kept.
+const (
+	sectionBegin = "<!-- generated by go run ./bench: begin -->"
+	sectionEnd   = "<!-- generated by go run ./bench: end -->"
+)
+
+// key names the runs of one provider on one scenario at one delay.
+type key struct {
+	Provider string
+	Scenario scenario
+	Delay    time.Duration
+}
+
+// report collects the runs in the order they were taken.
+type report struct {
+	Load  [2]string
+	keys  []key
+	cells map[key][]map[string]phaseResult
+}
+
+func (r *report) add(p string, sc scenario, d time.Duration, res map[string]phaseResult) {
+	k := key{p, sc, d}
+	if r.cells == nil {
+		r.cells = map[key][]map[string]phaseResult{}
+	}
+	if _, ok := r.cells[k]; !ok {
+		r.keys = append(r.keys, k)
+	}
+	r.cells[k] = append(r.cells[k], res)
+}
+
+// median of one figure of a phase over the runs of k, in seconds.
+func (r *report) median(k key, phase string, figure func(phaseResult) time.Duration) float64 {
+	var ds []time.Duration
+	for _, run := range r.cells[k] {
+		ds = append(ds, figure(run[phase]))
+	}
+	return median(ds).Seconds()
+}
+
+// median of ds; the mean of the middle two for an even count.
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
+// markdown renders the generated section: one row per scenario, delay and
+// phase, the no-op provider's figures beside ours.
+func (r *report) markdown(tf string, noopDelay time.Duration) string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	version, _ := exec.Command(tf, "version").Output()
+	commit, _ := exec.Command("git", "describe", "--always", "--dirty").Output()
+	w("- %s, commit %s, %s, %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), strings.TrimSpace(string(commit)),
+		runtime.Version(), strings.SplitN(string(version), "\n", 2)[0])
+	w("- %d CPUs; load average before %s, after %s\n\n", runtime.NumCPU(), r.Load[0], r.Load[1])
+	w("| N | delay | phase | runs | vpcep (s) | no-op (s) | ratio | CPU vpcep / no-op (s) | mock CPU (s) | lists | actions | other requests |\n")
+	w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	wall := func(p phaseResult) time.Duration { return p.Wall }
+	cpu := func(p phaseResult) time.Duration { return p.CPU }
+	for _, k := range r.keys {
+		if k.Provider != "vpcep" {
+			continue
+		}
+		noop := key{"noop", k.Scenario, noopDelay}
+		for _, ph := range phases {
+			ours, floor := r.median(k, ph, wall), r.median(noop, ph, wall)
+			reqs := map[string]int{} // the largest count of each operation over the runs
+			for _, run := range r.cells[k] {
+				for op, n := range run[ph].Requests {
+					reqs[op] = max(reqs[op], n)
+				}
+			}
+			other := []string{}
+			for op, n := range reqs {
+				if n > 0 && op != vpcepmock.OpListServiceConnections && op != vpcepmock.OpAcceptOrRejectEndpoint {
+					other = append(other, fmt.Sprintf("%s %d", op, n))
+				}
+			}
+			slices.Sort(other)
+			w("| %s | %s | %s | %d | %.3f | %.3f | %.2f | %.2f / %.2f | %.2f | %d | %d | %s |\n", k.Scenario, k.Delay, ph, len(r.cells[k]),
+				ours, floor, ours/floor, r.median(k, ph, cpu), r.median(noop, ph, cpu),
+				r.median(k, ph, func(p phaseResult) time.Duration { return p.MockCPU }), reqs[vpcepmock.OpListServiceConnections],
+				reqs[vpcepmock.OpAcceptOrRejectEndpoint], strings.Join(other, ", "))
+		}
+	}
+	return b.String()
+}
+
+// writeSection replaces the generated section of path with md, keeping the
+// rest; a file without the markers gets them.
+func writeSection(path, md string) error {
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	before, rest, ok := strings.Cut(string(old), sectionBegin)
+	_, after, ok2 := strings.Cut(rest, sectionEnd)
+	if !ok || !ok2 {
+		before, after = string(old), "\n"
+	}
+	return os.WriteFile(path, []byte(before+sectionBegin+"\n"+md+sectionEnd+after), 0o644)
+}
+
+// benchLines keeps the informative lines of `go test -bench` output.
+func benchLines(out string) string {
+	var keep []string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "Benchmark") || strings.HasPrefix(line, "pkg:") {
+			keep = append(keep, strings.TrimRight(line, " \t"))
+		}
+	}
+	return strings.Join(keep, "\n")
 }

@@ -37,7 +37,7 @@ const (
 // spends as few API requests as it can on it: a refresh of N approvals of a
 // service of M connections (P = ceil(M/1000) pages) costs at most
 // min(N, P) + 1 requests whenever N < P or the reads waiting at once are
-// enough to pay for the list, and less than 2P otherwise. DESIGN.md tells
+// enough to pay for the list, and less than 2P otherwise. bench/RESULTS.md tells
 // why no reader that learns N only from the reads it sees can do better.
 //
 // The rule, per service:

@@ -80,7 +80,7 @@ func (a *connectionDecisionAction) Schema(_ context.Context, _ action.SchemaRequ
 			"timeout": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How long to wait for the connection to settle (a duration such "+
-					"as `30s` or `10m`). Default: `%s`.", strings.TrimSuffix(defaultDecisionTimeout.String(), "0s")),
+					"as `30s` or `10m`). Default: `%s`.", durationText(defaultDecisionTimeout)),
 				Validators: []validator.String{positiveDuration{}},
 			},
 		},
@@ -135,7 +135,7 @@ func (a *connectionDecisionAction) Invoke(ctx context.Context, req action.Invoke
 		},
 	}
 	started := time.Now()
-	progress("Sending %q for the connection of %s (waiting up to %s for status %s).", d.Action, ref, timeout, want)
+	progress("Sending %q for the connection of %s (waiting up to %s for status %s).", d.Action, ref, durationText(timeout), want)
 	conn, err := decider.Decide(ctx, d)
 	if err != nil {
 		if gone, ok := rejectedByDeletion(d, err); ok {
@@ -146,7 +146,11 @@ func (a *connectionDecisionAction) Invoke(ctx context.Context, req action.Invoke
 		resp.Diagnostics.Append(decisionActionDiag(d, err, timeout))
 		return
 	}
-	progress("The connection of %s is %s (after %s).", ref, conn.Status, time.Since(started).Round(100*time.Millisecond))
+	took := "at once"
+	if elapsed := time.Since(started); elapsed >= 100*time.Millisecond {
+		took = "after " + elapsed.Round(100*time.Millisecond).String()
+	}
+	progress("The connection of %s is %s (%s).", ref, conn.Status, took)
 }
 
 // answerWatcher tells the action what the API answered to the decision, so
@@ -162,6 +166,18 @@ func (w answerWatcher) AcceptOrReject(ctx context.Context, serviceID, endpointID
 		w.answered(c)
 	}
 	return c, err
+}
+
+// durationText writes d as a user would: 10m rather than 10m0s.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // rejectedByDeletion: a reject that finds the endpoint being deleted has
@@ -240,7 +256,7 @@ func decisionActionDiag(d approval.Request, err error, timeout time.Duration) di
 		title = "Timed out waiting for the VPC endpoint connection"
 		detail = fmt.Sprintf("%q was sent, but the connection of %s did not become %s within %s (timeout); the "+
 			"last status seen was %q. %s If the connection needs longer, raise timeout; otherwise ask the "+
-			"endpoint's owner to check the endpoint.", d.Action, ref, want, timeout, lastStatus(e), retry)
+			"endpoint's owner to check the endpoint.", d.Action, ref, want, durationText(timeout), lastStatus(e), retry)
 	default:
 		detail = fmt.Sprintf("Deciding the connection of %s stopped (%s; last status seen: %q). %s", ref, e.Kind,
 			lastStatus(e), retry)

@@ -126,7 +126,7 @@ func TestAccConnectionDecision_invoke(t *testing.T) {
 	for _, want := range []string{
 		`Sending "receive" for the connection of endpoint ` + ep,
 		"is creating; waiting for accepted",
-		"is accepted (after",
+		"is accepted (after", // the mock's transition delay: not at once
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the CLI output does not show the progress message %q:\n%s", want, out)
@@ -147,7 +147,7 @@ func TestAccConnectionDecision_invoke(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("invoking reject exited %d:\n%s", code, out)
 	}
-	if !strings.Contains(out, "is rejected (after") {
+	if !strings.Contains(out, "is rejected (") {
 		t.Errorf("the CLI output does not say the connection is rejected:\n%s", out)
 	}
 	acts = e.Mock.Actions()
@@ -227,5 +227,16 @@ func TestAccConnectionDecision_badInput(t *testing.T) {
 	}
 	if acts := e.Mock.Actions(); len(acts) != 0 {
 		t.Errorf("bad input reached the API: %+v", acts)
+	}
+}
+
+// Catches: durations shown as Go prints them (10m0s) or cut wrongly (30s as 3).
+func TestUnitDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10m", 30 * time.Second: "30s", time.Hour: "1h", 90 * time.Second: "1m30s", 2 * time.Second: "2s",
+	} {
+		if got := durationText(d); got != want {
+			t.Errorf("durationText(%s) = %q, want %q", d, got, want)
+		}
 	}
 }

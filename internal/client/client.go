@@ -402,7 +402,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 				attempt--
 				continue
 			} else {
-				err = fmt.Errorf("%w (renewing the temporary credentials failed: %v)", err, renewErr)
+				err = fmt.Errorf("%w (renewing the temporary credentials failed: %v)", err, renewErr) //nolint:errorlint // the renewal error is context, not the cause
 			}
 		}
 		if err == nil {

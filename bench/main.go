@@ -2,7 +2,7 @@
 // provider (bench/noop) on the same module shape, against an in-process
 // vpcep-mock, and writes the table into bench/RESULTS.md, which describes the
 // method. With -profile DIR it instead serves the provider in its own process
-// and writes CPU and allocation profiles of one apply.
+// and writes CPU and allocation profiles of each phase of one run.
 //
 //	go run ./bench                                         # the matrix into bench/RESULTS.md
 //	go run ./bench -n 10 -delays 0 -runs 1 -out /tmp/r.md  # a smoke run
@@ -67,7 +67,7 @@ func main() {
 		runs         = flag.Int("runs", 3, "runs per scenario and provider")
 		out          = flag.String("out", "bench/RESULTS.md", "file whose generated section receives the table")
 		micro        = flag.String("microbench", "", "file with `go test -bench` output to include")
-		profileDir   = flag.String("profile", "", "write profiles of one apply of the first scenario here instead")
+		profileDir   = flag.String("profile", "", "write profiles of one run of the first scenario here instead")
 		extraEnv     = flag.String("env", "", "comma-separated K=V added to Terraform's (and so the providers') environment, for experiments")
 	)
 	flag.Parse()
@@ -208,7 +208,7 @@ func (r runner) cycle(ctx context.Context, p string, sc scenario, delay time.Dur
 }
 
 // profile serves the provider in this process, lets Terraform attach to it,
-// and writes CPU and allocation profiles of one apply into dir.
+// and writes CPU and allocation profiles of each phase into dir.
 func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -234,10 +234,7 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 	os.Setenv("TF_REATTACH_PROVIDERS", strings.Trim(reattach, "'"))
 	runtime.MemProfileRate = 64 << 10
 	res, err := r.cycle(ctx, "vpcep", sc, delay, func(phase string, run func() error) error {
-		if phase != "apply" {
-			return run()
-		}
-		f, err := os.Create(filepath.Join(dir, "cpu.pprof"))
+		f, err := os.Create(filepath.Join(dir, "cpu-"+phase+".pprof"))
 		if err != nil {
 			return err
 		}
@@ -247,7 +244,7 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 		}
 		err = run()
 		pprof.StopCPUProfile()
-		allocs, ferr := os.Create(filepath.Join(dir, "allocs.pprof"))
+		allocs, ferr := os.Create(filepath.Join(dir, "allocs-"+phase+".pprof")) // since the start
 		if ferr == nil {
 			defer allocs.Close()
 			ferr = pprof.Lookup("allocs").WriteTo(allocs, 0)
@@ -257,10 +254,10 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 	if err != nil {
 		return err
 	}
-	fmt.Printf("profiled apply of %s (delay %s, provider in process): %s\n", sc, delay, res["apply"].Wall)
-	fmt.Printf("go tool pprof -top -tagignore side=mock %[1]s/cpu.pprof   # the provider\n"+
-		"go tool pprof -top -tagfocus side=mock %[1]s/cpu.pprof    # the mock\n"+
-		"go tool pprof -top -sample_index alloc_space %[1]s/allocs.pprof\n", dir)
+	fmt.Printf("profiled %s (delay %s, provider in process): apply %s, plan %s, destroy %s\n", sc, delay, res["apply"].Wall, res["plan"].Wall, res["destroy"].Wall)
+	fmt.Printf("go tool pprof -top -tagignore side=mock %[1]s/cpu-apply.pprof   # the provider\n"+
+		"go tool pprof -top -tagfocus side=mock %[1]s/cpu-apply.pprof    # the mock\n"+
+		"go tool pprof -top -sample_index alloc_space %[1]s/allocs-apply.pprof\n", dir)
 	return nil
 }
 

@@ -470,10 +470,10 @@ func (p *vpcepProvider) probeMetadata(ctx context.Context, endpoint string, cach
 
 // credentialAttr is the attribute to attach a credential error to.
 func credentialAttr(ch credentials.Choice) string {
-	switch {
-	case ch.Kind == credentials.KindOIDC:
+	switch ch.Kind {
+	case credentials.KindOIDC:
 		return attrOIDC
-	case ch.Kind == credentials.KindProfile:
+	case credentials.KindProfile:
 		return attrSharedConfigFile
 	}
 	return attrAuthToken

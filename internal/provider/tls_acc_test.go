@@ -47,7 +47,7 @@ func TestAccTLS_selfSigned(t *testing.T) {
 	ep := e.NewEndpoint(t, svc, "domain-tls")
 	// The diagnostic says the API could not be reached (not that it refused),
 	// names the endpoint, and points at insecure for test servers only.
-	certErr := expectErr(`Error sending "receive" for the VPC endpoint connection.*The VPCEP API at ` + srv.URL +
+	certErr := expectErr(`Request not sent.*The VPCEP API at ` + srv.URL +
 		` could not be reached: no HTTP response was received.*endpoint \(or region.*x509.*Only for a test server ` +
 		`with a self-signed certificate, set insecure = true.*Original Error: .*VPCEP API request POST ` +
 		srv.URL + `/v1/.*failed:.*tls: failed to verify certificate: x509: certificate signed by unknown authority`)

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -57,16 +58,78 @@ func newTestEnv(t *testing.T, opts ...func(*vpcepmock.Config)) *testEnv {
 }
 
 // ProviderConfig is an HCL provider block that reaches the mock with the
-// token credential. Setting endpoint and auth_token in the configuration makes
-// the tests independent of VPCEP_* and HW_* variables in the environment.
-func (e *testEnv) ProviderConfig() string {
-	return fmt.Sprintf(`
-provider "vpcep" {
-  endpoint   = %q
-  project_id = %q
-  auth_token = %q
+// token credential, plus lines (other arguments). Setting endpoint and
+// auth_token in the configuration makes the tests independent of VPCEP_* and
+// HW_* variables in the environment.
+func (e *testEnv) ProviderConfig(lines ...string) string {
+	return e.ProviderConfigAt(e.URL, lines...)
 }
-`, e.URL, e.ProjectID, e.Token)
+
+// ProviderConfigAt is ProviderConfig for a server in front of the mock at url.
+func (e *testEnv) ProviderConfigAt(url string, lines ...string) string {
+	return providerBlock(url, e.ProjectID, append([]string{tokenLine(e.Token)}, lines...)...)
+}
+
+// The HCL builders of the tests: a configuration is blocks, a block is lines.
+
+// noRetries makes every failed call final, so that one fault is seen as it is.
+const noRetries = "  max_retries = 0"
+
+// approvalHeader opens the approval most tests manage.
+const approvalHeader = `resource "vpcep_connection_approval" "test"`
+
+// requiredProviders makes a configuration run by the CLI use the provider's
+// dev_overrides address.
+const requiredProviders = `terraform {
+  required_providers {
+    vpcep = {
+      source = "vpcep/vpcep"
+    }
+  }
+}
+`
+
+// hclBlock is header { lines }; empty lines are left out, so an optional
+// argument can be passed as "".
+func hclBlock(header string, lines ...string) string {
+	var b strings.Builder
+	b.WriteString("\n" + header + " {\n")
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(l + "\n")
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// providerBlock is a provider block for url and projectID; lines give the
+// credential and any other argument.
+func providerBlock(url, projectID string, lines ...string) string {
+	return hclBlock(`provider "vpcep"`, append([]string{
+		fmt.Sprintf("  endpoint   = %q", url),
+		fmt.Sprintf("  project_id = %q", projectID),
+	}, lines...)...)
+}
+
+// approvalBlock is the approval of endpointID's connection to serviceID with
+// extra lines (action, description, timeouts).
+func approvalBlock(serviceID, endpointID string, extra ...string) string {
+	return hclBlock(approvalHeader, append([]string{
+		fmt.Sprintf("  service_id  = %q", serviceID),
+		fmt.Sprintf("  endpoint_id = %q", endpointID),
+	}, extra...)...)
+}
+
+// approvalConfig is e's provider block plus one approval.
+func approvalConfig(e *testEnv, serviceID, endpointID string, extra ...string) string {
+	return e.ProviderConfig() + approvalBlock(serviceID, endpointID, extra...)
+}
+
+func tokenLine(token string) string { return fmt.Sprintf("  auth_token = %q", token) }
+
+func keyLines(ak, sk string) string {
+	return fmt.Sprintf("  access_key = %q\n  secret_key = %q", ak, sk)
 }
 
 // NewService creates an endpoint service in the mock and returns its id.

@@ -59,19 +59,9 @@ func newModernCLIRun(t *testing.T, config string) *cliRun {
 	return newCLIRun(t, config)
 }
 
-// devOverrideHeader pins the provider's source to the dev_overrides address.
-const devOverrideHeader = `terraform {
-  required_providers {
-    vpcep = {
-      source = "vpcep/vpcep"
-    }
-  }
-}
-`
-
 // decisionConfig is one vpcep_connection_decision action named "cut_off".
 func decisionConfig(e *testEnv, serviceID, endpointID, decision, extra string) string {
-	return devOverrideHeader + e.ProviderConfig() + fmt.Sprintf(`
+	return requiredProviders + e.ProviderConfig() + fmt.Sprintf(`
 action "vpcep_connection_decision" "cut_off" {
   config {
     service_id  = %q

@@ -41,11 +41,7 @@ type badInput struct {
 // planResource is an approval with the given arguments, on the mock.
 func planResource(args string) func(e *testEnv) string {
 	return func(e *testEnv) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
-resource "vpcep_connection_approval" "test" {
-%s
-}
-`, args)
+		return e.ProviderConfig() + hclBlock(approvalHeader, args)
 	}
 }
 
@@ -122,18 +118,7 @@ func failingAPI(t *testing.T, status int, code, message string) (url, requestID 
 // applyConfig is a provider block reaching url with the given credential
 // lines, no retries (so 5xx answers fail at once), and one approval.
 func applyConfig(url, projectID, credentials, serviceID, endpointID string) string {
-	return fmt.Sprintf(`
-provider "vpcep" {
-  endpoint    = %q
-  project_id  = %q
-  max_retries = 0
-%s
-}
-resource "vpcep_connection_approval" "test" {
-  service_id  = %q
-  endpoint_id = %q
-}
-`, url, projectID, credentials, serviceID, endpointID)
+	return providerBlock(url, projectID, noRetries, credentials) + approvalBlock(serviceID, endpointID)
 }
 
 // failingAPIRow is an apply row against failingAPI.
@@ -159,12 +144,6 @@ func mockRow(opts func(*vpcepmock.Config), creds func(e *testEnv) (lines, projec
 		lines, project := creds(e)
 		return applyConfig(e.URL, project, lines, svc, ep), id
 	}
-}
-
-func tokenLines(token string) string { return fmt.Sprintf("  auth_token = %q", token) }
-
-func keyLines(ak, sk string) string {
-	return fmt.Sprintf("  access_key = %q\n  secret_key = %q", ak, sk)
 }
 
 // badInputs is the table. Plan-time rows come first, then import ids, then
@@ -231,7 +210,7 @@ func badInputs() []badInput {
   auth_token = "t"`), want: `Missing project_id.*Set project_id in the provider block, or the environment variable VPCEP_PROJECT_ID \(or HW_PROJECT_ID\)`},
 		{name: "no credentials", plan: planProvider(remote),
 			want: `Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\), or access_key and secret_key`},
-		{name: "token and AK/SK together", plan: planProvider(remote + tokenLines("t") + "\n" + keyLines("ak", "sk")),
+		{name: "token and AK/SK together", plan: planProvider(remote + tokenLine("t") + "\n" + keyLines("ak", "sk")),
 			want: `Conflicting credentials.*sets both a token \(auth_token\) and an access key \(access_key/secret_key\).*remove either auth_token, or access_key and secret_key`},
 		{name: "access_key without secret_key", plan: planProvider(remote + `  access_key = "ak"`),
 			want: `Missing secret_key.*Set secret_key in the provider block, or the environment variable VPCEP_SECRET_KEY \(or HW_SECRET_KEY\)`},
@@ -255,7 +234,7 @@ func badInputs() []badInput {
 		// API-side failures: each diagnostic carries the API's status, code,
 		// message and request id.
 		{name: "401 wrong token", apply: mockRow(nil, func(e *testEnv) (string, string) {
-			return tokenLines("not-the-token"), e.ProjectID
+			return tokenLine("not-the-token"), e.ProjectID
 		}), want: `Error sending "receive".*did not accept the provider's credentials \(HTTP 401\).*auth_token \(VPCEP_AUTH_TOKEN\).*Nothing was changed.*Original Error: .*VPCEP API error: HTTP 401 APIGW.0301: Incorrect IAM authentication information: decrypt token fail \(request id REQ\)`},
 		{name: "401 wrong secret key", apply: mockRow(nil, func(e *testEnv) (string, string) {
 			return keyLines(e.AccessKey, "not-the-secret"), e.ProjectID
@@ -269,15 +248,15 @@ func badInputs() []badInput {
 			return keyLines(e.AccessKey, e.SecretKey), e.ProjectID
 		}), want: `HTTP 401 APIGW.0301: .*signature expired.*\(request id REQ\)`},
 		{name: "403 another project", apply: mockRow(nil, func(e *testEnv) (string, string) {
-			return tokenLines(e.Token), randomHex(16)
+			return tokenLine(e.Token), randomHex(16)
 		}), want: `Error sending "receive".*credentials are valid, but they lack permission.*HTTP 403 EndPoint.0004: Authentication information is incorrect or you have no permissions. \(request id REQ\)`},
 		{name: "404 unknown service", apply: func(t *testing.T) (string, string) {
 			e := newTestEnv(t)
 			id := mockBehind(t, e)
-			return applyConfig(e.URL, e.ProjectID, tokenLines(e.Token), "00000000-0000-4000-8000-000000000000", newUUID()), id
+			return applyConfig(e.URL, e.ProjectID, tokenLine(e.Token), "00000000-0000-4000-8000-000000000000", newUUID()), id
 		}, want: `VPC endpoint service not found.*00000000-0000-4000-8000-000000000000 does not exist.*Check service_id.*HTTP 404 EndPoint.0005: The requested resource does not exist. \(request id REQ\)`},
 		{name: "failed connection (nothing listening)", apply: func(t *testing.T) (string, string) {
-			return applyConfig("http://"+closedAddr(t), "p", tokenLines("t"), "svc", "ep"), ""
+			return applyConfig("http://"+closedAddr(t), "p", tokenLine("t"), "svc", "ep"), ""
 		}, want: `Request not sent.*The VPCEP API at http://127.0.0.1:[0-9]+ could not be reached: no HTTP response was received. Check the provider's endpoint \(or region.*network.*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action failed:.*connection refused`},
 		{name: "400 from the API", apply: failingAPIRow(http.StatusBadRequest, "EndPoint.2012", "You have no permission to connect to the VPC endpoint service."),
 			want: `Error sending "receive".*HTTP 400 EndPoint.2012: You have no permission to connect to the VPC endpoint service. \(request id REQ\)`},

@@ -29,17 +29,6 @@ const (
 	exampleAllowedDomain  = "aaaa1111aaaa1111aaaa1111aaaa1111"
 )
 
-// exampleRequiredProviders declares the provider's source for snippets that
-// leave it out (documentation examples do), so that the dev_overrides match.
-const exampleRequiredProviders = `terraform {
-  required_providers {
-    vpcep = {
-      source = "vpcep/vpcep"
-    }
-  }
-}
-`
-
 // exampleConfig is one configuration a user can copy: the files of its
 // working directory and the fixtures that hold the ids it uses.
 type exampleConfig struct {
@@ -62,9 +51,10 @@ func exampleConfigs(t *testing.T) []exampleConfig {
 		}
 		return string(b)
 	}
+	// Documentation snippets leave the source out; versions.tf adds it so that the dev_overrides match.
 	snippet := func(rel string) exampleConfig {
 		return exampleConfig{name: rel, fixtures: exampleFixtures,
-			files: map[string]string{"main.tf": read(rel), "versions.tf": exampleRequiredProviders}}
+			files: map[string]string{"main.tf": read(rel), "versions.tf": requiredProviders}}
 	}
 	moduleDir, err := filepath.Abs(filepath.Join(examplesRoot, "examples/modules/allowlist"))
 	if err != nil {
@@ -80,7 +70,7 @@ func exampleConfigs(t *testing.T) []exampleConfig {
 		{name: "examples/demo/main.tf", fixtures: exampleFixtures,
 			files: map[string]string{"main.tf": read("examples/demo/main.tf")}},
 		{name: "examples/modules/allowlist", fixtures: exampleModuleFixtures, modules: true,
-			files: map[string]string{"main.tf": exampleRequiredProviders + fmt.Sprintf(`
+			files: map[string]string{"main.tf": requiredProviders + fmt.Sprintf(`
 provider "vpcep" {}
 
 module "allowlist" {
@@ -96,7 +86,7 @@ output "undecidable" {
 }
 `, moduleDir, exampleModuleService, exampleAllowedDomain)}},
 		{name: "README.md", fixtures: exampleFixtures,
-			files: map[string]string{"main.tf": readmeHeadlineExample(t, read("README.md")), "versions.tf": exampleRequiredProviders + fmt.Sprintf(`
+			files: map[string]string{"main.tf": readmeHeadlineExample(t, read("README.md")), "versions.tf": requiredProviders + fmt.Sprintf(`
 variable "service_id" {
   default = %q
 }

@@ -71,14 +71,7 @@ func (f *faultFleet) config() string {
 	// 0.3^7 = 1 call in 4,600, about one run in 45 with the default (three
 	// runs in a row passed without the override, which proves little at that
 	// rate). With 10 retries it is 0.3^11, one run in about 5,000.
-	fmt.Fprintf(&b, `
-provider "vpcep" {
-  endpoint    = %q
-  project_id  = %q
-  auth_token  = %q
-  max_retries = %d
-}
-`, f.env.URL, f.env.ProjectID, f.env.Token, faultsMaxRetries)
+	b.WriteString(f.env.ProviderConfig(fmt.Sprintf("  max_retries = %d", faultsMaxRetries)))
 	b.WriteString("locals {\n  approvals = [\n")
 	for _, ep := range f.endpoints {
 		fmt.Fprintf(&b, "    { endpoint_id = %q, action = %q },\n", ep, f.action[ep])

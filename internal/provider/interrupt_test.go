@@ -185,15 +185,7 @@ func (r *cliRun) approvals() []approvalInState {
 // approval per endpoint through for_each.
 func interruptConfig(e *testEnv, serviceID string, endpoints []string, action map[string]string) string {
 	var b strings.Builder
-	b.WriteString(`terraform {
-  required_providers {
-    vpcep = {
-      source = "vpcep/vpcep"
-    }
-  }
-}
-`)
-	b.WriteString(e.ProviderConfig())
+	b.WriteString(requiredProviders + e.ProviderConfig())
 	b.WriteString("\nlocals {\n  approvals = {\n")
 	for _, ep := range endpoints {
 		fmt.Fprintf(&b, "    %q = %q\n", ep, action[ep])

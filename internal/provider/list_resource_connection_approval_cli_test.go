@@ -41,7 +41,7 @@ list "vpcep_connection_approval" "rejected" {
   }
 }
 `, s.ID)
-	r := newModernCLIRun(t, devOverrideHeader+e.ProviderConfig())
+	r := newModernCLIRun(t, requiredProviders+e.ProviderConfig())
 	writeFile(t, filepath.Join(r.dir, "adopt.tfquery.hcl"), query)
 
 	out, code := r.run("query", "-no-color", "-generate-config-out=adopt.tf")

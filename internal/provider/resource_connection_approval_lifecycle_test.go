@@ -315,12 +315,3 @@ func TestAccConnectionApproval_rejectGoneBetweenPlanAndApply(t *testing.T) {
 		}
 	}
 }
-
-// requiredProviders makes a configuration run by the CLI use this provider's address.
-const requiredProviders = `
-terraform {
-  required_providers {
-    vpcep = { source = "vpcep/vpcep" }
-  }
-}
-`

@@ -25,18 +25,6 @@ var emptyPlanAfterApply = resource.ConfigPlanChecks{
 	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 }
 
-// approvalConfig is the provider block plus one approval with the given
-// extra lines (action, description, timeouts).
-func approvalConfig(e *testEnv, serviceID, endpointID, extra string) string {
-	return e.ProviderConfig() + fmt.Sprintf(`
-resource "vpcep_connection_approval" "test" {
-  service_id  = %q
-  endpoint_id = %q
-%s
-}
-`, serviceID, endpointID, extra)
-}
-
 // expectErr compiles an ExpectError pattern; Terraform wraps diagnostics, so
 // every space in the pattern matches any run of whitespace, and . matches
 // newlines.

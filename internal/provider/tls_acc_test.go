@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"fmt"
 	"net/http/httptest"
 	"testing"
 
@@ -11,26 +10,14 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-// tlsConfig is a provider block for an https endpoint, with insecure set as
-// given ("" leaves it out), and one approval.
+// tlsConfig is an approval through the https server at url, with insecure
+// set as given ("" leaves it out).
 func tlsConfig(url string, e *testEnv, insecure, serviceID, endpointID string) string {
 	line := ""
 	if insecure != "" {
-		line = "  insecure   = " + insecure
+		line = "  insecure = " + insecure
 	}
-	return fmt.Sprintf(`
-provider "vpcep" {
-  endpoint   = %q
-  project_id = %q
-  auth_token = %q
-  max_retries = 0
-%s
-}
-resource "vpcep_connection_approval" "test" {
-  service_id  = %q
-  endpoint_id = %q
-}
-`, url, e.ProjectID, e.Token, line, serviceID, endpointID)
+	return e.ProviderConfigAt(url, noRetries, line) + approvalBlock(serviceID, endpointID)
 }
 
 // TestAccTLS_selfSigned serves the mock over https with a self-signed

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -72,24 +71,6 @@ func actionProxy(t *testing.T, e *testEnv, fate *atomic.Int32) string {
 	return srv.URL
 }
 
-// proxiedApprovalConfig is an approval reaching the API at url without
-// retries (so one lost answer is final), with extra lines in the resource.
-func proxiedApprovalConfig(e *testEnv, url, serviceID, endpointID, extra string) string {
-	return fmt.Sprintf(`
-provider "vpcep" {
-  endpoint    = %q
-  project_id  = %q
-  auth_token  = %q
-  max_retries = 0
-}
-resource "vpcep_connection_approval" "test" {
-  service_id  = %q
-  endpoint_id = %q
-%s
-}
-`, url, e.ProjectID, e.Token, serviceID, endpointID, extra)
-}
-
 // checkEffectiveActions fails the test unless the mock applied exactly want
 // effective actions so far.
 func checkEffectiveActions(t *testing.T, e *testEnv, want int) {
@@ -146,13 +127,13 @@ func TestAccConnectionApproval_createOutcome(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             checkDestroyRejected(e, svc, ep),
 				Steps: []resource.TestStep{
-					{Config: proxiedApprovalConfig(e, url, svc, ep, tt.extra), ExpectError: expectErr(tt.want)},
+					{Config: e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep, tt.extra), ExpectError: expectErr(tt.want)},
 					{
 						PreConfig: func() {
 							checkEffectiveActions(t, e, tt.applied)
 							fate.Store(int32(fatePass))
 						},
-						Config: proxiedApprovalConfig(e, e.URL, svc, ep, ""),
+						Config: e.ProviderConfig(noRetries) + approvalBlock(svc, ep),
 						ConfigPlanChecks: resource.ConfigPlanChecks{
 							PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(approvalAddr, next)},
 							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -184,10 +165,10 @@ func TestAccConnectionApproval_updateAndDeleteOutcome(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyRejected(e, svc, ep),
 		Steps: []resource.TestStep{
-			{Config: proxiedApprovalConfig(e, url, svc, ep, "")},
+			{Config: e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep)},
 			{
 				PreConfig:   func() { fate.Store(int32(fateDropAnswer)) },
-				Config:      proxiedApprovalConfig(e, url, svc, ep, reject),
+				Config:      e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep, reject),
 				ExpectError: expectErr(`Outcome of "reject" unknown.*may have acted on it.*State keeps the configured action "reject"`),
 			},
 			{
@@ -195,7 +176,7 @@ func TestAccConnectionApproval_updateAndDeleteOutcome(t *testing.T) {
 					checkEffectiveActions(t, e, 2) // the accept, then the reject whose answer was lost
 					fate.Store(int32(fatePass))
 				},
-				Config: proxiedApprovalConfig(e, url, svc, ep, reject),
+				Config: e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep, reject),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(approvalAddr, plancheck.ResourceActionNoop)},
 				},
@@ -203,13 +184,13 @@ func TestAccConnectionApproval_updateAndDeleteOutcome(t *testing.T) {
 			},
 			{
 				PreConfig:   func() { fate.Store(int32(fateDropAnswer)) },
-				Config:      proxiedApprovalConfig(e, url, svc, ep, reject),
+				Config:      e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep, reject),
 				Destroy:     true,
 				ExpectError: expectErr(`Outcome of "reject" unknown.*may have acted on it.*The resource stays in state; the next destroy sends "reject" again`),
 			},
 			{
 				PreConfig: func() { fate.Store(int32(fatePass)) },
-				Config:    proxiedApprovalConfig(e, url, svc, ep, reject),
+				Config:    e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep, reject),
 				Check:     resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusRejected),
 			},
 		},

@@ -56,7 +56,7 @@ func TestAccConnectionApproval_waitOutlastsRetryableErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyRejected(e, svc, ep),
 		Steps: []resource.TestStep{{
-			Config:           proxiedApprovalConfig(e, url, svc, ep, ""),
+			Config:           e.ProviderConfigAt(url, noRetries) + approvalBlock(svc, ep),
 			ConfigPlanChecks: emptyPlanAfterApply,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),

@@ -57,6 +57,10 @@ func TestUnitDecisionDiag(t *testing.T) {
 			[]string{"auth_token (VPCEP_AUTH_TOKEN)", "access_key and secret_key", "Nothing was changed"}, nil},
 		{"throttled", opCreate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: throttled},
 			[]string{"throttling", "max_retries"}, nil},
+		{"not sent: certificate", opCreate, &approval.Error{Kind: approval.NotSent, Action: "receive", Err: errCertificate},
+			[]string{"never left the provider", "(x509)", "set insecure = true"}, []string{"may have acted"}},
+		{"not sent: unknown host", opUpdate, &approval.Error{Kind: approval.NotSent, Action: "receive", Err: errNoHost},
+			[]string{"could not be reached", "Nothing was changed. State keeps the configured action"}, []string{"may have acted"}},
 		{"not sent", opCreate, &approval.Error{Kind: approval.NotSent, Action: "receive", Err: errDialFailed},
 			[]string{"never left the provider", "could not be reached", "Nothing was changed"}, []string{"may have acted"}},
 		{"timed out on create", opCreate, &approval.Error{Kind: approval.TimedOut, Action: "receive", Sent: true,
@@ -107,5 +111,15 @@ func TestUnitAPIErrorDiagUnreachable(t *testing.T) {
 	d = apiErrorDiag("Error reading the VPC endpoint connection", "Check the credentials.", errBadRequest)
 	if !strings.HasPrefix(d.Detail(), "Check the credentials.\n\nOriginal Error: VPCEP API error: HTTP 400") {
 		t.Errorf("detail for an API answer:\n%s", d.Detail())
+	}
+}
+
+// TestUnitAPIErrorDiagInterrupted: Ctrl-C during a read says interrupted,
+// not that the API returned an error.
+func TestUnitAPIErrorDiagInterrupted(t *testing.T) {
+	t.Parallel()
+	d := apiErrorDiag("Error listing VPC endpoint connections", "Check service_id.", errCanceled)
+	if !strings.Contains(d.Detail(), "Terraform was interrupted") || strings.Contains(d.Detail(), "Check service_id.") {
+		t.Errorf("detail:\n%s", d.Detail())
 	}
 }

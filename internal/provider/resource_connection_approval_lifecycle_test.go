@@ -52,11 +52,11 @@ func releaseOnAction(t *testing.T, e *testEnv, svc, ep string) {
 	}()
 }
 
-// plansStatus expects an in-place update whose plan moves status to want.
-func plansStatus(want string) []plancheck.PlanCheck {
+// plansAccepted expects an in-place update whose plan moves status to accepted.
+func plansAccepted() []plancheck.PlanCheck {
 	return []plancheck.PlanCheck{
 		plancheck.ExpectResourceAction(approvalAddr, plancheck.ResourceActionUpdate),
-		plancheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact(want)),
+		plancheck.ExpectKnownValue(approvalAddr, tfjsonpath.New("status"), knownvalue.StringExact(client.StatusAccepted)),
 	}
 }
 
@@ -116,13 +116,13 @@ func TestAccConnectionApproval_unsettledStatusPlansChange(t *testing.T) {
 			{ // out of band back to pendingAcceptance: the plan shows the way back and apply takes it
 				PreConfig:        forceStatus(t, e, svc, ep, vpcepmock.Force{Status: vpcepmock.StatusPendingAcceptance}),
 				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansStatus(client.StatusAccepted), PostApplyPostRefresh: emptyPlanAfterApply.PostApplyPostRefresh},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansAccepted(), PostApplyPostRefresh: emptyPlanAfterApply.PostApplyPostRefresh},
 				Check:            checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
 			},
 			{ // stuck creating: the update times out and keeps the configured action
 				PreConfig:        forceStatus(t, e, svc, ep, vpcepmock.Force{Status: vpcepmock.StatusCreating, Hold: true}),
 				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansStatus(client.StatusAccepted)},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansAccepted()},
 				ExpectError:      expectErr(`within 2s \(timeouts.update\).*"creating".*State keeps the configured action "receive"`),
 			},
 			{ // still not settled: the plan is still not empty
@@ -133,7 +133,7 @@ func TestAccConnectionApproval_unsettledStatusPlansChange(t *testing.T) {
 			{ // the next apply sends the same action again and waits; the mock releases it on that action
 				PreConfig:        func() { releaseOnAction(t, e, svc, ep) },
 				Config:           cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansStatus(client.StatusAccepted), PostApplyPostRefresh: emptyPlanAfterApply.PostApplyPostRefresh},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: plansAccepted(), PostApplyPostRefresh: emptyPlanAfterApply.PostApplyPostRefresh},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkMockConnection(e, svc, ep, vpcepmock.StatusAccepted, ""),
 					resource.TestCheckResourceAttr(approvalAddr, "status", client.StatusAccepted),
@@ -143,7 +143,7 @@ func TestAccConnectionApproval_unsettledStatusPlansChange(t *testing.T) {
 				PreConfig: forceStatus(t, e, svc, ep, vpcepmock.Force{Status: vpcepmock.StatusFailed, Errors: failedErrors}),
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: plansStatus(client.StatusAccepted),
+					PreApply: plansAccepted(),
 				},
 				ExpectError: expectErr(`VPC endpoint connection failed.*EndPoint.9001: subnet has no free IP addresses; ` +
 					`EndPoint.9002: quota exceeded.*re-create the endpoint.*remove this resource`),

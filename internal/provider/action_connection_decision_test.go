@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,48 +14,6 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
-
-// CLI-driven tests of the features of Terraform 1.14 and later: they run the
-// real CLI (TF_ACC_TERRAFORM_PATH) on the provider binary through
-// dev_overrides, as a user would, and skip on older CLIs.
-
-// cliVersion runs `version -json` on the CLI the acceptance tests use and
-// returns its version as major, minor, patch, and whether it is OpenTofu.
-func cliVersion(t *testing.T) (v [3]int, tofu bool) {
-	t.Helper()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		cli = "terraform"
-	}
-	if text, _ := exec.Command(cli, "version").Output(); strings.Contains(string(text), "OpenTofu") {
-		return v, true
-	}
-	out, err := exec.Command(cli, "version", "-json").Output()
-	var doc struct {
-		Version string `json:"terraform_version"`
-	}
-	if err != nil || json.Unmarshal(out, &doc) != nil {
-		t.Fatalf("%s version -json: %v\n%s", cli, err, out)
-	}
-	for i, p := range strings.SplitN(strings.SplitN(doc.Version, "-", 2)[0], ".", 3) {
-		v[i], _ = strconv.Atoi(p)
-	}
-	return v, false
-}
-
-// newModernCLIRun is newCLIRun for a feature of Terraform 1.14 and later:
-// it skips, before building anything, on older CLIs and on OpenTofu (which
-// has neither query nor actions).
-func newModernCLIRun(t *testing.T, config string) *cliRun {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 to run it")
-	}
-	if v, tofu := cliVersion(t); tofu || v[0] == 1 && v[1] < 14 {
-		t.Skipf("needs Terraform 1.14 or later (terraform query, actions); the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
-	}
-	return newCLIRun(t, config)
-}
 
 // decisionConfig is one vpcep_connection_decision action named "cut_off".
 func decisionConfig(e *testEnv, serviceID, endpointID, decision, extra string) string {

@@ -3,7 +3,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,7 +17,7 @@ import (
 )
 
 // examplesRoot is the repository root seen from this package's directory.
-const examplesRoot = "../.."
+const examplesRoot = moduleRoot
 
 // The ids the example configurations use, and the fixtures that seed them.
 const (
@@ -187,7 +186,7 @@ func TestAccExamplesApplyThenPlanEmpty(t *testing.T) {
 				t.Errorf("terraform plan after apply exited %d, want 0 (no changes):\n%s", code, out)
 			}
 			managed := map[string][]string{}
-			for _, a := range managedApprovals(r) {
+			for _, a := range r.approvals() {
 				key := a.Values.ServiceID + "/" + a.Values.EndpointID
 				managed[key] = append(managed[key], a.Address)
 			}
@@ -212,53 +211,6 @@ func exampleEnv(base []string, env *testEnv) []string {
 		return strings.HasPrefix(kv, "VPCEP_") || strings.HasPrefix(kv, "HW_")
 	})
 	return append(out, "VPCEP_ENDPOINT="+env.URL, "VPCEP_PROJECT_ID="+env.ProjectID, "VPCEP_AUTH_TOKEN="+env.Token)
-}
-
-// managedApprovals reads every vpcep_connection_approval in state, in the
-// root module and in child modules, with `terraform show -json`.
-func managedApprovals(r *cliRun) []approvalInState {
-	r.t.Helper()
-	out, code := r.run("show", "-json", "-no-color")
-	if code != 0 {
-		r.t.Fatalf("terraform show -json exited %d:\n%s", code, out)
-	}
-	type module struct {
-		Resources []struct {
-			approvalInState
-			Type string `json:"type"`
-		} `json:"resources"`
-		ChildModules []json.RawMessage `json:"child_modules"`
-	}
-	var doc struct {
-		Values *struct {
-			RootModule json.RawMessage `json:"root_module"`
-		} `json:"values"`
-	}
-	start := strings.IndexByte(out, '{')
-	if start < 0 {
-		r.t.Fatalf("terraform show -json printed no JSON:\n%s", out)
-	}
-	if err := json.NewDecoder(strings.NewReader(out[start:])).Decode(&doc); err != nil {
-		r.t.Fatalf("decoding terraform show -json: %v\n%s", err, out)
-	}
-	if doc.Values == nil {
-		return nil
-	}
-	var list []approvalInState
-	pending := []json.RawMessage{doc.Values.RootModule}
-	for len(pending) > 0 {
-		var m module
-		if err := json.Unmarshal(pending[0], &m); err != nil {
-			r.t.Fatal(err)
-		}
-		pending = append(pending[1:], m.ChildModules...)
-		for _, res := range m.Resources {
-			if res.Type == interruptResourceType {
-				list = append(list, res.approvalInState)
-			}
-		}
-	}
-	return list
 }
 
 // Catches: an example configuration added under examples/ that the test

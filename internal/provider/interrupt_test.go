@@ -3,14 +3,8 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,161 +19,12 @@ import (
 // make one approval take about a second, so with Terraform's ten workers the
 // apply of 40 takes several seconds and the interrupt lands in the middle.
 const (
-	interruptApprovals      = 40
-	interruptAfterActions   = 12 // effective actions recorded before SIGINT is sent
-	interruptTransition     = time.Second
-	interruptLatency        = 150 * time.Millisecond
-	interruptExitBound      = 60 * time.Second // how long Terraform may take to stop after SIGINT
-	interruptCommandTimeout = 3 * time.Minute  // bound of every other CLI command
-	interruptResourceType   = "vpcep_connection_approval"
+	interruptApprovals    = 40
+	interruptAfterActions = 12 // effective actions recorded before SIGINT is sent
+	interruptTransition   = time.Second
+	interruptLatency      = 150 * time.Millisecond
+	interruptExitBound    = 60 * time.Second // how long Terraform may take to stop after SIGINT
 )
-
-// cliRun is one Terraform CLI working directory using the provider binary
-// built by the test through dev_overrides, as a developer would.
-type cliRun struct {
-	t         *testing.T
-	terraform string
-	dir       string
-	env       []string
-}
-
-// newCLIRun builds the provider into a temporary directory, writes a CLI
-// configuration whose dev_overrides point "vpcep/vpcep" at it, and writes
-// config into a fresh working directory. The short source address works on
-// both Terraform and OpenTofu: each expands it with its own default registry
-// host, so the override matches whichever CLI runs.
-func newCLIRun(t *testing.T, config string) *cliRun {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 to run it")
-	}
-	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if terraform == "" {
-		var err error
-		if terraform, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("no Terraform CLI: set TF_ACC_TERRAFORM_PATH")
-		}
-	}
-	root := t.TempDir()
-	binDir, workDir := filepath.Join(root, "bin"), filepath.Join(root, "work")
-	for _, d := range []string{binDir, workDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// The package directory is internal/provider; the main package is the module root.
-	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-vpcep"), "../..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(root, "cli.tfrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "vpcep/vpcep" = %q
-  }
-  direct {}
-}
-`, binDir))
-	writeFile(t, filepath.Join(workDir, "main.tf"), config)
-	env := append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-	)
-	return &cliRun{t: t, terraform: terraform, dir: workDir, env: env}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// command prepares a CLI command in the working directory, in its own
-// process group so that a SIGINT can reach Terraform and its provider
-// processes together, as Ctrl-C in a terminal does.
-func (r *cliRun) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer) {
-	cmd := exec.CommandContext(ctx, r.terraform, args...)
-	cmd.Dir, cmd.Env = r.dir, r.env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	return cmd, &out
-}
-
-// run runs a CLI command to the end and returns its output and exit code.
-func (r *cliRun) run(args ...string) (string, int) {
-	r.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), interruptCommandTimeout)
-	defer cancel()
-	cmd, out := r.command(ctx, args...)
-	err := cmd.Run()
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-		return out.String(), 0
-	case errors.As(err, &exitErr):
-		return out.String(), exitErr.ExitCode()
-	}
-	r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-	return "", -1
-}
-
-// approvalInState is one vpcep_connection_approval instance of
-// `terraform show -json`.
-type approvalInState struct {
-	Address string
-	Tainted bool
-	Values  struct {
-		ID         string `json:"id"`
-		ServiceID  string `json:"service_id"`
-		EndpointID string `json:"endpoint_id"`
-		Action     string `json:"action"`
-		Status     string `json:"status"`
-		DomainID   string `json:"domain_id"`
-		MarkerID   int64  `json:"marker_id"`
-	}
-}
-
-// approvals reads the approvals in state with `terraform show -json`.
-func (r *cliRun) approvals() []approvalInState {
-	r.t.Helper()
-	out, code := r.run("show", "-json", "-no-color")
-	if code != 0 {
-		r.t.Fatalf("terraform show -json exited %d:\n%s", code, out)
-	}
-	var doc struct {
-		Values *struct {
-			RootModule struct {
-				Resources []struct {
-					approvalInState
-					Type string `json:"type"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	// Terraform prints only the JSON document on stdout; the dev_overrides
-	// warning goes to stderr, which is mixed in here, so start at the brace.
-	start := strings.IndexByte(out, '{')
-	if start < 0 {
-		r.t.Fatalf("terraform show -json printed no JSON:\n%s", out)
-	}
-	dec := json.NewDecoder(strings.NewReader(out[start:]))
-	if err := dec.Decode(&doc); err != nil {
-		r.t.Fatalf("decoding terraform show -json: %v\n%s", err, out)
-	}
-	var list []approvalInState
-	if doc.Values == nil {
-		return nil // empty state
-	}
-	for _, res := range doc.Values.RootModule.Resources {
-		if res.Type == interruptResourceType {
-			list = append(list, res.approvalInState)
-		}
-	}
-	return list
-}
 
 // interruptConfig is the provider block (dev_overrides source) plus one
 // approval per endpoint through for_each.
@@ -234,9 +79,12 @@ func TestAccInterrupt_applyInterrupted(t *testing.T) {
 	r := newCLIRun(t, interruptConfig(e, serviceID, endpoints, action))
 
 	// 1. Apply, interrupted once enough actions have reached the mock.
-	ctx, cancel := context.WithTimeout(context.Background(), interruptCommandTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), cliCommandTimeout)
 	defer cancel()
 	cmd, out := r.command(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
+	// Its own process group, so that a SIGINT reaches Terraform and its
+	// provider processes together, as Ctrl-C in a terminal does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting terraform apply: %v", err)
 	}

@@ -1,0 +1,233 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/devprovider"
+)
+
+// Helpers of the CLI-driven tests: they run the real Terraform CLI
+// (TF_ACC_TERRAFORM_PATH) on the provider binary through dev_overrides, as a
+// user would.
+
+// cliCommandTimeout bounds every CLI command a test runs to the end.
+const cliCommandTimeout = 3 * time.Minute
+
+// moduleRoot is the module's root, where the provider's main package is, seen
+// from this package's directory.
+const moduleRoot = "../.."
+
+// builtProvider is the provider binary and its CLI configuration, built once
+// per test binary and removed by TestMain.
+var builtProvider struct {
+	once      sync.Once
+	dir       string
+	cliConfig string
+	err       error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtProvider.dir != "" {
+		_ = os.RemoveAll(builtProvider.dir)
+	}
+	os.Exit(code)
+}
+
+// providerCLIConfig builds the provider on first use and returns the CLI
+// configuration whose dev_overrides point at it.
+func providerCLIConfig(t *testing.T) string {
+	t.Helper()
+	b := &builtProvider
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "vpcep-provider-"); b.err != nil {
+			return
+		}
+		binDir := filepath.Join(b.dir, "bin")
+		b.cliConfig = filepath.Join(b.dir, "cli.tfrc")
+		if b.err = devprovider.Build(moduleRoot, binDir); b.err == nil {
+			b.err = devprovider.WriteCLIConfig(b.cliConfig, binDir)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.cliConfig
+}
+
+// cliRun is one Terraform CLI working directory using the provider binary.
+type cliRun struct {
+	t         *testing.T
+	terraform string
+	dir       string
+	env       []string
+}
+
+// terraformCLI is the CLI the acceptance tests use; it skips the test
+// unless TF_ACC is set and a CLI is found.
+func terraformCLI(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run it")
+	}
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+		return cli
+	}
+	cli, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skip("no Terraform CLI: set TF_ACC_TERRAFORM_PATH")
+	}
+	return cli
+}
+
+// newCLIRun writes config into a fresh working directory whose CLI uses the
+// provider built for this test binary.
+func newCLIRun(t *testing.T, config string) *cliRun {
+	t.Helper()
+	terraform := terraformCLI(t)
+	env := append(os.Environ(), devprovider.Env(providerCLIConfig(t))...)
+	r := &cliRun{t: t, terraform: terraform, dir: t.TempDir(), env: env}
+	writeFile(t, filepath.Join(r.dir, "main.tf"), config)
+	return r
+}
+
+// cliVersion runs `version -json` on the CLI the acceptance tests use and
+// returns its version as major, minor, patch, and whether it is OpenTofu.
+func cliVersion(t *testing.T, cli string) (v [3]int, tofu bool) {
+	t.Helper()
+	if text, _ := exec.Command(cli, "version").Output(); strings.Contains(string(text), "OpenTofu") {
+		return v, true
+	}
+	out, err := exec.Command(cli, "version", "-json").Output()
+	var doc struct {
+		Version string `json:"terraform_version"`
+	}
+	if err != nil || json.Unmarshal(out, &doc) != nil {
+		t.Fatalf("%s version -json: %v\n%s", cli, err, out)
+	}
+	for i, p := range strings.SplitN(strings.SplitN(doc.Version, "-", 2)[0], ".", 3) {
+		v[i], _ = strconv.Atoi(p)
+	}
+	return v, false
+}
+
+// newModernCLIRun is newCLIRun for a feature of Terraform 1.14 and later:
+// it skips, before building anything, on older CLIs and on OpenTofu (which
+// has neither query nor actions).
+func newModernCLIRun(t *testing.T, config string) *cliRun {
+	t.Helper()
+	if v, tofu := cliVersion(t, terraformCLI(t)); tofu || v[0] == 1 && v[1] < 14 {
+		t.Skipf("needs Terraform 1.14 or later (terraform query, actions); the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
+	}
+	return newCLIRun(t, config)
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// command prepares a CLI command in the working directory.
+func (r *cliRun) command(ctx context.Context, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	cmd := exec.CommandContext(ctx, r.terraform, args...)
+	cmd.Dir, cmd.Env = r.dir, r.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	return cmd, &out
+}
+
+// run runs a CLI command to the end and returns its output and exit code.
+func (r *cliRun) run(args ...string) (string, int) {
+	r.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), cliCommandTimeout)
+	defer cancel()
+	cmd, out := r.command(ctx, args...)
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exitErr):
+		return out.String(), exitErr.ExitCode()
+	}
+	r.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	return "", -1
+}
+
+// approvalInState is one vpcep_connection_approval instance of
+// `terraform show -json`.
+type approvalInState struct {
+	Address string
+	Tainted bool
+	Values  struct {
+		ID         string `json:"id"`
+		ServiceID  string `json:"service_id"`
+		EndpointID string `json:"endpoint_id"`
+		Action     string `json:"action"`
+		Status     string `json:"status"`
+		DomainID   string `json:"domain_id"`
+		MarkerID   int64  `json:"marker_id"`
+	}
+}
+
+// approvals reads every vpcep_connection_approval in state, in the root
+// module and in child modules, with `terraform show -json`.
+func (r *cliRun) approvals() []approvalInState {
+	r.t.Helper()
+	out, code := r.run("show", "-json", "-no-color")
+	if code != 0 {
+		r.t.Fatalf("terraform show -json exited %d:\n%s", code, out)
+	}
+	type module struct {
+		Resources []struct {
+			approvalInState
+			Type string `json:"type"`
+		} `json:"resources"`
+		ChildModules []json.RawMessage `json:"child_modules"`
+	}
+	var doc struct {
+		Values *struct {
+			RootModule json.RawMessage `json:"root_module"`
+		} `json:"values"`
+	}
+	// Terraform prints only the JSON document on stdout; the dev_overrides
+	// warning goes to stderr, which is mixed in here, so start at the brace.
+	start := strings.IndexByte(out, '{')
+	if start < 0 {
+		r.t.Fatalf("terraform show -json printed no JSON:\n%s", out)
+	}
+	if err := json.NewDecoder(strings.NewReader(out[start:])).Decode(&doc); err != nil {
+		r.t.Fatalf("decoding terraform show -json: %v\n%s", err, out)
+	}
+	if doc.Values == nil {
+		return nil // empty state
+	}
+	var list []approvalInState
+	pending := []json.RawMessage{doc.Values.RootModule}
+	for len(pending) > 0 {
+		var m module
+		if err := json.Unmarshal(pending[0], &m); err != nil {
+			r.t.Fatal(err)
+		}
+		pending = append(pending[1:], m.ChildModules...)
+		for _, res := range m.Resources {
+			if res.Type == "vpcep_connection_approval" {
+				list = append(list, res.approvalInState)
+			}
+		}
+	}
+	return list
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock/mocktest"
 )
 
 // mockEnv is one in-process mock behind an httptest server.
@@ -38,10 +38,8 @@ func newMockEnv(t *testing.T, cfg vpcepmock.Config) *mockEnv {
 			{ProjectID: otherProject, Token: otherToken},
 		}
 	}
-	m := vpcepmock.New(cfg)
-	srv := httptest.NewServer(m)
-	t.Cleanup(srv.Close)
-	return &mockEnv{mock: m, url: srv.URL}
+	s := mocktest.Start(t, cfg)
+	return &mockEnv{mock: s.Mock, url: s.URL}
 }
 
 // client returns a token client of the default project; edit tweaks the config.

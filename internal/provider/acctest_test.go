@@ -3,7 +3,6 @@ package provider
 import (
 	"crypto/rand"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock/mocktest"
 )
 
 // Shared acceptance-test helpers: every test in this package starts its own
@@ -26,10 +26,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // testEnv is one mock API behind an httptest server, with one token and one
 // AK/SK credential for ProjectID.
 type testEnv struct {
-	Mock                 *vpcepmock.Mock
-	URL, ProjectID       string
-	Token                string
-	AccessKey, SecretKey string
+	*mocktest.Server
 }
 
 // newTestEnv starts a mock for the test; opts adjust the mock's Config
@@ -37,24 +34,11 @@ type testEnv struct {
 // when the test ends.
 func newTestEnv(t *testing.T, opts ...func(*vpcepmock.Config)) *testEnv {
 	t.Helper()
-	e := &testEnv{
-		ProjectID: randomHex(16),
-		Token:     "token-" + randomHex(16),
-		AccessKey: "AK" + randomHex(9),
-		SecretKey: "SK" + randomHex(19),
-	}
-	cfg := vpcepmock.Config{Credentials: []vpcepmock.Credential{
-		{ProjectID: e.ProjectID, Token: e.Token},
-		{ProjectID: e.ProjectID, AccessKey: e.AccessKey, SecretKey: e.SecretKey},
-	}}
+	cfg := vpcepmock.Config{Credentials: mocktest.NewCredentials()}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	e.Mock = vpcepmock.New(cfg)
-	srv := httptest.NewServer(e.Mock)
-	t.Cleanup(srv.Close)
-	e.URL = srv.URL
-	return e
+	return &testEnv{mocktest.Start(t, cfg)}
 }
 
 // ProviderConfig is an HCL provider block that reaches the mock with the

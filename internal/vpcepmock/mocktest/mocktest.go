@@ -1,0 +1,64 @@
+// Package mocktest starts the VPCEP mock in-process for a test or benchmark.
+package mocktest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// Server is a mock behind an httptest server, with the credentials of the
+// mock's first project (the one fixtures seed).
+type Server struct {
+	Mock                 *vpcepmock.Mock
+	URL, ProjectID       string
+	Token                string
+	AccessKey, SecretKey string
+}
+
+// NewCredentials is one token and one AK/SK credential of a fresh random
+// project, so that tests running in parallel do not see each other's
+// services and endpoints.
+func NewCredentials() []vpcepmock.Credential {
+	project := randomHex(16)
+	return []vpcepmock.Credential{
+		{ProjectID: project, Token: "token-" + randomHex(16)},
+		{ProjectID: project, AccessKey: "AK" + randomHex(9), SecretKey: "SK" + randomHex(19)},
+	}
+}
+
+// Start serves a mock made from cfg until the test ends; with no
+// cfg.Credentials, it gets NewCredentials.
+func Start(tb testing.TB, cfg vpcepmock.Config) *Server {
+	tb.Helper()
+	if len(cfg.Credentials) == 0 {
+		cfg.Credentials = NewCredentials()
+	}
+	s := &Server{ProjectID: cfg.Credentials[0].ProjectID}
+	for _, c := range cfg.Credentials {
+		if c.ProjectID != s.ProjectID {
+			continue
+		}
+		if s.Token == "" {
+			s.Token = c.Token
+		}
+		if s.AccessKey == "" {
+			s.AccessKey, s.SecretKey = c.AccessKey, c.SecretKey
+		}
+	}
+	s.Mock = vpcepmock.New(cfg)
+	srv := httptest.NewServer(s.Mock)
+	tb.Cleanup(srv.Close)
+	s.URL = srv.URL
+	return s
+}
+
+// randomHex returns n random bytes as 2n hex characters.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -196,7 +196,8 @@ func (d *Decider) awaitEndpoint(ctx context.Context, req Request, sendErr error,
 		e.Kind, e.Err = Refused, err // a poll failed for good
 		return e
 	}
-	if ctx.Err() == nil || e.Kind == NotVisible {
+	if e.Kind == NotVisible {
+		e.OperationTimedOut = ctx.Err() != nil
 		e.ServiceConnections = d.countConnections(req.ServiceID)
 	}
 	return e

@@ -63,6 +63,9 @@ type Error struct {
 	Waited time.Duration
 	// ServiceConnections is the number of connections the service has (NotVisible only; -1 if unknown).
 	ServiceConnections int
+	// OperationTimedOut reports that the operation's own timeout, not the
+	// missing-endpoint one, ended a NotVisible wait.
+	OperationTimedOut bool
 	// Err is the underlying error, if any.
 	Err error
 }

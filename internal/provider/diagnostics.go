@@ -48,6 +48,10 @@ func callerIndependentText(err error) string {
 	case client.IsRetryable(err) && client.IsThrottled(err):
 		return "The API kept throttling the requests (too many requests) after every retry. Raise max_retries " +
 			"in the provider block (up to 20), or lower Terraform's -parallelism."
+	case client.IsRetryable(err):
+		return fmt.Sprintf("The API kept failing with a server error (HTTP %d) after every retry: a problem on the "+
+			"cloud's side, not in the configuration. Try again later, or raise max_retries in the provider block "+
+			"(up to 20) to ride out longer outages.", apiErr.StatusCode)
 	}
 	return ""
 }
@@ -178,11 +182,15 @@ func decisionDiag(op operation, d approval.Request, err error, timeout time.Dura
 		if e.ServiceConnections >= 0 {
 			count = fmt.Sprintf("the %d", e.ServiceConnections)
 		}
+		limit := "missing_endpoint_timeout"
+		if e.OperationTimedOut {
+			limit = timeoutName
+		}
 		return diag.NewErrorDiagnostic("VPC endpoint not connected to the service",
 			fmt.Sprintf("Endpoint %s did not appear among %s connections of endpoint service %s within %s "+
-				"(missing_endpoint_timeout). Ids are case-sensitive: check endpoint_id with the endpoint's owner. "+
-				"If the endpoint is being created and needs longer, raise missing_endpoint_timeout. %s%s",
-				d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), next, original))
+				"(%s). Ids are case-sensitive: check endpoint_id with the endpoint's owner. "+
+				"If the endpoint is being created and needs longer, raise %s. %s%s",
+				d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), limit, limit, next, original))
 	case approval.Failed:
 		errs := "the API gave no error details"
 		if e.Conn != nil {

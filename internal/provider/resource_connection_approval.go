@@ -176,6 +176,9 @@ func (r *connectionApprovalResource) ValidateConfig(ctx context.Context, req res
 		if !ok || !isKnown(s) {
 			continue
 		}
+		if _, err := time.ParseDuration(s.ValueString()); err != nil {
+			continue // the timeouts block reports unparsable values itself
+		}
 		if problem := durationProblem(s.ValueString()); problem != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
 				fmt.Sprintf("timeouts.%s %s; got %q.", name, problem, s.ValueString()))
@@ -264,8 +267,15 @@ func (r *connectionApprovalResource) Read(ctx context.Context, req resource.Read
 	}
 	if err != nil {
 		resp.Diagnostics.Append(apiErrorDiag("Error reading the VPC endpoint connection",
-			fmt.Sprintf("Could not read the connection of %s.", connectionRef(serviceID, endpointID)), err))
+			fmt.Sprintf("Could not read the connection of %s. State is unchanged; the next plan reads it again.",
+				connectionRef(serviceID, endpointID)), err))
 		return
+	}
+	if state.Action.IsNull() && conn.Status == client.StatusPendingAcceptance {
+		resp.Diagnostics.AddWarning("Imported connection awaits a decision", fmt.Sprintf("The connection of %s is "+
+			"%s: nobody has accepted or rejected it yet. The configuration's action decides it: the default, "+
+			"\"receive\", accepts it. Set action = \"reject\" to refuse it, and check the plan before applying.",
+			connectionRef(serviceID, endpointID), conn.Status))
 	}
 	resp.Diagnostics.Append(state.setConnection(conn)...)
 	// A settled status decides the action, so a change made outside

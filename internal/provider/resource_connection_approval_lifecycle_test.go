@@ -232,7 +232,7 @@ func TestAccConnectionApproval_nonPositiveTimeouts(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	for _, tc := range []struct{ attr, value string }{
-		{"create", "0s"}, {"update", "-1m"}, {"delete", "-1m"}, {"create", "soon"},
+		{"create", "0s"}, {"update", "-1m"}, {"delete", "-1m"}, {"create", "1ns"},
 	} {
 		t.Run(tc.attr+tc.value, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{

@@ -97,6 +97,8 @@ func durationProblem(s string) string {
 		return `must be a duration such as "30s", "10m" or "1h30m" (units: s, m, h)`
 	case d <= 0:
 		return `must be positive: a zero or negative wait can never succeed; use e.g. "30s" or "10m"`
+	case d < time.Second:
+		return `must be at least 1s: a shorter wait ends before the API can answer; use e.g. "30s" or "10m"`
 	}
 	return ""
 }

@@ -33,10 +33,10 @@ func signedPost(t *testing.T, url, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// TestRunIAMFlags: -region names the project in IAM's list, -domain-name and
+// TestUnitRunIAMFlags: -region names the project in IAM's list, -domain-name and
 // -agency decide which agency may be assumed, -credential-ttl sets the
 // lifetime of the keys issued, and -metadata=false turns metadata off.
-func TestRunIAMFlags(t *testing.T) {
+func TestUnitRunIAMFlags(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t, "-region", "xx-test-1", "-domain-name", "acme", "-agency", "ops", "-agency", "audit",
 		"-idp", "ci", "-credential-ttl", "90s", "-metadata=false")
@@ -71,8 +71,8 @@ func TestRunIAMFlags(t *testing.T) {
 	}
 }
 
-// TestRunRefusesBadCredentialTTL: a lifetime that is not positive is refused.
-func TestRunRefusesBadCredentialTTL(t *testing.T) {
+// TestUnitRunRefusesBadCredentialTTL: a lifetime that is not positive is refused.
+func TestUnitRunRefusesBadCredentialTTL(t *testing.T) {
 	t.Parallel()
 	if _, err := parseFlags([]string{"-credential-ttl", "0s"}, io.Discard); err == nil || !strings.Contains(err.Error(), "-credential-ttl") {
 		t.Errorf("-credential-ttl 0s: %v", err)

@@ -84,7 +84,7 @@ func get(t *testing.T, client *http.Client, url, token string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-func TestRunDefaults(t *testing.T) {
+func TestUnitRunDefaults(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t)
 	status, body := get(t, http.DefaultClient, url+"/v1/"+vpcepmock.DefaultProjectID+"/vpc-endpoint-services", vpcepmock.DefaultToken)
@@ -99,7 +99,7 @@ func TestRunDefaults(t *testing.T) {
 	}
 }
 
-func TestRunWithFlags(t *testing.T) {
+func TestUnitRunWithFlags(t *testing.T) {
 	t.Parallel()
 	fixtures := filepath.Join(t.TempDir(), "fixtures.json")
 	doc := `{"services":[{"id":"svc","service_name":"demo","connections":[{"id":"e1","status":"pendingAcceptance"}]}]}`
@@ -128,9 +128,9 @@ func TestRunWithFlags(t *testing.T) {
 	}
 }
 
-// TestRunErrorFormatSeedAlias catches dropping the deprecated "seed" name of
+// TestUnitRunErrorFormatSeedAlias catches dropping the deprecated "seed" name of
 // -error-format before its announced removal, or accepting it silently.
-func TestRunErrorFormatSeedAlias(t *testing.T) {
+func TestUnitRunErrorFormatSeedAlias(t *testing.T) {
 	t.Parallel()
 	var stderr strings.Builder
 	o, err := parseFlags([]string{"-error-format", "seed"}, &stderr)
@@ -145,7 +145,7 @@ func TestRunErrorFormatSeedAlias(t *testing.T) {
 	}
 }
 
-func TestRunSelfSignedTLS(t *testing.T) {
+func TestUnitRunSelfSignedTLS(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t, "-tls-self-signed")
 	if !strings.HasPrefix(url, "https://") {
@@ -164,7 +164,7 @@ func TestRunSelfSignedTLS(t *testing.T) {
 	}
 }
 
-func TestRunRefusesBadFlags(t *testing.T) {
+func TestUnitRunRefusesBadFlags(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"services":[{"id":"a"},{"id":"a"}]}`), 0o600); err != nil {
@@ -195,9 +195,9 @@ func TestRunRefusesBadFlags(t *testing.T) {
 	}
 }
 
-// TestBinaryExitsCleanlyOnSignal builds the command and stops it with
+// TestUnitBinaryExitsCleanlyOnSignal builds the command and stops it with
 // SIGINT and SIGTERM.
-func TestBinaryExitsCleanlyOnSignal(t *testing.T) {
+func TestUnitBinaryExitsCleanlyOnSignal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -254,7 +254,7 @@ func (l *lockedBuffer) String() string {
 // Catches: -listen 0.0.0.0:0 printed http://[::]:PORT, a URL the provider
 // refuses, and said nothing of the unauthenticated /_mock/ controls being
 // reachable from other hosts.
-func TestRunUnspecifiedListenPrintsUsableURL(t *testing.T) {
+func TestUnitRunUnspecifiedListenPrintsUsableURL(t *testing.T) {
 	t.Parallel()
 	for _, listen := range []string{"0.0.0.0:0", ":0", "127.0.0.1:0"} {
 		t.Run(listen, func(t *testing.T) {
@@ -297,7 +297,7 @@ func signedGet(t *testing.T, url, accessKey, secretKey string) int {
 
 // Catches: giving -token (or -credential, or an AK/SK) still let in the
 // built-in example AK/SK, whose secret is published in the docs.
-func TestRunCredentialFlagsReplaceAllDefaults(t *testing.T) {
+func TestUnitRunCredentialFlagsReplaceAllDefaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
@@ -344,7 +344,7 @@ func TestRunCredentialFlagsReplaceAllDefaults(t *testing.T) {
 
 // Catches: /_mock/ bodies had no size limit (a 3.6 MB fixtures document
 // grew the mock by over 200 MB), unlike API bodies.
-func TestRunControlBodiesAreCapped(t *testing.T) {
+func TestUnitRunControlBodiesAreCapped(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t)
 	defer func() {

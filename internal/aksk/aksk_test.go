@@ -161,8 +161,8 @@ func newVectorRequest(t testing.TB, v specVector) *http.Request {
 	return req
 }
 
-// TestSpecVectorsPureSteps catches a wrong step (payload hash, query, canonical request, signature) per vector.
-func TestSpecVectorsPureSteps(t *testing.T) {
+// TestUnitSpecVectorsPureSteps catches a wrong step (payload hash, query, canonical request, signature) per vector.
+func TestUnitSpecVectorsPureSteps(t *testing.T) {
 	t.Parallel()
 	for _, v := range specVectors(t) {
 		t.Run(v.name, func(t *testing.T) {
@@ -197,9 +197,9 @@ func TestSpecVectorsPureSteps(t *testing.T) {
 	}
 }
 
-// TestSpecVectorsSignAndVerify runs each vector through SignHeaders (the real
+// TestUnitSpecVectorsSignAndVerify runs each vector through SignHeaders (the real
 // client path) and then through Verify as a server would receive it.
-func TestSpecVectorsSignAndVerify(t *testing.T) {
+func TestUnitSpecVectorsSignAndVerify(t *testing.T) {
 	t.Parallel()
 	for _, v := range specVectors(t) {
 		t.Run(v.name, func(t *testing.T) {
@@ -239,9 +239,9 @@ func TestSpecVectorsSignAndVerify(t *testing.T) {
 	}
 }
 
-// TestSDKStyleHeaderChoice reproduces SDK signer_test #1 with the v3 SDK's
+// TestUnitSDKStyleHeaderChoice reproduces SDK signer_test #1 with the v3 SDK's
 // own header choice (every header but content-type and names with '_').
-func TestSDKStyleHeaderChoice(t *testing.T) {
+func TestUnitSDKStyleHeaderChoice(t *testing.T) {
 	t.Parallel()
 	req, _ := http.NewRequest(http.MethodGet, "https://example.huaweicloud.com/path?limit=1", nil)
 	req.Header.Set("TEST_UNDERSCORE", "value")
@@ -260,7 +260,7 @@ func TestSDKStyleHeaderChoice(t *testing.T) {
 	}
 }
 
-func TestCanonicalQuerySDKExample(t *testing.T) {
+func TestUnitCanonicalQuerySDKExample(t *testing.T) {
 	t.Parallel()
 	q := url.Values{
 		"test":   {"一 (&=?!#%.*)"},
@@ -281,7 +281,7 @@ func TestCanonicalQuerySDKExample(t *testing.T) {
 	}
 }
 
-func TestCanonicalURI(t *testing.T) {
+func TestUnitCanonicalURI(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"", "/"},
@@ -300,7 +300,7 @@ func TestCanonicalURI(t *testing.T) {
 	}
 }
 
-func TestCanonicalHeadersMultiValueAndTrim(t *testing.T) {
+func TestUnitCanonicalHeadersMultiValueAndTrim(t *testing.T) {
 	t.Parallel()
 	h := http.Header{}
 	h.Add("X-Multi", " b ")
@@ -313,7 +313,7 @@ func TestCanonicalHeadersMultiValueAndTrim(t *testing.T) {
 	}
 }
 
-func TestSignSignsHostAndHeaders(t *testing.T) {
+func TestUnitSignSignsHostAndHeaders(t *testing.T) {
 	t.Parallel()
 	body := []byte(`{"action":"reject","endpoints":["e"]}` + "\n")
 	req, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:8080/v1/p/vpc-endpoint-services/s/connections/action?x=a+b", bytes.NewReader(body))
@@ -347,7 +347,7 @@ func TestSignSignsHostAndHeaders(t *testing.T) {
 	}
 }
 
-func TestSignRejectsMissingKeys(t *testing.T) {
+func TestUnitSignRejectsMissingKeys(t *testing.T) {
 	t.Parallel()
 	req, _ := http.NewRequest(http.MethodGet, "http://h/p", nil)
 	if err := Sign(req, nil, "", "SK", time.Now()); err == nil {
@@ -371,7 +371,7 @@ func reasonOf(err error) string {
 	return ""
 }
 
-func TestVerifyFailures(t *testing.T) {
+func TestUnitVerifyFailures(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
 	body := []byte(`{"action":"receive","endpoints":["e"]}` + "\n")

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-func TestParseError(t *testing.T) {
+func TestUnitParseError(t *testing.T) {
 	t.Parallel()
 	withRequestID := http.Header{"X-Request-Id": {"hdr-id"}}
 	tests := []struct {
@@ -93,7 +93,7 @@ func TestParseError(t *testing.T) {
 	}
 }
 
-func TestParseErrorTruncatesLongBodies(t *testing.T) {
+func TestUnitParseErrorTruncatesLongBodies(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("é", 5000) // two bytes each: the cut must not split one
 	e := ParseError(500, nil, []byte(long))
@@ -108,7 +108,7 @@ func TestParseErrorTruncatesLongBodies(t *testing.T) {
 	}
 }
 
-func TestAPIErrorString(t *testing.T) {
+func TestUnitAPIErrorString(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		err  APIError
@@ -126,7 +126,7 @@ func TestAPIErrorString(t *testing.T) {
 	}
 }
 
-func TestErrorPredicates(t *testing.T) {
+func TestUnitErrorPredicates(t *testing.T) {
 	t.Parallel()
 	api := func(status int, code string) error {
 		// Wrapped as the client's calls wrap them.
@@ -181,7 +181,7 @@ func TestErrorPredicates(t *testing.T) {
 	}
 }
 
-func TestHasCode(t *testing.T) {
+func TestUnitHasCode(t *testing.T) {
 	t.Parallel()
 	err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: 400, Code: "Endpoint.2013"})
 	for _, code := range []string{"EndPoint.2013", "endpoint.2013", "ENDPOINT.2013"} {

@@ -29,9 +29,9 @@ func (e *mockEnv) iam(t *testing.T) *IAMClient {
 
 var permanentKeys = Credentials{AccessKey: vpcepmock.DefaultAccessKey, SecretKey: vpcepmock.DefaultSecretKey}
 
-// TestIAMClientFlows: every IAM call the provider makes works against the
+// TestUnitIAMClientFlows: every IAM call the provider makes works against the
 // mock, and the temporary keys it gets sign VPCEP calls with their token.
-func TestIAMClientFlows(t *testing.T) {
+func TestUnitIAMClientFlows(t *testing.T) {
 	t.Parallel()
 	e := iamMockEnv(t)
 	iam := e.iam(t)
@@ -113,10 +113,10 @@ func (p *renewingProvider) Renew(_ context.Context, refused Credentials) (Creden
 	return p.current, nil
 }
 
-// TestTemporaryCredentialsRenewedOnceOn401: a 401 for expired temporary keys
+// TestUnitTemporaryCredentialsRenewedOnceOn401: a 401 for expired temporary keys
 // renews them once and retries once; keys the API still refuses fail after
 // that one renewal instead of looping.
-func TestTemporaryCredentialsRenewedOnceOn401(t *testing.T) {
+func TestUnitTemporaryCredentialsRenewedOnceOn401(t *testing.T) {
 	t.Parallel()
 	clock := struct {
 		sync.Mutex

@@ -12,7 +12,7 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-func TestBodyForLog(t *testing.T) {
+func TestUnitBodyForLog(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", maxLoggedBody+10)
 	// "é" is two bytes: one starting at maxLoggedBody-1 straddles the cap.
@@ -43,10 +43,10 @@ func TestBodyForLog(t *testing.T) {
 	}
 }
 
-// TestLogsCapLargeBodies: the trace line of a large response carries the
+// TestUnitLogsCapLargeBodies: the trace line of a large response carries the
 // first maxLoggedBody bytes and the full length, not the whole body (the
 // provider's logger formats every line, whatever level Terraform shows).
-func TestLogsCapLargeBodies(t *testing.T) {
+func TestUnitLogsCapLargeBodies(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, ids := env.service(t, 100)

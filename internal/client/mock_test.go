@@ -77,7 +77,7 @@ func (e *mockEnv) service(t *testing.T, n int) (string, []string) {
 	return svc.ID, ids
 }
 
-func TestMockAuthMethods(t *testing.T) {
+func TestUnitMockAuthMethods(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, ids := env.service(t, 1)
@@ -131,7 +131,7 @@ func TestMockAuthMethods(t *testing.T) {
 	}
 }
 
-func TestMockProjectIsolationIsNotRetried(t *testing.T) {
+func TestUnitMockProjectIsolationIsNotRetried(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, ids := env.service(t, 1)
@@ -152,7 +152,7 @@ func TestMockProjectIsolationIsNotRetried(t *testing.T) {
 	}
 }
 
-func TestMockListAllConnectionsPaginates(t *testing.T) {
+func TestUnitMockListAllConnectionsPaginates(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	const n = 2345
@@ -205,7 +205,7 @@ func TestMockListAllConnectionsPaginates(t *testing.T) {
 	}
 }
 
-func TestMockListConnectionsFilters(t *testing.T) {
+func TestUnitMockListConnectionsFilters(t *testing.T) {
 	t.Parallel()
 	approval := true
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -299,7 +299,7 @@ func TestMockListConnectionsFilters(t *testing.T) {
 	})
 }
 
-func TestMockGetConnection(t *testing.T) {
+func TestUnitMockGetConnection(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, ids := env.service(t, 3)
@@ -338,7 +338,7 @@ func TestMockGetConnection(t *testing.T) {
 	}
 }
 
-func TestMockAcceptOrReject(t *testing.T) {
+func TestUnitMockAcceptOrReject(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, ids := env.service(t, 2)
@@ -387,7 +387,7 @@ func TestMockAcceptOrReject(t *testing.T) {
 	}
 }
 
-func TestMockUpdateConnectionDescription(t *testing.T) {
+func TestUnitMockUpdateConnectionDescription(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, ids := env.service(t, 1)
@@ -415,7 +415,7 @@ func TestMockUpdateConnectionDescription(t *testing.T) {
 	}
 }
 
-func TestMockGetEndpointService(t *testing.T) {
+func TestUnitMockGetEndpointService(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, _ := env.service(t, 2)
@@ -434,7 +434,7 @@ func TestMockGetEndpointService(t *testing.T) {
 	}
 }
 
-func TestMockErrorForms(t *testing.T) {
+func TestUnitMockErrorForms(t *testing.T) {
 	t.Parallel()
 	for _, format := range []string{vpcepmock.ErrorFormatNested, vpcepmock.ErrorFormatFlat} {
 		t.Run(format, func(t *testing.T) {
@@ -460,7 +460,7 @@ func TestMockErrorForms(t *testing.T) {
 	}
 }
 
-func TestMockRetriesFaults(t *testing.T) {
+func TestUnitMockRetriesFaults(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{Faults: vpcepmock.Faults{Rate: 1, Seed: 7}})
 	svcID, _ := env.service(t, 1)
@@ -507,7 +507,7 @@ func TestMockRetriesFaults(t *testing.T) {
 	}
 }
 
-func TestMockCancellation(t *testing.T) {
+func TestUnitMockCancellation(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID, _ := env.service(t, 1)
@@ -525,9 +525,9 @@ func TestMockCancellation(t *testing.T) {
 	}
 }
 
-// TestLogsMaskSecrets captures the tflog output of every kind of call, with
+// TestUnitLogsMaskSecrets captures the tflog output of every kind of call, with
 // each auth method, and checks the debug line and that no secret leaks.
-func TestLogsMaskSecrets(t *testing.T) {
+func TestUnitLogsMaskSecrets(t *testing.T) {
 	t.Parallel()
 	const token = "super-secret-token-value-12345"
 	const secretKey = "SUPER-SECRET-KEY-VALUE-67890"
@@ -602,9 +602,9 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// TestMockConcurrentUse runs many calls of one client at once, as Terraform's
+// TestUnitMockConcurrentUse runs many calls of one client at once, as Terraform's
 // parallel resources do; -race checks the client's shared state.
-func TestMockConcurrentUse(t *testing.T) {
+func TestUnitMockConcurrentUse(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{Faults: vpcepmock.Faults{Rate: 0.2, Seed: 3}})
 	svcID, ids := env.service(t, 16)

@@ -42,7 +42,7 @@ func newCapturingServer(t *testing.T, answer func(r *http.Request) (int, string)
 	return srv, func() []captured { mu.Lock(); defer mu.Unlock(); return append([]captured(nil), seen...) }
 }
 
-func TestNewValidatesConfig(t *testing.T) {
+func TestUnitNewValidatesConfig(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -77,7 +77,7 @@ func TestNewValidatesConfig(t *testing.T) {
 	}
 }
 
-func TestDefaultHTTPClient(t *testing.T) {
+func TestUnitDefaultHTTPClient(t *testing.T) {
 	t.Parallel()
 	for _, insecure := range []bool{false, true} {
 		c, err := New(Config{Endpoint: "https://x", ProjectID: "p", AuthToken: "t", Insecure: insecure})
@@ -102,7 +102,7 @@ func TestDefaultHTTPClient(t *testing.T) {
 	}
 }
 
-func TestListQueryParameters(t *testing.T) {
+func TestUnitListQueryParameters(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(*http.Request) (int, string) { return 200, `{"connections":[],"total_count":0}` })
 	c := newTestClient(t, srv.URL+"/base", 0)
@@ -133,7 +133,7 @@ func TestListQueryParameters(t *testing.T) {
 	}
 }
 
-func TestRequestBodiesAndHeaders(t *testing.T) {
+func TestUnitRequestBodiesAndHeaders(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(r *http.Request) (int, string) {
 		return 200, `{"connections":[{"id":"e1","status":"accepted","description":"a<b>&c"}]}`
@@ -218,7 +218,7 @@ func TestAcceptAlreadyConnectedReadsBack(t *testing.T) {
 	}
 }
 
-func TestPickConnection(t *testing.T) {
+func TestUnitPickConnection(t *testing.T) {
 	t.Parallel()
 	a := Connection{ID: "a", Status: StatusAccepted}
 	b := Connection{ID: "b", Status: StatusRejected}
@@ -243,7 +243,7 @@ func TestPickConnection(t *testing.T) {
 // A write whose response shows no connection for the endpoint returns nil
 // (and no error), so that the caller reads the connection rather than
 // storing zero values.
-func TestWriteWithoutConnectionInAnswer(t *testing.T) {
+func TestUnitWriteWithoutConnectionInAnswer(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{`{}`, `{"connections":[]}`, `{"connections":[{"id":"x"},{"id":"y"}]}`} {
 		srv, _ := newCapturingServer(t, func(*http.Request) (int, string) { return 200, body })
@@ -258,7 +258,7 @@ func TestWriteWithoutConnectionInAnswer(t *testing.T) {
 	}
 }
 
-func TestArgumentChecks(t *testing.T) {
+func TestUnitArgumentChecks(t *testing.T) {
 	t.Parallel()
 	c := newTestClient(t, "http://127.0.0.1:1", 0)
 	ctx := context.Background()
@@ -276,7 +276,7 @@ func TestArgumentChecks(t *testing.T) {
 	}
 }
 
-func TestPathSegmentsAreEscaped(t *testing.T) {
+func TestUnitPathSegmentsAreEscaped(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(*http.Request) (int, string) { return 200, `{}` })
 	c := newTestClient(t, srv.URL, 0)
@@ -288,7 +288,7 @@ func TestPathSegmentsAreEscaped(t *testing.T) {
 	}
 }
 
-func TestDecodeLargeMarkerID(t *testing.T) {
+func TestUnitDecodeLargeMarkerID(t *testing.T) {
 	t.Parallel()
 	var page ListConnectionsResult
 	if err := json.Unmarshal([]byte(`{"connections":[{"id":"x","marker_id":422321321312321321}],"total_count":1}`), &page); err != nil {

@@ -85,7 +85,7 @@ func newTestClient(t *testing.T, url string, maxRetries int) *Client {
 
 const okList = `{"connections":[{"id":"e1","status":"accepted","marker_id":422321321312321321}],"total_count":1}`
 
-func TestRetryOnRetryableAnswers(t *testing.T) {
+func TestUnitRetryOnRetryableAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
@@ -120,7 +120,7 @@ func TestRetryOnRetryableAnswers(t *testing.T) {
 	}
 }
 
-func TestNoRetryOnFinalAnswers(t *testing.T) {
+func TestUnitNoRetryOnFinalAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		status int
@@ -154,7 +154,7 @@ func TestNoRetryOnFinalAnswers(t *testing.T) {
 	}
 }
 
-func TestRetriesAreBounded(t *testing.T) {
+func TestUnitRetriesAreBounded(t *testing.T) {
 	t.Parallel()
 	for _, maxRetries := range []int{0, 1, 4} {
 		srv := newScriptedServer(t, step{status: 503, body: `{"error":{"code":"EndPoint.0001","message":"System error."}}`})
@@ -176,7 +176,7 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 }
 
-func TestRetryOnTransportError(t *testing.T) {
+func TestUnitRetryOnTransportError(t *testing.T) {
 	t.Parallel()
 	srv := newScriptedServer(t, step{hangUp: true}, step{status: 200, body: okList})
 	c := newTestClient(t, srv.URL, 2)
@@ -197,7 +197,7 @@ func TestRetryOnTransportError(t *testing.T) {
 	}
 }
 
-func TestRetryAfterIsHonouredAndCapped(t *testing.T) {
+func TestUnitRetryAfterIsHonouredAndCapped(t *testing.T) {
 	t.Parallel()
 	throttled := `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached.","request_id":"x"}`
 	srv := newScriptedServer(t, step{status: 429, body: throttled, retryAfter: "3600"}, step{status: 200, body: okList})
@@ -226,7 +226,7 @@ func TestRetryAfterIsHonouredAndCapped(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
+func TestUnitParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -250,7 +250,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestBackoffIsExponentialWithFullJitter(t *testing.T) {
+func TestUnitBackoffIsExponentialWithFullJitter(t *testing.T) {
 	t.Parallel()
 	c, err := New(Config{Endpoint: "http://x", ProjectID: "p", AuthToken: "t",
 		RetryBaseDelay: 100 * time.Millisecond, RetryMaxDelay: time.Second})
@@ -285,7 +285,7 @@ func TestBackoffIsExponentialWithFullJitter(t *testing.T) {
 	}
 }
 
-func TestCancellationStopsRetries(t *testing.T) {
+func TestUnitCancellationStopsRetries(t *testing.T) {
 	t.Parallel()
 	srv := newScriptedServer(t, step{status: 503})
 	c, err := New(Config{Endpoint: srv.URL, ProjectID: testProject, AuthToken: "t", MaxRetries: 10,
@@ -309,7 +309,7 @@ func TestCancellationStopsRetries(t *testing.T) {
 	}
 }
 
-func TestCancellationDuringRequest(t *testing.T) {
+func TestUnitCancellationDuringRequest(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
 	arrived := make(chan struct{}, 10)

@@ -242,10 +242,10 @@ func TestAccDataSourceConnection_validation(t *testing.T) {
 	}
 }
 
-// TestConnectionModel checks the conversion of the API's connection,
+// TestUnitConnectionModel checks the conversion of the API's connection,
 // including the error list, which is empty rather than null when there is
 // none.
-func TestConnectionModel(t *testing.T) {
+func TestUnitConnectionModel(t *testing.T) {
 	t.Parallel()
 	errType := connectionErrorObjectType
 	cases := []struct {

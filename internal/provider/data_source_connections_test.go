@@ -319,9 +319,9 @@ func TestAccDataSourceConnections_validation(t *testing.T) {
 	}
 }
 
-// TestFilterAndSortConnections covers the work the provider does itself:
+// TestUnitFilterAndSortConnections covers the work the provider does itself:
 // the domain filter and the order by update time.
-func TestFilterAndSortConnections(t *testing.T) {
+func TestUnitFilterAndSortConnections(t *testing.T) {
 	t.Parallel()
 	// In the API's default order (newest created first).
 	in := []client.Connection{
@@ -361,10 +361,10 @@ func TestFilterAndSortConnections(t *testing.T) {
 	}
 }
 
-// TestConnectionsListOptions checks what the data source asks the API for:
+// TestUnitConnectionsListOptions checks what the data source asks the API for:
 // the API's own filters, the largest page, and never a sort_key (whose
 // spelling differs between clouds).
-func TestConnectionsListOptions(t *testing.T) {
+func TestUnitConnectionsListOptions(t *testing.T) {
 	t.Parallel()
 	empty := connectionsDataSourceModel{
 		Status: types.StringNull(), EndpointID: types.StringNull(), MarkerID: types.Int64Null(),

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// TestConcurrentMixedLoad catches races and index drift: mixed concurrent calls,
+// TestUnitConcurrentMixedLoad catches races and index drift: mixed concurrent calls,
 // then indexes, counters, deletions and each action history must agree.
-func TestConcurrentMixedLoad(t *testing.T) {
+func TestUnitConcurrentMixedLoad(t *testing.T) {
 	t.Parallel()
 	const (
 		workers = 16

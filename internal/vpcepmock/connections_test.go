@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-func TestListConnectionsFiltersSortAndPaging(t *testing.T) {
+func TestUnitListConnectionsFiltersSortAndPaging(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 5) // e000 (oldest) .. e004 (newest), all pendingAcceptance
@@ -76,7 +76,7 @@ func TestListConnectionsFiltersSortAndPaging(t *testing.T) {
 	}
 }
 
-func TestListConnectionsRefusesBadQueries(t *testing.T) {
+func TestUnitListConnectionsRefusesBadQueries(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 1)
@@ -114,7 +114,7 @@ func TestListConnectionsRefusesBadQueries(t *testing.T) {
 	}
 }
 
-func TestListConnectionsPagesLargeSets(t *testing.T) {
+func TestUnitListConnectionsPagesLargeSets(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.m.CreateService(testProject, ServiceSpec{ID: "big"})
@@ -148,7 +148,7 @@ func TestListConnectionsPagesLargeSets(t *testing.T) {
 	}
 }
 
-func TestActionStateMachine(t *testing.T) {
+func TestUnitActionStateMachine(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		from, action string
@@ -214,7 +214,7 @@ func TestActionStateMachine(t *testing.T) {
 	}
 }
 
-func TestActionRefusesBadRequests(t *testing.T) {
+func TestUnitActionRefusesBadRequests(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 1)
@@ -255,7 +255,7 @@ func TestActionRefusesBadRequests(t *testing.T) {
 	}
 }
 
-func TestTransitionsAreLazyAndTimed(t *testing.T) {
+func TestUnitTransitionsAreLazyAndTimed(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.TransitionDelay = 2 * time.Second })
 	h.populate("svc", false, 0)
@@ -304,7 +304,7 @@ func TestTransitionsAreLazyAndTimed(t *testing.T) {
 	checkConsistent(t, h.m)
 }
 
-func TestForcedStatusHold(t *testing.T) {
+func TestUnitForcedStatusHold(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.TransitionDelay = time.Second })
 	h.populate("svc", true, 2)
@@ -359,7 +359,7 @@ func TestForcedStatusHold(t *testing.T) {
 	}
 }
 
-func TestUpdateDescription(t *testing.T) {
+func TestUnitUpdateDescription(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 2)

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func TestHTTPControls(t *testing.T) {
+func TestUnitHTTPControls(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	must := func(r result, status int) result {
@@ -128,7 +128,7 @@ func TestHTTPControls(t *testing.T) {
 	}
 }
 
-func TestFixtures(t *testing.T) {
+func TestUnitFixtures(t *testing.T) {
 	t.Parallel()
 	doc := `{"services":[
 	  {"id":"s1","service_name":"demo","approval_enabled":true,"connections":[
@@ -194,7 +194,7 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-func TestGoControls(t *testing.T) {
+func TestUnitGoControls(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	approval := false

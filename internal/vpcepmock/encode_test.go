@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// TestListEncodingMatchesEncodingJSON holds the hand-written encoder to the
+// TestUnitListEncodingMatchesEncodingJSON holds the hand-written encoder to the
 // bytes encoding/json writes, on awkward strings too.
-func TestListEncodingMatchesEncodingJSON(t *testing.T) {
+func TestUnitListEncodingMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	strs := []string{"", "plain", `quote" back\slash`, "tab\tnl\ncr\r\b\f\x00\x1f\x7f", "<html>&amp;", "é中文🙂",

@@ -12,7 +12,7 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 )
 
-func TestRoutes(t *testing.T) {
+func TestUnitRoutes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 2)
@@ -61,9 +61,9 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
-// TestUnknownRoutesAnswerGatewayNotFound catches a path or method the API lacks being served,
+// TestUnitUnknownRoutesAnswerGatewayNotFound catches a path or method the API lacks being served,
 // or refused in another form than 404 APIGW.0101 (a router's 405 or redirect).
-func TestUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
+func TestUnitUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 0)
@@ -98,7 +98,7 @@ func TestUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 	}
 }
 
-func TestServices(t *testing.T) {
+func TestUnitServices(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	base := "/v1/" + testProject + "/vpc-endpoint-services"
@@ -172,7 +172,7 @@ func TestServices(t *testing.T) {
 	checkConsistent(t, h.m)
 }
 
-func TestEndpoints(t *testing.T) {
+func TestUnitEndpoints(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("approve", true, 0)
@@ -247,7 +247,7 @@ func signed(t *testing.T, method, path, body, ak, sk string, now time.Time, head
 	return req
 }
 
-func TestAuthentication(t *testing.T) {
+func TestUnitAuthentication(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 1)
@@ -329,9 +329,9 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
-// TestSpecSigningVectors replays the SDK-style signed VPCEP requests of
+// TestUnitSpecSigningVectors replays the SDK-style signed VPCEP requests of
 // internal/aksk's vectors byte for byte: the mock must accept them at their signing time.
-func TestSpecSigningVectors(t *testing.T) {
+func TestUnitSpecSigningVectors(t *testing.T) {
 	t.Parallel()
 	const (
 		serviceID  = "4189d3c2-8882-4871-a3c2-d380272eed88"
@@ -361,7 +361,7 @@ func TestSpecSigningVectors(t *testing.T) {
 	}
 }
 
-func TestProjectIsolation(t *testing.T) {
+func TestUnitProjectIsolation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 1) // owned by testProject
@@ -417,7 +417,7 @@ func TestProjectIsolation(t *testing.T) {
 	}
 }
 
-func TestErrorFormats(t *testing.T) {
+func TestUnitErrorFormats(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		format, want string
@@ -441,7 +441,7 @@ func TestErrorFormats(t *testing.T) {
 	}
 }
 
-func TestFaults(t *testing.T) {
+func TestUnitFaults(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.Faults = Faults{Rate: 1, Seed: 7} })
 	h.populate("svc", true, 1)
@@ -487,7 +487,7 @@ func TestFaults(t *testing.T) {
 	}
 }
 
-func TestFaultsAreDeterministicAndBounded(t *testing.T) {
+func TestUnitFaultsAreDeterministicAndBounded(t *testing.T) {
 	t.Parallel()
 	sequence := func(seed int64) string {
 		h := newHarness(t, func(c *Config) { c.Faults = Faults{Rate: 0.5, Seed: seed} })
@@ -531,7 +531,7 @@ func TestFaultsAreDeterministicAndBounded(t *testing.T) {
 	}
 }
 
-func TestRequestIDOnEveryResponse(t *testing.T) {
+func TestUnitRequestIDOnEveryResponse(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	seen := map[string]bool{}
@@ -551,7 +551,7 @@ func TestRequestIDOnEveryResponse(t *testing.T) {
 	}
 }
 
-func TestBodyTooLarge(t *testing.T) {
+func TestUnitBodyTooLarge(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	r := h.api("POST", "/v1/"+testProject+"/vpc-endpoints", `{"x":"`+strings.Repeat("a", maxBodyBytes)+`"}`)
@@ -560,8 +560,8 @@ func TestBodyTooLarge(t *testing.T) {
 	}
 }
 
-// TestDumpIsFixtures checks that a dump loads back as fixtures.
-func TestDumpIsFixtures(t *testing.T) {
+// TestUnitDumpIsFixtures checks that a dump loads back as fixtures.
+func TestUnitDumpIsFixtures(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
 	h.populate("svc", true, 3)
@@ -587,9 +587,9 @@ func TestDumpIsFixtures(t *testing.T) {
 	}
 }
 
-// TestOverTheWire runs the mock behind a real HTTP server and signs with a
+// TestUnitOverTheWire runs the mock behind a real HTTP server and signs with a
 // real client, so that Host, Content-Length and body handling are as in use.
-func TestOverTheWire(t *testing.T) {
+func TestUnitOverTheWire(t *testing.T) {
 	t.Parallel()
 	m := New(Config{})
 	m.CreateService("", ServiceSpec{ID: "svc"})

@@ -52,10 +52,10 @@ func (h *harness) assume(agency, domain string) (result, iamCredentialBody) {
 	return r, out.Credential
 }
 
-// TestIAMProjectList: the region names the default project, a sub-project
+// TestUnitIAMProjectList: the region names the default project, a sub-project
 // is listed by its own name, a wrong name lists nothing, and the call
 // needs a credential.
-func TestIAMProjectList(t *testing.T) {
+func TestUnitIAMProjectList(t *testing.T) {
 	h := iamHarness(t)
 	for name, want := range map[string]string{DefaultRegion: testProject, DefaultRegion + "_sub": otherProject, "xx-nowhere-1": ""} {
 		r := h.signed(newRequest(http.MethodGet, "/v3/projects?name="+name, ""), "", DefaultAccessKey, DefaultSecretKey, "")
@@ -80,10 +80,10 @@ func TestIAMProjectList(t *testing.T) {
 	}
 }
 
-// TestIAMAssumeRoleCredentialsWork: an agency's temporary keys sign API
+// TestUnitIAMAssumeRoleCredentialsWork: an agency's temporary keys sign API
 // calls with their security token; without it, with another key's token or
 // after the TTL they are refused, and a foreign agency or domain is 403.
-func TestIAMAssumeRoleCredentialsWork(t *testing.T) {
+func TestUnitIAMAssumeRoleCredentialsWork(t *testing.T) {
 	h := iamHarness(t)
 	r, cred := h.assume("ops", "acme")
 	if r.code != http.StatusCreated || cred.Access == "" || cred.SecurityToken == "" || cred.ExpiresAt != h.clock.Now().Add(10*time.Minute).Format(iamTimeLayout) {
@@ -128,10 +128,10 @@ func TestIAMAssumeRoleCredentialsWork(t *testing.T) {
 	}
 }
 
-// TestIAMOIDCFederation: an ID token of a known identity provider becomes
+// TestUnitIAMOIDCFederation: an ID token of a known identity provider becomes
 // an IAM token (X-Subject-Token), which becomes temporary keys; unknown
 // providers and expired or malformed ID tokens are 401.
-func TestIAMOIDCFederation(t *testing.T) {
+func TestUnitIAMOIDCFederation(t *testing.T) {
 	h := iamHarness(t)
 	exchange := func(idp, jwt string) result {
 		req := newRequest(http.MethodPost, "/v3.0/OS-AUTH/id-token/tokens", fmt.Sprintf(`{"auth":{"id_token":{"id":%q}}}`, jwt))
@@ -177,9 +177,9 @@ func TestIAMOIDCFederation(t *testing.T) {
 	}
 }
 
-// TestIAMMetadata: with the token service, the security key needs the
+// TestUnitIAMMetadata: with the token service, the security key needs the
 // session token; without it, the key is served directly; disabled, 404.
-func TestIAMMetadata(t *testing.T) {
+func TestUnitIAMMetadata(t *testing.T) {
 	h := iamHarness(t)
 	put := newRequest(http.MethodPut, "/meta-data/latest/api/token", "")
 	put.Header.Set(headerMetadataTTL, "21600")

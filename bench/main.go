@@ -31,6 +31,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/devprovider"
 	"github.com/vpcep/terraform-provider-vpcep/internal/provider"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
@@ -89,10 +90,9 @@ func main() {
 	die(err)
 	binDir = r.bin
 	defer os.RemoveAll(r.bin)
-	for _, b := range [][2]string{{"vpcep/terraform-provider-vpcep", "."}, {"noop/terraform-provider-noop", "./bench/noop"}} {
-		if out, err := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(r.bin, b[0]), b[1]).CombinedOutput(); err != nil {
-			die(fmt.Errorf("go build %s: %w\n%s", b[1], err, out))
-		}
+	die(devprovider.Build(".", filepath.Join(r.bin, "vpcep")))
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(r.bin, "noop", "terraform-provider-noop"), "./bench/noop").CombinedOutput(); err != nil {
+		die(fmt.Errorf("go build ./bench/noop: %w\n%s", err, out))
 	}
 	if *profileDir != "" {
 		die(r.profile(ctx, scenarios[0], delays[0], *profileDir))
@@ -160,7 +160,7 @@ func (r runner) cycle(ctx context.Context, p string, sc scenario, delay time.Dur
 	); err != nil {
 		return nil, err
 	}
-	env := append([]string{"TF_CLI_CONFIG_FILE=" + filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}, r.env...)
+	env := append(devprovider.Env(filepath.Join(dir, "cli.tfrc")), r.env...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VPCEP_") && !strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
 			env = append(env, kv)
@@ -297,8 +297,7 @@ resource %[3]q "bench" {
 
 // cliConfig points Terraform at the providers just built: no init, no registry.
 func cliConfig(bin string) string {
-	return fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"vpcep/vpcep\" = %q\n    \"bench/noop\" = %q\n  }\n  direct {}\n}\n",
-		filepath.Join(bin, "vpcep"), filepath.Join(bin, "noop"))
+	return devprovider.CLIConfig(map[string]string{devprovider.Address: filepath.Join(bin, "vpcep"), "bench/noop": filepath.Join(bin, "noop")})
 }
 
 func parseScenarios(s string) ([]scenario, error) {

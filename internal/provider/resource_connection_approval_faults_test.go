@@ -60,7 +60,7 @@ func newFaultFleet(t *testing.T, e *testEnv, n int) *faultFleet {
 // config is every approval in one resource block. It uses count, not
 // for_each: terraform-plugin-testing's state shim (which every TestCase goes
 // through, also for CheckDestroy) refuses string instance keys. The
-// concurrency is the same; resource_connection_approval_interrupt_test.go drives for_each through the
+// concurrency is the same; the interrupt test drives for_each through the
 // real CLI.
 func (f *faultFleet) config() string {
 	var b strings.Builder

@@ -51,7 +51,7 @@ func providerCLIConfig(t *testing.T) string {
 	t.Helper()
 	b := &builtProvider
 	b.once.Do(func() {
-		if b.dir, b.err = os.MkdirTemp("", "vpcep-provider-"); b.err != nil {
+		if b.dir, b.err = os.MkdirTemp("", "vpcep-provider-"); b.err != nil { //nolint:usetesting // shared by every test of the binary; TestMain removes it
 			return
 		}
 		binDir := filepath.Join(b.dir, "bin")

@@ -193,7 +193,7 @@ func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string
 		}
 		partial = true
 	}
-	if usable(v.cur) && !(partial && v.cur.firstPg) {
+	if usable(v.cur) && (!partial || !v.cur.firstPg) {
 		call = v.cur
 		// Registered under the lock, so that a first page counts this read
 		// when it completes without it.

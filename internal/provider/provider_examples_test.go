@@ -19,7 +19,7 @@ import (
 // examplesRoot is the repository root seen from this package's directory.
 const examplesRoot = moduleRoot
 
-// The ids the example configurations use, and the fixtures that seed them.
+// The ids the example configurations use, and the fixtures that create them.
 const (
 	exampleFixtures       = "examples/demo/fixtures.json"
 	exampleModuleFixtures = "examples/modules/allowlist/tests/fixtures.json"

@@ -11,7 +11,7 @@ import (
 )
 
 // Server is a mock behind an httptest server, with the credentials of the
-// mock's first project (the one fixtures seed).
+// mock's first project (the one fixtures fill).
 type Server struct {
 	Mock                 *vpcepmock.Mock
 	URL, ProjectID       string

@@ -314,13 +314,13 @@ func (p *vpcepProvider) ValidateConfig(ctx context.Context, req provider.Validat
 		v    types.String
 		attr string
 	}{{cfg.Endpoint, attrEndpoint}, {cfg.IAMEndpoint, attrIAMEndpoint}} {
-		if known(u.v) {
+		if isKnown(u.v) {
 			if _, d := parseBaseURL(u.v.ValueString(), "the "+u.attr+" argument", u.attr); d != nil {
 				resp.Diagnostics.AddAttributeError(path.Root(u.attr), d.summary, d.detail)
 			}
 		}
 	}
-	if known(cfg.Region) {
+	if isKnown(cfg.Region) {
 		if _, d := normalizeRegion(cfg.Region.ValueString(), attrRegion); d != nil {
 			resp.Diagnostics.AddAttributeError(path.Root(attrRegion), d.summary, d.detail)
 		}
@@ -519,9 +519,6 @@ func (p *vpcepProvider) ListResources(context.Context) []func() list.ListResourc
 func (p *vpcepProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{NewConnectionDecisionAction}
 }
-
-// known reports whether v is set to a known, non-null value.
-func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // configError is one configuration problem; attr is the provider attribute it
 // belongs to ("" for none).

@@ -81,7 +81,7 @@ func (a *connectionDecisionAction) Schema(_ context.Context, _ action.SchemaRequ
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How long to wait for the connection to settle (a duration such "+
 					"as `30s` or `10m`). Default: `%s`.", durationText(defaultDecisionTimeout)),
-				Validators: []validator.String{positiveDuration{}},
+				Validators: []validator.String{positiveDurationValidator()},
 			},
 		},
 	}

@@ -116,7 +116,7 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 					"listed (a duration such as `30s`; default `%s`), before it reports the id as unknown. An endpoint "+
 					"that its owner is still creating is awaited for the whole `timeouts.create`.",
 					approval.DefaultMissingEndpointTimeout),
-				Validators: []validator.String{positiveDuration{`value must be a positive duration such as "30s" or "10m"`}},
+				Validators: []validator.String{positiveDurationValidator()},
 			},
 			connAttrStatus: schema.StringAttribute{
 				Computed: true,

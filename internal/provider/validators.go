@@ -79,6 +79,11 @@ type positiveDuration struct{ describer }
 
 var _ validator.String = positiveDuration{}
 
+// positiveDurationValidator returns the validator with its description.
+func positiveDurationValidator() positiveDuration {
+	return positiveDuration{`value must be a duration of at least 1s, such as "30s" or "10m"`}
+}
+
 func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return

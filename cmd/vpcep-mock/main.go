@@ -62,6 +62,7 @@ type options struct {
 	transitionDelay time.Duration
 	errorFormat     string
 	faultRate       float64
+	rateLimit       int
 	latency         time.Duration
 	seed            int64
 	region          string
@@ -95,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.transitionDelay, "transition-delay", 0, "duration of creating->accepted and deleting->gone (0 = instant)")
 	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatNested, "error body form: nested ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"}); seed is a deprecated alias of nested")
 	fs.Float64Var(&o.faultRate, "fault-rate", 0, "share of API requests, 0..1, answered with 429 APIGW.0308, 503 EndPoint.0001 or 400 EndPoint.0022")
+	fs.IntVar(&o.rateLimit, "rate-limit", 0, "API requests served in any second; the others answer 429 APIGW.0308 with Retry-After (0 = unlimited)")
 	fs.DurationVar(&o.latency, "latency", 0, "upper bound of a random delay added to each API request")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of the fault and latency sequence")
 	fs.StringVar(&o.region, "region", vpcepmock.DefaultRegion, "region written into service names, and the project name IAM's project list returns for -project-id")
@@ -131,6 +133,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-error-format %q: want nested or flat", o.errorFormat)
 	case o.faultRate < 0 || o.faultRate > 1:
 		return o, fmt.Errorf("-fault-rate %v: want 0..1", o.faultRate)
+	case o.rateLimit < 0:
+		return o, fmt.Errorf("-rate-limit %d: want requests per second >= 0 (0 = unlimited)", o.rateLimit)
 	case o.latency < 0 || o.transitionDelay < 0:
 		return o, errors.New("-latency and -transition-delay must not be negative")
 	case (o.tlsCert == "") != (o.tlsKey == ""):
@@ -155,6 +159,7 @@ func (o options) config() (vpcepmock.Config, error) {
 		TransitionDelay: o.transitionDelay,
 		ErrorFormat:     o.errorFormat,
 		Faults:          vpcepmock.Faults{Rate: o.faultRate, Latency: o.latency, Seed: o.seed},
+		RateLimit:       o.rateLimit,
 		Region:          o.region,
 		IAM:             o.iam,
 	}

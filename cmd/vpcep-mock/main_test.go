@@ -174,6 +174,8 @@ func TestUnitRunRefusesBadFlags(t *testing.T) {
 		{"-error-format", "xml"},
 		{"-fault-rate", "1.5"},
 		{"-latency", "-1s"},
+		{"-rate-limit", "-1"},
+		{"-rate-limit", "1.5"},
 		{"-tls-cert", "x"},
 		{"-tls-self-signed", "-tls-cert", "a", "-tls-key", "b"},
 		{"-access-key", "a", "-secret-key", ""},
@@ -381,4 +383,34 @@ func TestUnitRunControlBodiesAreCapped(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("a small fixtures body: %d", resp.StatusCode)
 	}
+}
+
+// Catches: -rate-limit not reaching the mock, or a throttled answer without
+// the gateway code and Retry-After.
+func TestUnitRunRateLimit(t *testing.T) {
+	t.Parallel()
+	url, stop := start(t, "-rate-limit", "1")
+	path := url + "/v1/" + vpcepmock.DefaultProjectID + "/vpc-endpoint-services"
+	// One request per second is served; 20 in a row cannot all be.
+	for i := 0; i < 20; i++ {
+		req, _ := http.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("X-Auth-Token", vpcepmock.DefaultToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			if !strings.Contains(string(body), `"error_code":"APIGW.0308"`) || resp.Header.Get("Retry-After") != "1" {
+				t.Errorf("throttled answer: %v %s", resp.Header, body)
+			}
+			if err := stop(); err != nil {
+				t.Error(err)
+			}
+			return
+		}
+	}
+	t.Error("20 requests in a row at -rate-limit 1 were all served")
+	_ = stop()
 }

@@ -48,6 +48,10 @@ type Config struct {
 	ErrorFormat string
 	// Faults are injected from the start; SetFaults changes them later.
 	Faults Faults
+	// RateLimit is how many API requests are served in any second; the
+	// others answer 429 APIGW.0308 with Retry-After. 0 = unlimited;
+	// SetRateLimit changes it later.
+	RateLimit int
 	// Now is the clock; nil = time.Now. Transitions are evaluated against it
 	// at read time, so a test can step a fake clock instead of sleeping.
 	Now func() time.Time

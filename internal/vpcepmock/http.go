@@ -60,6 +60,8 @@ func (m *Mock) routes() *http.ServeMux {
 	mux.HandleFunc("POST /_mock/reset", m.controlReset)
 	mux.HandleFunc("GET /_mock/faults", m.controlGetFaults)
 	mux.HandleFunc("PUT /_mock/faults", m.controlFaults)
+	mux.HandleFunc("GET /_mock/rate-limit", m.controlGetRateLimit)
+	mux.HandleFunc("PUT /_mock/rate-limit", m.controlRateLimit)
 	mux.HandleFunc("PUT /_mock/transition-delay", m.controlTransitionDelay)
 	mux.HandleFunc("POST /_mock/connections/status", m.controlForce)
 	mux.HandleFunc("POST /_mock/fixtures", m.controlFixtures)
@@ -97,7 +99,8 @@ func (m *Mock) noRoute(w http.ResponseWriter, r *http.Request) {
 
 // apiHandler runs an API operation after the steps every call shares: count,
 // body read once (the signature covers exactly these bytes), authentication
-// (401 APIGW.0301), project scope (403 EndPoint.0004), injected latency and fault.
+// (401 APIGW.0301), project scope (403 EndPoint.0004), the rate limit (429
+// APIGW.0308), injected latency and fault.
 func (m *Mock) apiHandler(op string, h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.count(op)
@@ -122,6 +125,9 @@ func (m *Mock) apiHandler(op string, h handler) http.Handler {
 		if cred.ProjectID != c.project {
 			m.count(CountUnauthorized)
 			m.fail(c, errForbidden)
+			return
+		}
+		if m.throttle(c) {
 			return
 		}
 		latency, fault := m.drawFault()

@@ -53,6 +53,9 @@ type Mock struct {
 	faultMu sync.Mutex
 	faults  Faults
 	rng     *rand.Rand
+
+	limiter          rateLimiter
+	initialRateLimit int
 }
 
 // ServiceSpec describes an endpoint service created through the Go controls.
@@ -133,6 +136,8 @@ func New(cfg Config) *Mock {
 	}
 	m.resetState()
 	m.SetFaults(cfg.Faults)
+	m.initialRateLimit = cfg.RateLimit
+	m.SetRateLimit(cfg.RateLimit)
 	if cfg.Fixtures != nil {
 		// A bad fixtures document given in code is a programming error; the
 		// binary validates its file before calling New.
@@ -155,10 +160,12 @@ func (m *Mock) resetState() {
 }
 
 // Reset forgets every service, endpoint, action and request count, restores
-// the configured faults, and loads Config.Fixtures again if there were any.
+// the configured faults and rate limit, and loads Config.Fixtures again if
+// there were any.
 func (m *Mock) Reset() {
 	m.resetState()
 	m.SetFaults(m.initialFaults)
+	m.SetRateLimit(m.initialRateLimit)
 	if m.fixtures != nil {
 		_ = m.LoadFixtures(*m.fixtures) // loaded once by New already
 	}

@@ -97,6 +97,8 @@ type Client struct {
 	maxDelay   time.Duration
 	httpClient *http.Client
 	userAgent  string
+	// throttle is the pause every request shares while the API throttles.
+	throttle throttleGate
 	// now and jitter are replaced in tests.
 	now    func() time.Time
 	jitter func(n int64) int64
@@ -392,6 +394,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return fmt.Errorf("getting credentials for attempt %d of %s %s: %w", attempt, method, path, err)
 		}
 		credCtx := maskCredentials(ctx, creds)
+		if err := c.throttle.wait(ctx); err != nil {
+			if attempt == 1 {
+				return &NotSentError{Method: method, Path: path, Err: err}
+			}
+			return err
+		}
 		respBody, err := c.attempt(credCtx, creds, method, target, path, query, body, attempt)
 		// Temporary credentials that expired are renewed once (shared with
 		// every concurrent call) and the request retried once, never in a loop.
@@ -406,6 +414,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			}
 		}
 		if err == nil {
+			c.throttle.succeeded()
 			if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
 				return nil
 			}
@@ -426,6 +435,14 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 				return ra.APIError
 			}
 			return err
+		}
+		if IsThrottled(err) {
+			// Every request of the client waits out this pause at the top of the loop.
+			opens := c.throttle.throttled(time.Now(), func(strike int) time.Duration { return c.backoff(strike, err) })
+			tflog.Debug(ctx, "VPCEP API throttled; every request of the provider pauses", map[string]any{
+				"method": method, "path": path, "attempt": attempt, "delay_ms": time.Until(opens).Milliseconds(), "error": err.Error(),
+			})
+			continue
 		}
 		delay := c.backoff(attempt, err)
 		tflog.Debug(ctx, "VPCEP API call will be retried", map[string]any{

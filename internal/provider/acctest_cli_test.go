@@ -172,30 +172,53 @@ func (r *cliRun) run(args ...string) (string, int) {
 type approvalInState struct {
 	Address string
 	Tainted bool
-	Values  struct {
-		ID         string `json:"id"`
-		ServiceID  string `json:"service_id"`
-		EndpointID string `json:"endpoint_id"`
-		Action     string `json:"action"`
-		Status     string `json:"status"`
-		DomainID   string `json:"domain_id"`
-		MarkerID   int64  `json:"marker_id"`
-	}
+	Values  approvalValues
+}
+
+// approvalValues are the attributes of a vpcep_connection_approval in state.
+type approvalValues struct {
+	ID         string `json:"id"`
+	ServiceID  string `json:"service_id"`
+	EndpointID string `json:"endpoint_id"`
+	Action     string `json:"action"`
+	Status     string `json:"status"`
+	DomainID   string `json:"domain_id"`
+	MarkerID   int64  `json:"marker_id"`
 }
 
 // approvals reads every vpcep_connection_approval in state, in the root
 // module and in child modules, with `terraform show -json`.
 func (r *cliRun) approvals() []approvalInState {
 	r.t.Helper()
+	var list []approvalInState
+	for _, res := range r.resources("vpcep_connection_approval") {
+		a := approvalInState{Address: res.Address, Tainted: res.Tainted}
+		if err := json.Unmarshal(res.Values, &a.Values); err != nil {
+			r.t.Fatal(err)
+		}
+		list = append(list, a)
+	}
+	return list
+}
+
+// resourceInState is one resource instance of `terraform show -json`.
+type resourceInState struct {
+	Address string          `json:"address"`
+	Type    string          `json:"type"`
+	Tainted bool            `json:"tainted"`
+	Values  json.RawMessage `json:"values"`
+}
+
+// resources reads every instance of resource type typ in state, in the root
+// module and in child modules, with `terraform show -json`.
+func (r *cliRun) resources(typ string) []resourceInState {
+	r.t.Helper()
 	out, code := r.run("show", "-json", "-no-color")
 	if code != 0 {
 		r.t.Fatalf("terraform show -json exited %d:\n%s", code, out)
 	}
 	type module struct {
-		Resources []struct {
-			approvalInState
-			Type string `json:"type"`
-		} `json:"resources"`
+		Resources    []resourceInState `json:"resources"`
 		ChildModules []json.RawMessage `json:"child_modules"`
 	}
 	var doc struct {
@@ -215,7 +238,7 @@ func (r *cliRun) approvals() []approvalInState {
 	if doc.Values == nil {
 		return nil // empty state
 	}
-	var list []approvalInState
+	var list []resourceInState
 	pending := []json.RawMessage{doc.Values.RootModule}
 	for len(pending) > 0 {
 		var m module
@@ -224,8 +247,8 @@ func (r *cliRun) approvals() []approvalInState {
 		}
 		pending = append(pending[1:], m.ChildModules...)
 		for _, res := range m.Resources {
-			if res.Type == "vpcep_connection_approval" {
-				list = append(list, res.approvalInState)
+			if res.Type == typ {
+				list = append(list, res)
 			}
 		}
 	}

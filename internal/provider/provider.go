@@ -503,7 +503,7 @@ func lookupProject(ctx context.Context, iam *client.IAMClient, creds client.Cred
 }
 
 func (p *vpcepProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewConnectionApprovalResource}
+	return []func() resource.Resource{NewConnectionApprovalResource, NewConnectionPolicyResource}
 }
 
 func (p *vpcepProvider) DataSources(context.Context) []func() datasource.DataSource {

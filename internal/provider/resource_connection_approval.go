@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -166,8 +167,13 @@ func (r *connectionApprovalResource) Configure(_ context.Context, req resource.C
 
 // ValidateConfig refuses non-positive timeouts at plan time.
 func (r *connectionApprovalResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	validateTimeouts(ctx, req.Config, &resp.Diagnostics)
+}
+
+// validateTimeouts refuses the durations of a timeouts block that are too short to work.
+func validateTimeouts(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var t timeouts.Value
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
 	if t.IsNull() || t.IsUnknown() {
 		return
 	}
@@ -180,7 +186,7 @@ func (r *connectionApprovalResource) ValidateConfig(ctx context.Context, req res
 			continue // the timeouts block reports unparsable values itself
 		}
 		if problem := durationProblem(s.ValueString()); problem != "" {
-			resp.Diagnostics.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
 				fmt.Sprintf("timeouts.%s %s; got %q.", name, problem, s.ValueString()))
 		}
 	}

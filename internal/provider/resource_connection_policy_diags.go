@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
+)
+
+// Diagnostics of vpcep_connection_policy: each names every endpoint concerned.
+
+// policyReadErrorDiag reports a failed read of the service's connections.
+func policyReadErrorDiag(serviceID string, err error, next string) diag.Diagnostic {
+	what := fmt.Sprintf("Could not list the connections of endpoint service %s. %s", serviceID, next)
+	if client.IsNotFound(err) {
+		what = fmt.Sprintf("The endpoint service %s does not exist in the configured project. Check service_id "+
+			"and the provider's project_id. %s", serviceID, next)
+	}
+	return apiErrorDiag("Error reading the VPC endpoint service's connections", what, err)
+}
+
+// failedConnectionsDiag warns about decided connections in status failed,
+// which nobody can decide; conns gives their errors.
+func failedConnectionsDiag(serviceID string, entries map[string]policy.Entry, conns []client.Connection) diag.Diagnostics {
+	stuck := map[string]client.Connection{}
+	for _, c := range conns {
+		if _, decided := entries[c.ID]; decided && c.Status == client.StatusFailed {
+			stuck[c.ID] = c
+		}
+	}
+	if len(stuck) == 0 {
+		return nil
+	}
+	return diag.Diagnostics{stuckConnectionsDiag(serviceID, stuck)}
+}
+
+// stuckConnectionsDiag warns about connections that are failed or being
+// deleted: the policy skips them, and says what their owners can do.
+func stuckConnectionsDiag(serviceID string, stuck map[string]client.Connection) diag.Diagnostic {
+	var lines []string
+	for _, id := range sortedKeys(stuck) {
+		c := stuck[id]
+		line := fmt.Sprintf("  - endpoint %s (account %s): %s", id, c.DomainID, c.Status)
+		if c.Status == client.StatusFailed {
+			line += ": " + queryErrorsText(c.Error)
+		}
+		lines = append(lines, line)
+	}
+	return diag.NewWarningDiagnostic("VPC endpoint connections skipped",
+		fmt.Sprintf("The policy of endpoint service %s skipped %d connection(s) that nobody can accept or reject:\n%s\n\n"+
+			"A failed connection stays failed: its endpoint's owner must delete and re-create the endpoint, and the "+
+			"policy decides the new one in the next apply. A connection being deleted drops out of `connections` "+
+			"at the next refresh. The other connections were decided.",
+			serviceID, len(stuck), strings.Join(lines, "\n")))
+}
+
+// failedDecisionsDiag reports every change that did not settle, with the API's code and message.
+func failedDecisionsDiag(op operation, serviceID string, failed map[string]policy.Failure, timeout time.Duration) diag.Diagnostic {
+	var lines []string
+	timedOut := false
+	for _, id := range sortedKeys(failed) {
+		f := failed[id]
+		line := fmt.Sprintf("  - endpoint %s: %s", id, policy.Action(f.Decision))
+		if f.LastStatus != "" {
+			line += fmt.Sprintf(" (last status %q)", f.LastStatus)
+		}
+		lines = append(lines, line+": "+f.Err.Error())
+		timedOut = timedOut || errorsIsNotSettled(f)
+	}
+	next := "State keeps every connection that settled; the next apply sends again only the decisions listed " +
+		"here, each with its own action (never the opposite one first)."
+	switch op {
+	case opCreate:
+		next = "Nothing was saved in state; the connections that settled keep their status. The next apply plans " +
+			"from the live statuses, so it sends only the decisions still missing, each with its own action."
+	case opDelete:
+		next = "The policy stays in state; the next destroy rejects again only the connections still accepted."
+	}
+	if timedOut {
+		next += fmt.Sprintf(" If the connections need longer, raise timeouts.%s (it was %s).", op, timeout)
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("%d VPC endpoint connection(s) not decided", len(failed)),
+		fmt.Sprintf("The policy of endpoint service %s could not decide these connections:\n%s\n\n%s",
+			serviceID, strings.Join(lines, "\n"), next))
+}
+
+func errorsIsNotSettled(f policy.Failure) bool {
+	return f.Err != nil && strings.Contains(f.Err.Error(), policy.ErrNotSettled.Error())
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

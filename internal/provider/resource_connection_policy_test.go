@@ -1,0 +1,275 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// Helpers of the vpcep_connection_policy tests.
+
+// policyHeader opens the policy most tests manage.
+const policyHeader = `resource "vpcep_connection_policy" "test"`
+
+// policyBlock is the policy of serviceID with extra lines (rules, others, on_destroy).
+func policyBlock(serviceID string, extra ...string) string {
+	return hclBlock(policyHeader, append([]string{fmt.Sprintf("  service_id = %q", serviceID)}, extra...)...)
+}
+
+// policyConfig is e's provider block (dev_overrides source) plus one policy.
+func policyConfig(e *testEnv, serviceID string, extra ...string) string {
+	return requiredProviders + e.ProviderConfig() + policyBlock(serviceID, extra...)
+}
+
+// idsLine is `name = ["id", ...]`.
+func idsLine(name string, ids ...string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = fmt.Sprintf("%q", id)
+	}
+	return fmt.Sprintf("  %s = [%s]", name, strings.Join(q, ", "))
+}
+
+// policyValues are the attributes of a vpcep_connection_policy in state.
+type policyValues struct {
+	ServiceID   string `json:"service_id"`
+	Others      string `json:"others"`
+	OnDestroy   string `json:"on_destroy"`
+	Connections map[string]struct {
+		DomainID string `json:"domain_id"`
+		Status   string `json:"status"`
+		Decision string `json:"decision"`
+	} `json:"connections"`
+}
+
+// policy returns the one policy in state, or false when there is none.
+func (r *cliRun) policy() (policyValues, bool) {
+	r.t.Helper()
+	res := r.resources("vpcep_connection_policy")
+	if len(res) == 0 {
+		return policyValues{}, false
+	}
+	if len(res) > 1 || res[0].Tainted {
+		r.t.Fatalf("want one untainted policy in state, got %+v", res)
+	}
+	var v policyValues
+	if err := json.Unmarshal(res[0].Values, &v); err != nil {
+		r.t.Fatal(err)
+	}
+	return v, true
+}
+
+// mustRun runs a CLI command and fails the test unless it exits with want.
+func (r *cliRun) mustRun(want int, args ...string) string {
+	r.t.Helper()
+	out, code := r.run(append(args, "-input=false", "-no-color")...)
+	if code != want {
+		r.t.Fatalf("terraform %s exited %d, want %d:\n%s", strings.Join(args, " "), code, want, out)
+	}
+	return out
+}
+
+// statuses maps each endpoint of serviceID to its status in the mock.
+func statuses(e *testEnv, serviceID string) map[string]string {
+	out := map[string]string{}
+	for _, c := range e.Mock.Connections(serviceID) {
+		out[c.ID] = c.Status
+	}
+	return out
+}
+
+// actionsOn lists the mock's effective actions as "action endpoint".
+func actionsOn(e *testEnv) []string {
+	var out []string
+	for _, a := range e.Mock.Actions() {
+		out = append(out, a.Action+" "+a.EndpointID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sortedActions(list ...string) []string {
+	slices.Sort(list)
+	return list
+}
+
+// TestAccConnectionPolicy_lifecycle catches rules applied wrongly (an
+// account's rule beating the endpoint's own, `others` touched while "leave"),
+// a plan that is not empty right after apply, state that disagrees with the
+// mock, and a destroy that rejects more than the policy accepted.
+func TestAccConnectionPolicy_lifecycle(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	good1 := e.NewEndpoint(t, svc, "good")
+	good2 := e.NewEndpoint(t, svc, "good")
+	bad := e.NewEndpoint(t, svc, "bad")
+	badButNamed := e.NewEndpoint(t, svc, "bad")
+	goodButNamed := e.NewEndpoint(t, svc, "good")
+	other := e.NewEndpoint(t, svc, "stranger")
+	r := newCLIRun(t, policyConfig(e, svc,
+		idsLine("accept_domain_ids", "good"), idsLine("reject_domain_ids", "bad"),
+		idsLine("accept_endpoint_ids", badButNamed), idsLine("reject_endpoint_ids", goodButNamed)))
+
+	out := r.mustRun(0, "plan")
+	for _, ep := range []string{good1, good2, bad, badButNamed, goodButNamed} {
+		if !strings.Contains(out, ep) {
+			t.Errorf("the plan does not name endpoint %s:\n%s", ep, out)
+		}
+	}
+	if strings.Contains(out, other) {
+		t.Errorf("the plan names %s, which no rule decides:\n%s", other, out)
+	}
+	r.mustRun(0, "apply", "-auto-approve")
+
+	want := map[string]string{good1: client.StatusAccepted, good2: client.StatusAccepted, bad: client.StatusRejected,
+		badButNamed: client.StatusAccepted, goodButNamed: client.StatusRejected, other: client.StatusPendingAcceptance}
+	if got := statuses(e, svc); !equalMaps(got, want) {
+		t.Errorf("mock statuses after apply:\n got %v\nwant %v", got, want)
+	}
+	wantActions := sortedActions("receive "+good1, "receive "+good2, "reject "+bad, "receive "+badButNamed, "reject "+goodButNamed)
+	if got := actionsOn(e); !slices.Equal(got, wantActions) {
+		t.Errorf("mock actions:\n got %v\nwant %v", got, wantActions)
+	}
+	p, ok := r.policy()
+	if !ok {
+		t.Fatal("no policy in state after apply")
+	}
+	if len(p.Connections) != 5 {
+		t.Errorf("state holds %d connections, want the 5 decided: %+v", len(p.Connections), p.Connections)
+	}
+	for ep, status := range want {
+		c, in := p.Connections[ep]
+		switch {
+		case ep == other && in:
+			t.Errorf("state holds %s, which no rule decides", ep)
+		case ep != other && (c.Status != status || c.Decision != map[string]string{client.StatusAccepted: "accept", client.StatusRejected: "reject"}[status]):
+			t.Errorf("state: %s = %+v, want status %q", ep, c, status)
+		}
+	}
+	if p.Connections[good1].DomainID != "good" || p.Others != "leave" || p.OnDestroy != "reject" {
+		t.Errorf("state: %+v", p)
+	}
+	r.mustRun(0, "plan", "-detailed-exitcode")
+
+	// Destroy rejects what the policy accepted, and nothing else.
+	r.mustRun(0, "destroy", "-auto-approve")
+	want[good1], want[good2], want[badButNamed] = client.StatusRejected, client.StatusRejected, client.StatusRejected
+	if got := statuses(e, svc); !equalMaps(got, want) {
+		t.Errorf("mock statuses after destroy:\n got %v\nwant %v", got, want)
+	}
+	wantActions = sortedActions(append(wantActions, "reject "+good1, "reject "+good2, "reject "+badButNamed)...)
+	if got := actionsOn(e); !slices.Equal(got, wantActions) {
+		t.Errorf("mock actions after destroy:\n got %v\nwant %v", got, wantActions)
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestAccConnectionPolicy_onDestroyLeave catches a destroy that rejects
+// connections although on_destroy = "leave".
+func TestAccConnectionPolicy_onDestroyLeave(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "good")
+	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_domain_ids", "good"), `  on_destroy = "leave"`))
+	r.mustRun(0, "apply", "-auto-approve")
+	r.mustRun(0, "destroy", "-auto-approve")
+	if got := statuses(e, svc)[ep]; got != client.StatusAccepted {
+		t.Errorf("status after destroy with on_destroy = leave: %q, want accepted", got)
+	}
+	if n := len(e.Mock.Actions()); n != 1 {
+		t.Errorf("mock actions %v, want only the accept", e.Mock.Actions())
+	}
+	if _, ok := r.policy(); ok {
+		t.Error("the policy is still in state after destroy")
+	}
+}
+
+// TestAccConnectionPolicy_bothLists catches an id listed under accept and
+// reject of the same kind reaching the API: the plan must fail naming it,
+// with nothing sent.
+func TestAccConnectionPolicy_bothLists(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "acct-1")
+	for _, tc := range []struct{ name, accept, reject, id string }{
+		{"endpoint", "accept_endpoint_ids", "reject_endpoint_ids", ep},
+		{"domain", "accept_domain_ids", "reject_domain_ids", "acct-1"},
+	} {
+		r := newCLIRun(t, policyConfig(e, svc, idsLine(tc.accept, tc.id, "x"), idsLine(tc.reject, "y", tc.id)))
+		out := r.mustRun(1, "apply", "-auto-approve")
+		if !strings.Contains(out, "ID both accepted and rejected") || !strings.Contains(out, fmt.Sprintf("%q", tc.id)) ||
+			!strings.Contains(out, tc.accept) || !strings.Contains(out, tc.reject) {
+			t.Errorf("%s: the error does not name the id and both lists:\n%s", tc.name, out)
+		}
+	}
+	if n := e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint]; n != 0 {
+		t.Errorf("%d action requests reached the mock, want none", n)
+	}
+	if got := statuses(e, svc)[ep]; got != client.StatusPendingAcceptance {
+		t.Errorf("status %q, want pendingAcceptance", got)
+	}
+}
+
+// TestAccConnectionPolicy_newConsumerAndDrift catches a plan that misses a
+// consumer arriving between runs, or a change made behind Terraform's back,
+// and a plan that does not name the endpoint concerned.
+func TestAccConnectionPolicy_newConsumerAndDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	first := e.NewEndpoint(t, svc, "good")
+	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_domain_ids", "good"), `  others = "reject"`))
+	r.mustRun(0, "apply", "-auto-approve")
+	r.mustRun(0, "plan", "-detailed-exitcode")
+
+	newcomer := e.NewEndpoint(t, svc, "good")
+	stranger := e.NewEndpoint(t, svc, "stranger")
+	out := r.mustRun(2, "plan", "-detailed-exitcode")
+	if !strings.Contains(out, newcomer) || !strings.Contains(out, stranger) || strings.Contains(out, first) {
+		t.Errorf("the plan must name the two new consumers, and only them:\n%s", out)
+	}
+	r.mustRun(0, "apply", "-auto-approve")
+	want := map[string]string{first: client.StatusAccepted, newcomer: client.StatusAccepted, stranger: client.StatusRejected}
+	if got := statuses(e, svc); !equalMaps(got, want) {
+		t.Errorf("mock statuses:\n got %v\nwant %v", got, want)
+	}
+	r.mustRun(0, "plan", "-detailed-exitcode")
+
+	// Someone rejects an accepted consumer behind Terraform's back.
+	if err := e.Mock.ForceStatus(svc, first, vpcepmock.Force{Status: client.StatusRejected}); err != nil {
+		t.Fatal(err)
+	}
+	out = r.mustRun(2, "plan", "-detailed-exitcode")
+	if !strings.Contains(out, first) || strings.Contains(out, newcomer) {
+		t.Errorf("the plan must name %s, and only it:\n%s", first, out)
+	}
+	before := len(e.Mock.Actions())
+	r.mustRun(0, "apply", "-auto-approve")
+	acts := e.Mock.Actions()[before:]
+	if len(acts) != 1 || acts[0].EndpointID != first || acts[0].Action != client.ActionReceive {
+		t.Errorf("the drift apply sent %v, want one receive for %s", acts, first)
+	}
+	if p, _ := r.policy(); p.Connections[first].Status != client.StatusAccepted {
+		t.Errorf("state after the drift apply: %+v", p.Connections[first])
+	}
+	r.mustRun(0, "plan", "-detailed-exitcode")
+}

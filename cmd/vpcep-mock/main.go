@@ -36,6 +36,9 @@ const shutdownTimeout = 5 * time.Second
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A mock started with -detach outlives the reader of its output; a later
+	// line (such as "stopped") must then fail quietly rather than kill it.
+	signal.Ignore(syscall.SIGPIPE)
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "vpcep-mock:", err)
@@ -73,13 +76,12 @@ type options struct {
 	agencies        stringList
 	idps            stringList
 	metadata        bool
+	detach          bool
+	pidFile         string
 }
 
 // credentialFlags are the flags that replace the built-in credentials.
 var credentialFlags = map[string]bool{"token": true, "access-key": true, "secret-key": true, "credential": true}
-
-// deprecatedErrorFormatSeed is the old name of -error-format nested, accepted for one release.
-const deprecatedErrorFormatSeed = "seed"
 
 // parseFlags reads args into options, applying the documented defaults.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -94,7 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Var(&o.credentials, "credential", "credential PROJECT_ID:TOKEN or PROJECT_ID:AK:SK (repeatable), e.g. for project isolation")
 	fs.StringVar(&o.fixtures, "fixtures", "", "JSON fixtures file of services and connections to load at start (and on /_mock/reset)")
 	fs.DurationVar(&o.transitionDelay, "transition-delay", 0, "duration of creating->accepted and deleting->gone (0 = instant)")
-	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatNested, "error body form: nested ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"}); seed is a deprecated alias of nested")
+	fs.StringVar(&o.errorFormat, "error-format", vpcepmock.ErrorFormatNested, "error body form: nested ({\"error\":{\"code\",\"message\"}}) or flat ({\"error_code\",\"error_msg\"})")
 	fs.Float64Var(&o.faultRate, "fault-rate", 0, "share of API requests, 0..1, answered with 429 APIGW.0308, 503 EndPoint.0001 or 400 EndPoint.0022")
 	fs.IntVar(&o.rateLimit, "rate-limit", 0, "API requests served in any second; the others answer 429 APIGW.0308 with Retry-After (0 = unlimited)")
 	fs.DurationVar(&o.latency, "latency", 0, "upper bound of a random delay added to each API request")
@@ -109,6 +111,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Var(&o.idps, "idp", "identity provider id whose ID tokens (any well-formed JWT with a future exp) are accepted (repeatable)")
 	fs.DurationVar(&o.iam.CredentialTTL, "credential-ttl", vpcepmock.DefaultCredentialTTL, "lifetime of every temporary credential and IAM token the mock issues")
 	fs.BoolVar(&o.metadata, "metadata", true, "serve ECS instance metadata (temporary keys of the default credential)")
+	fs.BoolVar(&o.detach, "detach", false, "run in the background: print only the URL once the mock listens and exit 0, or exit non-zero with the mock's error")
+	fs.StringVar(&o.pidFile, "pid-file", "", "write the process id to this file once the mock listens (removed when it stops)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -123,10 +127,6 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if !given {
 		o.tokens = stringList{vpcepmock.DefaultToken}
 		o.accessKey, o.secretKey = vpcepmock.DefaultAccessKey, vpcepmock.DefaultSecretKey
-	}
-	if o.errorFormat == deprecatedErrorFormatSeed {
-		_, _ = fmt.Fprintln(stderr, "vpcep-mock: -error-format seed is deprecated and will be removed in the next release; use -error-format nested")
-		o.errorFormat = vpcepmock.ErrorFormatNested
 	}
 	switch {
 	case o.errorFormat != vpcepmock.ErrorFormatNested && o.errorFormat != vpcepmock.ErrorFormatFlat:
@@ -206,6 +206,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.detach {
+		return detach(args, stdout, stderr)
+	}
 	cfg, err := o.config()
 	if err != nil {
 		return err
@@ -238,9 +241,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Handler:           vpcepmock.New(cfg),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	// The first stdout line is a contract: scripts read the URL from it.
 	host, exposed := reachableHost(ln.Addr())
-	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, host)
 	if exposed != "" {
 		fmt.Fprintf(stderr, "vpcep-mock: warning: listening on %s: the unauthenticated /_mock/ controls "+
 			"(state, reset, fixtures, forced statuses) are reachable by anyone who can reach this port; "+
@@ -248,6 +249,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "vpcep-mock: project %s, %d credential(s), transition delay %s, errors %s\n",
 		o.projectID, len(cfg.Credentials), o.transitionDelay, o.errorFormat)
+	if o.pidFile != "" {
+		if err := os.WriteFile(o.pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil { //nolint:gosec // a pid is no secret
+			_ = ln.Close()
+			return fmt.Errorf("-pid-file: %w", err)
+		}
+		defer os.Remove(o.pidFile)
+	}
+	// The first stdout line is a contract: scripts (and -detach) read the URL
+	// from it, so everything said on stderr before it precedes it.
+	fmt.Fprintf(stdout, "%s%s://%s\n", listeningPrefix, scheme, host)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

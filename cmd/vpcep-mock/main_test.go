@@ -128,23 +128,6 @@ func TestUnitRunWithFlags(t *testing.T) {
 	}
 }
 
-// TestUnitRunErrorFormatSeedAlias catches dropping the deprecated "seed" name of
-// -error-format before its announced removal, or accepting it silently.
-func TestUnitRunErrorFormatSeedAlias(t *testing.T) {
-	t.Parallel()
-	var stderr strings.Builder
-	o, err := parseFlags([]string{"-error-format", "seed"}, &stderr)
-	if err != nil || o.errorFormat != vpcepmock.ErrorFormatNested {
-		t.Fatalf("-error-format seed: %q, %v", o.errorFormat, err)
-	}
-	if !strings.Contains(stderr.String(), "deprecated") || !strings.Contains(stderr.String(), "nested") {
-		t.Errorf("no deprecation notice: %q", stderr.String())
-	}
-	if o, err := parseFlags(nil, io.Discard); err != nil || o.errorFormat != vpcepmock.ErrorFormatNested {
-		t.Errorf("default error format %q, %v", o.errorFormat, err)
-	}
-}
-
 func TestUnitRunSelfSignedTLS(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t, "-tls-self-signed")
@@ -172,6 +155,7 @@ func TestUnitRunRefusesBadFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"-error-format", "xml"},
+		{"-error-format", "seed"},
 		{"-fault-rate", "1.5"},
 		{"-latency", "-1s"},
 		{"-rate-limit", "-1"},
@@ -200,14 +184,8 @@ func TestUnitRunRefusesBadFlags(t *testing.T) {
 // TestUnitBinaryExitsCleanlyOnSignal builds the command and stops it with
 // SIGINT and SIGTERM.
 func TestUnitBinaryExitsCleanlyOnSignal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	t.Parallel()
-	bin := filepath.Join(t.TempDir(), "vpcep-mock")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := builtMock(t)
 	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
 		cmd := exec.Command(bin)
 		stdout, err := cmd.StdoutPipe()

@@ -1,8 +1,6 @@
 package vpcepmock
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strconv"
@@ -143,23 +141,46 @@ func (s *service) pageByUpdate(q connQuery) ([]*conn, int) {
 	return matches[q.offset:min(total, q.offset+q.limit)], total
 }
 
+// ownedServiceLocked is the service id of project, or nil: another project's
+// service is as invisible as a missing one (404 EndPoint.0005).
+func (m *Mock) ownedServiceLocked(project, id string) *service {
+	if s, ok := m.services[id]; ok && s.info.ProjectID == project {
+		return s
+	}
+	return nil
+}
+
+// lockService takes the write lock and returns the call's service, settled,
+// for a handler that changes it; if the project has no such service, it
+// answers 404 EndPoint.0005 and returns nil with the lock released.
+func (m *Mock) lockService(c *call) *service {
+	m.mu.Lock()
+	s := m.ownedServiceLocked(c.project, c.id)
+	if s == nil {
+		m.mu.Unlock()
+		m.fail(c, errNotFound)
+		return nil
+	}
+	m.settleLocked(s, c.now)
+	return s
+}
+
 // readService runs fn on the project's service under the read lock, after settling
 // due transitions (under the write lock, only when some are due); false if there is none.
 func (m *Mock) readService(project, id string, now time.Time, fn func(s *service)) bool {
 	m.mu.RLock()
-	s, ok := m.services[id]
-	if ok && s.due(now) {
+	if s := m.ownedServiceLocked(project, id); s != nil && s.due(now) {
 		m.mu.RUnlock()
 		m.mu.Lock()
-		if s, ok = m.services[id]; ok {
+		if s := m.ownedServiceLocked(project, id); s != nil {
 			m.settleLocked(s, now)
 		}
 		m.mu.Unlock()
 		m.mu.RLock()
-		s, ok = m.services[id]
 	}
 	defer m.mu.RUnlock()
-	if !ok || s.info.ProjectID != project {
+	s := m.ownedServiceLocked(project, id)
+	if s == nil {
 		return false
 	}
 	fn(s)
@@ -197,13 +218,8 @@ type actionRequest struct {
 
 // handleAction serves POST .../connections/action (state machine in docs/vpcep-mock.md).
 func (m *Mock) handleAction(c *call) {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		m.fail(c, errBodyNull)
-		return
-	}
 	var req actionRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		m.fail(c, errParameter)
+	if !m.decodeBody(c, &req) {
 		return
 	}
 	if req.Action != ActionReceive && req.Action != ActionReject {
@@ -223,14 +239,10 @@ func (m *Mock) handleAction(c *call) {
 		m.fail(c, errInvalidEndpointID)
 		return
 	}
-	m.mu.Lock()
-	s, ok := m.services[c.id]
-	if !ok || s.info.ProjectID != c.project {
-		m.mu.Unlock()
-		m.fail(c, errNotFound)
+	s := m.lockService(c)
+	if s == nil {
 		return
 	}
-	m.settleLocked(s, c.now)
 	conn, ok := s.byID[endpointID]
 	if !ok {
 		m.mu.Unlock()
@@ -286,12 +298,11 @@ type descriptionRequest struct {
 // handleDescription serves PUT .../vpc-endpoint-services/{id}/connections/description.
 // Every entry is checked before any is applied.
 func (m *Mock) handleDescription(c *call) {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		m.fail(c, errBodyNull)
+	var req descriptionRequest
+	if !m.decodeBody(c, &req) {
 		return
 	}
-	var req descriptionRequest
-	if err := json.Unmarshal(c.body, &req); err != nil || len(req.Connections) == 0 {
+	if len(req.Connections) == 0 {
 		m.fail(c, errParameter)
 		return
 	}
@@ -301,14 +312,10 @@ func (m *Mock) handleDescription(c *call) {
 			return
 		}
 	}
-	m.mu.Lock()
-	s, ok := m.services[c.id]
-	if !ok || s.info.ProjectID != c.project {
-		m.mu.Unlock()
-		m.fail(c, errNotFound)
+	s := m.lockService(c)
+	if s == nil {
 		return
 	}
-	m.settleLocked(s, c.now)
 	conns := make([]*conn, len(req.Connections))
 	for i, e := range req.Connections {
 		if conns[i] = s.byID[e.ID]; conns[i] == nil {

@@ -15,6 +15,13 @@ type controlErrorBody struct {
 	Error string `json:"error"`
 }
 
+// unknownControlBody answers a request under /_mock/ that no control serves,
+// with the controls there are, so that a typo shows its fix.
+type unknownControlBody struct {
+	Error    string   `json:"error"`
+	Controls []string `json:"controls"`
+}
+
 // faultsJSON is Faults on the wire, with latency as a Go duration string.
 type faultsJSON struct {
 	Rate    float64 `json:"rate"`

@@ -3,6 +3,10 @@ package vpcepmock
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -235,3 +239,33 @@ func TestUnitGoControls(t *testing.T) {
 		t.Errorf("no actions should encode as [], got %s", raw)
 	}
 }
+
+// TestUnitUnknownControlListsControls catches an unknown /_mock/ control that
+// answers without the valid ones, and a control list that drifts from the
+// table in docs/vpcep-mock.md (a control routed without being listed, or
+// documented without being routed).
+func TestUnitUnknownControlListsControls(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "vpcep-mock.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for _, m := range regexp.MustCompile("(?m)^\\| `((?:GET|POST|PUT|DELETE) /_mock/[^`]*)`").FindAllStringSubmatch(string(doc), -1) {
+		documented = append(documented, m[1])
+	}
+	h := newHarness(t, nil)
+	for _, req := range [][2]string{{"GET", "/_mock/connections"}, {"GET", "/_mock/reset"}, {"POST", "/_mock/Reset"}} {
+		r := h.control(req[0], req[1], "")
+		var body unknownControlBody
+		r.decode(t, &body)
+		if r.code != 404 || !strings.Contains(body.Error, req[0]+" "+req[1]) || !strings.Contains(body.Error, "POST /_mock/reset") {
+			t.Errorf("%s %s: %d %s, want 404 naming the request and the controls", req[0], req[1], r.code, r.body)
+		}
+		if !slices.Equal(sorted(body.Controls), sorted(documented)) {
+			t.Errorf("%s %s: controls %q, documented %q", req[0], req[1], body.Controls, documented)
+		}
+	}
+}
+
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }

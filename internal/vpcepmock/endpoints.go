@@ -1,8 +1,6 @@
 package vpcepmock
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,13 +20,8 @@ type createEndpointRequest struct {
 
 // handleCreateEndpoint serves POST .../vpc-endpoints, the consumer side: the service may be in any project.
 func (m *Mock) handleCreateEndpoint(c *call) {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		m.fail(c, errBodyNull)
-		return
-	}
 	var req createEndpointRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		m.fail(c, errParameter)
+	if !m.decodeBody(c, &req) {
 		return
 	}
 	switch {

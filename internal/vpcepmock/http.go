@@ -1,8 +1,10 @@
 package vpcepmock
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -53,23 +55,29 @@ func (m *Mock) routes() *http.ServeMux {
 	mux.HandleFunc("DELETE "+services+"/public", m.noRoute)
 	mux.HandleFunc("DELETE "+services+"/describe", m.noRoute)
 
-	mux.HandleFunc("GET /_mock/state", m.controlState)
-	mux.HandleFunc("GET /_mock/requests", m.controlRequests)
-	mux.HandleFunc("DELETE /_mock/requests", m.controlResetRequests)
-	mux.HandleFunc("GET /_mock/actions", m.controlActions)
-	mux.HandleFunc("POST /_mock/reset", m.controlReset)
-	mux.HandleFunc("GET /_mock/faults", m.controlGetFaults)
-	mux.HandleFunc("PUT /_mock/faults", m.controlFaults)
-	mux.HandleFunc("GET /_mock/rate-limit", m.controlGetRateLimit)
-	mux.HandleFunc("PUT /_mock/rate-limit", m.controlRateLimit)
-	mux.HandleFunc("PUT /_mock/transition-delay", m.controlTransitionDelay)
-	mux.HandleFunc("POST /_mock/connections/status", m.controlForce)
-	mux.HandleFunc("POST /_mock/fixtures", m.controlFixtures)
-	mux.HandleFunc("POST /_mock/services", m.controlCreateService)
-	mux.HandleFunc("POST /_mock/endpoints", m.controlCreateEndpoint)
-	mux.HandleFunc("DELETE /_mock/endpoints/{id}", m.controlDeleteEndpoint)
+	// control routes a test control and lists it for the answer to an unknown one.
+	control := func(pattern string, h http.HandlerFunc) {
+		mux.HandleFunc(pattern, h)
+		m.controls = append(m.controls, pattern)
+	}
+	control("GET /_mock/state", m.controlState)
+	control("GET /_mock/requests", m.controlRequests)
+	control("DELETE /_mock/requests", m.controlResetRequests)
+	control("GET /_mock/actions", m.controlActions)
+	control("POST /_mock/reset", m.controlReset)
+	control("GET /_mock/faults", m.controlGetFaults)
+	control("PUT /_mock/faults", m.controlFaults)
+	control("GET /_mock/rate-limit", m.controlGetRateLimit)
+	control("PUT /_mock/rate-limit", m.controlRateLimit)
+	control("PUT /_mock/transition-delay", m.controlTransitionDelay)
+	control("POST /_mock/connections/status", m.controlForce)
+	control("POST /_mock/fixtures", m.controlFixtures)
+	control("POST /_mock/services", m.controlCreateService)
+	control("POST /_mock/endpoints", m.controlCreateEndpoint)
+	control("DELETE /_mock/endpoints/{id}", m.controlDeleteEndpoint)
 
 	m.registerIAM(mux)
+	m.registerMetadata(mux)
 	mux.HandleFunc("/", m.noRoute)
 	return mux
 }
@@ -90,7 +98,10 @@ func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // form, or a control error under /_mock/.
 func (m *Mock) noRoute(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/_mock" || strings.HasPrefix(r.URL.Path, "/_mock/") {
-		writeJSON(w, http.StatusNotFound, controlErrorBody{Error: fmt.Sprintf("no control %s %s", r.Method, r.URL.Path)})
+		writeJSON(w, http.StatusNotFound, unknownControlBody{
+			Error:    fmt.Sprintf("no control %s %s; the controls are: %s", r.Method, r.URL.Path, strings.Join(m.controls, ", ")),
+			Controls: m.controls,
+		})
 		return
 	}
 	m.count(CountUnknownRoute)
@@ -147,6 +158,21 @@ func (m *Mock) apiHandler(op string, h handler) http.Handler {
 // fail answers an API error.
 func (m *Mock) fail(c *call, e apiError) {
 	writeAPIError(c.w, m.format, c.requestID, e)
+}
+
+// decodeBody decodes an API request body into v, or answers the API's
+// refusal: 400 EndPoint.0011 for an empty body, 400 EndPoint.0002 for one
+// that is not JSON of v's shape. Unknown fields are ignored, as the API does.
+func (m *Mock) decodeBody(c *call, v any) bool {
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		m.fail(c, errBodyNull)
+		return false
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		m.fail(c, errParameter)
+		return false
+	}
+	return true
 }
 
 // ok answers 200 with v.

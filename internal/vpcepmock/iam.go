@@ -16,16 +16,14 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 )
 
-// IAM and ECS metadata operations, as the official SDK names them; they are
-// counted in RequestCounts like the VPCEP ones.
+// IAM operations, as the official SDK names them; they are counted in
+// RequestCounts like the VPCEP ones.
 const (
 	OpKeystoneListProjects             = "KeystoneListProjects"
 	OpKeystoneListAuthDomains          = "KeystoneListAuthDomains"
 	OpCreateTemporaryAccessKeyByAgency = "CreateTemporaryAccessKeyByAgency"
 	OpCreateTemporaryAccessKeyByToken  = "CreateTemporaryAccessKeyByToken"
 	OpCreateTokenWithIDToken           = "CreateTokenWithIdToken"
-	OpMetadataSessionToken             = "MetadataSessionToken"
-	OpMetadataSecurityKey              = "MetadataSecurityKey"
 )
 
 // IAMOperations lists the operations above, so that a test can add up the
@@ -43,8 +41,6 @@ const (
 	headerSubjectToken  = "X-Subject-Token"
 	headerIdpID         = "X-Idp-Id"
 	headerIAMTraceID    = "X-IAM-Trace-Id"
-	headerMetadataToken = "X-Metadata-Token"
-	headerMetadataTTL   = "X-Metadata-Token-Ttl-Seconds"
 	iamTimeLayout       = "2006-01-02T15:04:05.000000Z"
 	minDurationSeconds  = 900
 	maxDurationSeconds  = 43200
@@ -126,15 +122,13 @@ func newIAMService(cfg IAMConfig, defaultProject string) *iamService {
 		subjectTokens: map[string]subjectToken{}, metadataTokens: map[string]time.Time{}}
 }
 
-// registerIAM adds the IAM and metadata routes to the mock's router.
+// registerIAM adds the IAM routes to the mock's router.
 func (m *Mock) registerIAM(mux *http.ServeMux) {
 	mux.HandleFunc("GET /v3/projects", m.iamHandler(OpKeystoneListProjects, (*Mock).handleListProjects))
 	// The SDK's global (domain) credentials look their domain id up here.
 	mux.HandleFunc("GET /v3/auth/domains", m.iamHandler(OpKeystoneListAuthDomains, (*Mock).handleListAuthDomains))
 	mux.HandleFunc("POST /v3.0/OS-CREDENTIAL/securitytokens", m.iamHandler("", (*Mock).handleSecurityTokens))
 	mux.HandleFunc("POST /v3.0/OS-AUTH/id-token/tokens", m.iamHandler(OpCreateTokenWithIDToken, (*Mock).handleIDToken))
-	mux.HandleFunc("PUT /meta-data/latest/api/token", m.iamHandler(OpMetadataSessionToken, (*Mock).handleMetadataToken))
-	mux.HandleFunc("GET /openstack/latest/securitykey", m.iamHandler(OpMetadataSecurityKey, (*Mock).handleMetadataSecurityKey))
 }
 
 // iamCall is one IAM or metadata request.
@@ -396,45 +390,6 @@ func parseJWT(token string, now time.Time) (string, bool) {
 		return "", false
 	}
 	return claims.Sub, time.Unix(int64(*claims.Exp), 0).After(now)
-}
-
-// handleMetadataToken issues a metadata session token (PUT, as on ECS).
-func (m *Mock) handleMetadataToken(c *iamCall) {
-	if m.iam.cfg.DisableMetadata || m.iam.cfg.MetadataWithoutSessionToken {
-		http.NotFound(c.w, c.r)
-		return
-	}
-	ttl, err := strconv.Atoi(c.r.Header.Get(headerMetadataTTL))
-	if err != nil || ttl < 1 || ttl > 21600 {
-		http.Error(c.w, "X-Metadata-Token-Ttl-Seconds must be 1..21600", http.StatusBadRequest)
-		return
-	}
-	token := randomHex(24)
-	m.iam.mu.Lock()
-	m.iam.metadataTokens[token] = c.now.Add(time.Duration(ttl) * time.Second)
-	m.iam.mu.Unlock()
-	c.w.Header().Set("Content-Type", "text/plain")
-	_, _ = io.WriteString(c.w, token)
-}
-
-// handleMetadataSecurityKey serves temporary keys of the default credential,
-// requiring the session token when the token service is on.
-func (m *Mock) handleMetadataSecurityKey(c *iamCall) {
-	if m.iam.cfg.DisableMetadata {
-		http.NotFound(c.w, c.r)
-		return
-	}
-	if !m.iam.cfg.MetadataWithoutSessionToken {
-		m.iam.mu.Lock()
-		expires, ok := m.iam.metadataTokens[c.r.Header.Get(headerMetadataToken)]
-		m.iam.mu.Unlock()
-		if !ok || !c.now.Before(expires) {
-			m.count(CountUnauthorized)
-			http.Error(c.w, "missing or expired X-Metadata-Token", http.StatusUnauthorized)
-			return
-		}
-	}
-	writeJSON(c.w, http.StatusOK, map[string]iamCredentialBody{"credential": m.issue("metadata", m.defaultProject, "", c.now)})
 }
 
 // temporaryCredentialFor checks the security token of a request signed with

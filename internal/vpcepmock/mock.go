@@ -25,11 +25,13 @@ var (
 
 // Mock is an in-memory, stateful VPCEP v1 API and an http.Handler; safe for concurrent use.
 type Mock struct {
-	mux    *http.ServeMux
-	iam    *iamService
-	format string
-	now    func() time.Time
-	region string
+	mux *http.ServeMux
+	// controls are the /_mock/ route patterns, fixed after New.
+	controls []string
+	iam      *iamService
+	format   string
+	now      func() time.Time
+	region   string
 	// tokens and accessKeys map a token or an access key to its credential;
 	// fixed after New.
 	tokens         map[string]Credential

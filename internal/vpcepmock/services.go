@@ -1,8 +1,6 @@
 package vpcepmock
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"regexp"
 	"slices"
@@ -33,13 +31,8 @@ var validTCPProxy = []string{"", tcpProxyClose, "toa_open", "proxy_open", "open"
 // handleCreateService serves POST /v1/{project_id}/vpc-endpoint-services.
 // The service is available at once (the documented examples show it so).
 func (m *Mock) handleCreateService(c *call) {
-	if len(bytes.TrimSpace(c.body)) == 0 {
-		m.fail(c, errBodyNull)
-		return
-	}
 	var req createServiceRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		m.fail(c, errParameter)
+	if !m.decodeBody(c, &req) {
 		return
 	}
 	if e := req.validate(); e != nil {
@@ -220,11 +213,8 @@ func (m *Mock) handleGetService(c *call) {
 // handleDeleteService serves DELETE /v1/{project_id}/vpc-endpoint-services/{id}:
 // 204, and the service and its connections are gone (their endpoints with them).
 func (m *Mock) handleDeleteService(c *call) {
-	m.mu.Lock()
-	s, ok := m.services[c.id]
-	if !ok || s.info.ProjectID != c.project {
-		m.mu.Unlock()
-		m.fail(c, errNotFound)
+	s := m.lockService(c)
+	if s == nil {
 		return
 	}
 	for _, conn := range slices.Clone(s.conns) {

@@ -89,9 +89,11 @@ type Config struct {
 
 // Client talks to the VPCEP v1 API. It is safe for concurrent use.
 type Client struct {
-	base       *url.URL
-	projectID  string
+	base      *url.URL
+	projectID string
+	// creds supplies the credentials; nil means fixed, from Config.
 	creds      CredentialProvider
+	fixed      Credentials
 	maxRetries int
 	baseDelay  time.Duration
 	maxDelay   time.Duration
@@ -177,10 +179,18 @@ func New(cfg Config) (*Client, error) {
 		c.userAgent = DefaultUserAgent
 	}
 	if c.creds == nil {
-		c.creds = StaticCredentials(Credentials{AuthToken: cfg.AuthToken, AccessKey: cfg.AccessKey,
-			SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken})
+		c.fixed = Credentials{AuthToken: cfg.AuthToken, AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken}
 	}
 	return c, nil
+}
+
+// credentials are the credentials of the next attempt. Fixed ones never
+// expire, so they are never renewed.
+func (c *Client) credentials(ctx context.Context) (Credentials, error) {
+	if c.creds == nil {
+		return c.fixed, nil
+	}
+	return c.creds.Credentials(ctx)
 }
 
 // defaultHTTPClient has timeouts at every stage, TLS 1.2 or later, and enough idle
@@ -386,7 +396,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	// Every call may be retried: reads change nothing and both writes are idempotent in effect.
 	renewed := false
 	for attempt := 1; ; attempt++ {
-		creds, err := c.creds.Credentials(ctx)
+		creds, err := c.credentials(ctx)
 		if err != nil {
 			if attempt == 1 {
 				return &NotSentError{Method: method, Path: path, Setting: "Credentials", Err: fmt.Errorf("getting credentials: %w", err)}
@@ -403,7 +413,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		respBody, err := c.attempt(credCtx, creds, method, target, path, query, body, attempt)
 		// Temporary credentials that expired are renewed once (shared with
 		// every concurrent call) and the request retried once, never in a loop.
-		if isUnauthorized(err) && creds.Temporary() && !renewed {
+		if isUnauthorized(err) && creds.Temporary() && c.creds != nil && !renewed {
 			renewed = true
 			tflog.Debug(credCtx, "VPCEP API refused temporary credentials; renewing them once", map[string]any{"method": method, "path": path})
 			if _, renewErr := c.creds.Renew(ctx, creds); renewErr == nil {

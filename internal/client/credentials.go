@@ -45,18 +45,6 @@ type CredentialProvider interface {
 	Renew(ctx context.Context, refused Credentials) (Credentials, error)
 }
 
-// staticCredentials never change.
-type staticCredentials struct{ creds Credentials }
-
-func (s staticCredentials) Credentials(context.Context) (Credentials, error) { return s.creds, nil }
-
-func (s staticCredentials) Renew(context.Context, Credentials) (Credentials, error) {
-	return Credentials{}, errors.New("these credentials cannot be renewed")
-}
-
-// StaticCredentials returns a provider of fixed credentials.
-func StaticCredentials(c Credentials) CredentialProvider { return staticCredentials{creds: c} }
-
 // authorize puts creds on req: X-Auth-Token, or the SDK-HMAC-SHA256
 // signature over the headers already set (X-Project-Id and X-Security-Token
 // among them, as the v3 SDK signs them). projectID may be "" (IAM calls).

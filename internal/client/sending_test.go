@@ -177,7 +177,7 @@ func TestUnitRequestNotSentIsLocalAndNotRetried(t *testing.T) {
 	}{
 		// Values New refuses can still reach a request through later fields
 		// (a user agent, headers added by a future auth method).
-		{"token with newline", context.Background(), func(c *Client) { c.creds = StaticCredentials(Credentials{AuthToken: "token\n"}) }, "AuthToken", "auth token", nil},
+		{"token with newline", context.Background(), func(c *Client) { c.creds, c.fixed = nil, Credentials{AuthToken: "token\n"} }, "AuthToken", "auth token", nil},
 		{"user agent with newline", context.Background(), func(c *Client) { c.userAgent = "ua\r\n" }, "UserAgent", "user agent", nil},
 		{"context already canceled", canceled, func(*Client) {}, "", "canceled", context.Canceled},
 	}

@@ -1,7 +1,8 @@
-// Package credentials finds the provider's credentials among its sources
-// (settings, environment, hcloud profiles, ECS metadata), exchanges them
-// through IAM where a source asks for it (agency, OIDC), and keeps
-// temporary ones fresh. It knows nothing of Terraform.
+// Package credentials obtains the provider's credentials from one source
+// (fixed keys or token, an agency, OIDC federation, ECS metadata),
+// exchanging them through IAM where the source asks for it, and keeps
+// temporary ones fresh. It knows nothing of Terraform; which source applies
+// is decided by package settings.
 package credentials
 
 import (

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/devprovider"
+	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 )
 
 // Helpers of the CLI-driven tests: they run the real Terraform CLI
@@ -38,6 +39,11 @@ var builtProvider struct {
 }
 
 func TestMain(m *testing.M) {
+	// Every provider the tests start, in process or as a binary, looks for
+	// ECS metadata on a closed loopback port unless a test says otherwise.
+	if os.Getenv(settings.MetadataEndpoint.Env[0]) == "" {
+		_ = os.Setenv(settings.MetadataEndpoint.Env[0], closedMetadataEndpoint)
+	}
 	code := m.Run()
 	if builtProvider.dir != "" {
 		_ = os.RemoveAll(builtProvider.dir)

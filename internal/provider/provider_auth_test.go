@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -353,7 +354,7 @@ func TestAccAuth_metadataAndDefaultProfile(t *testing.T) {
 			e := newIAMTestEnv(t, time.Hour, func(c *vpcepmock.Config) { c.IAM.MetadataWithoutSessionToken = tt.noToken })
 			home := t.TempDir()
 			t.Setenv("HOME", home)
-			t.Setenv(envMetadataEndpoint, e.URL)
+			t.Setenv(settings.MetadataEndpoint.Env[0], e.URL)
 			if tt.defaultFile {
 				if err := os.MkdirAll(filepath.Join(home, ".hcloud"), 0o700); err != nil {
 					t.Fatal(err)
@@ -434,7 +435,7 @@ func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
 			case "oidc":
 				lines = fmt.Sprintf("  assume_role_with_oidc {\n    idp_id = %q\n    id_token = %q\n  }", testIdP, jwt("ci"))
 			case "metadata":
-				t.Setenv(envMetadataEndpoint, e.URL)
+				t.Setenv(settings.MetadataEndpoint.Env[0], e.URL)
 			case "profile":
 				lines = fmt.Sprintf("  shared_config_file = %q", hcloudFile(t, t.TempDir(), "p", map[string]any{"name": "p", "mode": "AKSK",
 					"accessKeyId": e.AccessKey, "secretAccessKey": e.SecretKey}))

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -147,25 +148,25 @@ func TestAccSecrets_notLogged(t *testing.T) {
 			t.Setenv("HOME", t.TempDir())
 			switch auth {
 			case "aksk":
-				t.Setenv(envAccessKey, e.AccessKey)
-				t.Setenv(envSecretKey, e.SecretKey)
+				t.Setenv(settings.AccessKey.Env[0], e.AccessKey)
+				t.Setenv(settings.SecretKey.Env[0], e.SecretKey)
 			case "token":
-				t.Setenv(envAuthToken, e.Token)
+				t.Setenv(settings.AuthToken.Env[0], e.Token)
 			case "security_token":
 				k := e.agencyKeys(t)
-				t.Setenv(envAccessKeyHW, k.AccessKey)
-				t.Setenv(envSecretKeyHW, k.SecretKey)
-				t.Setenv(envSecurityTokenHW, k.SecurityToken)
+				t.Setenv(settings.AccessKey.Env[1], k.AccessKey)
+				t.Setenv(settings.SecretKey.Env[1], k.SecretKey)
+				t.Setenv(settings.SecurityToken.Env[1], k.SecurityToken)
 			case "agency":
-				t.Setenv(envAccessKeyHW, e.AccessKey)
-				t.Setenv(envSecretKeyHW, e.SecretKey)
-				t.Setenv(envAgencyNameHW, testAgency)
-				t.Setenv(envAgencyDomainHW, testDomain)
+				t.Setenv(settings.AccessKey.Env[1], e.AccessKey)
+				t.Setenv(settings.SecretKey.Env[1], e.SecretKey)
+				t.Setenv(settings.AgencyName.Env[1], testAgency)
+				t.Setenv(settings.DomainName.Env[1], testDomain)
 			case "oidc":
-				t.Setenv(envIdpIDHW, testIdP)
-				t.Setenv(envIDTokenHW, idToken)
+				t.Setenv(settings.IdpID.Env[1], testIdP)
+				t.Setenv(settings.IDToken.Env[1], idToken)
 			case "metadata":
-				t.Setenv(envMetadataEndpoint, e.URL)
+				t.Setenv(settings.MetadataEndpoint.Env[0], e.URL)
 			}
 			// No project_id: it is looked up through IAM, which is logged too.
 			providerBlock := fmt.Sprintf(`

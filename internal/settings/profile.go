@@ -1,4 +1,4 @@
-package credentials
+package settings
 
 import (
 	"encoding/json"
@@ -42,9 +42,9 @@ type hcloudProfile struct {
 	} `json:"ssoAuth"`
 }
 
-// Profile is what a profile gives: its keys, the agency it names (if any),
+// HcloudProfile is what a profile of the hcloud CLI gives: its keys, the agency it names (if any),
 // and its region and project as defaults for the provider's own.
-type Profile struct {
+type HcloudProfile struct {
 	Name              string
 	Keys              client.Credentials
 	Agency            *client.AssumeAgency
@@ -53,12 +53,12 @@ type Profile struct {
 
 // LoadProfile reads profile name ("" = the file's current, else "default")
 // from the hcloud config file.
-func LoadProfile(file, name string) (Profile, *Error) {
-	bad := func(format string, args ...any) (Profile, *Error) {
-		return Profile{}, &Error{Attr: AttrSharedConfigFile, Summary: "Unusable hcloud profile",
+func LoadProfile(file, name string) (HcloudProfile, *Error) {
+	bad := func(format string, args ...any) (HcloudProfile, *Error) {
+		return HcloudProfile{}, &Error{Attr: SharedConfigFile.Attr, Summary: "Unusable hcloud profile",
 			Detail: fmt.Sprintf(format, args...) + fmt.Sprintf(" Fix the file, or choose another profile with %s "+
-				"(environment: VPCEP_PROFILE or HW_PROFILE) or file with %s (VPCEP_SHARED_CONFIG_FILE or HW_SHARED_CONFIG_FILE).",
-				AttrProfile, AttrSharedConfigFile)}
+				"(environment: %s) or file with %s (%s).", Profile.Attr, strings.Join(Profile.Env, " or "),
+				SharedConfigFile.Attr, strings.Join(SharedConfigFile.Env, " or "))}
 	}
 	raw, err := os.ReadFile(file)
 	if err != nil {
@@ -85,7 +85,7 @@ func LoadProfile(file, name string) (Profile, *Error) {
 	if p == nil {
 		return bad("The shared config file %s has no profile %q (it has: %s).", file, name, strings.Join(names, ", "))
 	}
-	out := Profile{Name: name, Region: p.Region, ProjectID: p.ProjectID}
+	out := HcloudProfile{Name: name, Region: p.Region, ProjectID: p.ProjectID}
 	switch p.Mode {
 	case ModeAKSK, "":
 		out.Keys = client.Credentials{AccessKey: p.AccessKeyID, SecretKey: p.SecretAccessKey, SecurityToken: p.SecurityToken}

@@ -1,32 +1,8 @@
-package credentials
+package settings
 
 import (
 	"fmt"
 	"strings"
-
-	"github.com/vpcep/terraform-provider-vpcep/internal/client"
-)
-
-// Names of the settings and environment variables, as a user sees them in
-// errors. The HW_* names are the huaweicloud provider's, read as fallbacks.
-const (
-	AttrAuthToken        = "auth_token"
-	AttrAccessKey        = "access_key"
-	AttrSecretKey        = "secret_key"
-	AttrSecurityToken    = "security_token"
-	AttrAssumeRole       = "assume_role"
-	AttrOIDC             = "assume_role_with_oidc"
-	AttrSharedConfigFile = "shared_config_file"
-	AttrProfile          = "profile"
-
-	EnvAuthToken       = "VPCEP_AUTH_TOKEN"
-	EnvAuthTokenHW     = "HW_AUTH_TOKEN"
-	EnvAccessKey       = "VPCEP_ACCESS_KEY"
-	EnvAccessKeyHW     = "HW_ACCESS_KEY"
-	EnvSecretKey       = "VPCEP_SECRET_KEY"
-	EnvSecretKeyHW     = "HW_SECRET_KEY"
-	EnvSecurityToken   = "VPCEP_SECURITY_TOKEN"
-	EnvSecurityTokenHW = "HW_SECURITY_TOKEN"
 )
 
 // Value is a setting's value and where it came from (an attribute or an
@@ -70,8 +46,8 @@ const (
 	KindMetadata Kind = "ECS metadata"
 )
 
-// Settings are everything the selection looks at.
-type Settings struct {
+// Chain is everything the selection of credentials looks at.
+type Chain struct {
 	// Layers in precedence order: the provider block, then the environment.
 	Layers []Layer
 	// AssumeRole, when set, is assumed with the keys of the selected source.
@@ -94,15 +70,10 @@ type Choice struct {
 	Tried []string
 }
 
-// Error is a configuration problem; Attr is the setting it belongs to.
-type Error struct{ Attr, Summary, Detail string }
-
-func (e *Error) Error() string { return e.Summary + ": " + e.Detail }
-
 // Select picks the source: the first layer that sets one (a layer setting
 // two kinds is an error), then the default hcloud file if it exists, then
 // ECS metadata. fileExists is consulted for the default file only.
-func Select(s Settings, fileExists func(string) bool) (Choice, *Error) {
+func Select(s Chain, fileExists func(string) bool) (Choice, *Error) {
 	var ch Choice
 	for _, l := range s.Layers {
 		kinds := l.kinds()
@@ -159,40 +130,40 @@ func (l Layer) check(kinds []Kind) *Error {
 	hasAK, hasSK := l.AccessKey.Set(), l.SecretKey.Set()
 	switch {
 	case len(kinds) > 1 && kinds[0] == KindToken && kinds[1] == KindKeys && len(kinds) == 2:
-		return &Error{Attr: AttrAuthToken, Summary: "Conflicting credentials",
+		return &Error{Attr: AuthToken.Attr, Summary: "Conflicting credentials",
 			Detail: fmt.Sprintf("%s sets both a token (%s) and an access key (%s/%s). Exactly one auth method is allowed: "+
 				"remove either %s, or %s and %s. (Attributes: %s, or %s and %s; environment: %s, or %s/%s and %s/%s.)",
-				capitalize(l.Name), l.AuthToken.From, from(l.AccessKey, EnvAccessKey), from(l.SecretKey, EnvSecretKey),
-				l.AuthToken.From, from(l.AccessKey, EnvAccessKey), from(l.SecretKey, EnvSecretKey),
-				AttrAuthToken, AttrAccessKey, AttrSecretKey, EnvAuthToken, EnvAccessKey, EnvAccessKeyHW, EnvSecretKey, EnvSecretKeyHW)}
+				capitalize(l.Name), l.AuthToken.From, from(l.AccessKey, AccessKey.Env[0]), from(l.SecretKey, SecretKey.Env[0]),
+				l.AuthToken.From, from(l.AccessKey, AccessKey.Env[0]), from(l.SecretKey, SecretKey.Env[0]),
+				AuthToken.Attr, AccessKey.Attr, SecretKey.Attr, AuthToken.Env[0], AccessKey.Env[0], AccessKey.Env[1], SecretKey.Env[0], SecretKey.Env[1])}
 	case len(kinds) > 1:
 		names := make([]string, len(kinds))
 		for i, k := range kinds {
 			names[i] = string(k)
 		}
-		return &Error{Attr: AttrAuthToken, Summary: "Conflicting credentials",
+		return &Error{Attr: AuthToken.Attr, Summary: "Conflicting credentials",
 			Detail: fmt.Sprintf("%s sets more than one kind of credentials (%s). Keep one: a token, access keys, an "+
-				"%s block, or an hcloud profile (%s/%s).", capitalize(l.Name), strings.Join(names, ", "), AttrOIDC,
-				AttrSharedConfigFile, AttrProfile)}
+				"%s block, or an hcloud profile (%s/%s).", capitalize(l.Name), strings.Join(names, ", "), OIDC.Attr,
+				SharedConfigFile.Attr, Profile.Attr)}
 	case kinds[0] == KindKeys && hasAK && !hasSK:
-		return &Error{Attr: AttrSecretKey, Summary: "Missing secret_key",
+		return &Error{Attr: SecretKey.Attr, Summary: "Missing secret_key",
 			Detail: fmt.Sprintf("%s sets an access key (%s) but no secret key. Set %s in the provider block, or the environment "+
 				"variable %s (or %s), to the secret key that belongs to the access key.", capitalize(l.Name), l.AccessKey.From,
-				AttrSecretKey, EnvSecretKey, EnvSecretKeyHW)}
+				SecretKey.Attr, SecretKey.Env[0], SecretKey.Env[1])}
 	case kinds[0] == KindKeys && !hasAK && hasSK:
-		return &Error{Attr: AttrAccessKey, Summary: "Missing access_key",
+		return &Error{Attr: AccessKey.Attr, Summary: "Missing access_key",
 			Detail: fmt.Sprintf("%s sets a secret key (%s) but no access key. Set %s in the provider block, or the environment "+
 				"variable %s (or %s), to the access key that belongs to the secret key.", capitalize(l.Name), l.SecretKey.From,
-				AttrAccessKey, EnvAccessKey, EnvAccessKeyHW)}
+				AccessKey.Attr, AccessKey.Env[0], AccessKey.Env[1])}
 	case kinds[0] == KindKeys && !hasAK:
-		return &Error{Attr: AttrSecurityToken, Summary: "Security token without keys",
+		return &Error{Attr: SecurityToken.Attr, Summary: "Security token without keys",
 			Detail: fmt.Sprintf("%s sets a security token (%s) but no access key and secret key. A security token is the "+
 				"third part of temporary keys: set %s and %s (environment: %s and %s) to the temporary AK and SK too.",
-				capitalize(l.Name), l.SecurityToken.From, AttrAccessKey, AttrSecretKey, EnvAccessKey, EnvSecretKey)}
+				capitalize(l.Name), l.SecurityToken.From, AccessKey.Attr, SecretKey.Attr, AccessKey.Env[0], SecretKey.Env[0])}
 	case kinds[0] == KindOIDC:
 		o := l.OIDC
 		if o.IdpID == "" || (o.IDToken == "") == (o.IDTokenFile == "") {
-			return &Error{Attr: AttrOIDC, Summary: "Incomplete assume_role_with_oidc",
+			return &Error{Attr: OIDC.Attr, Summary: "Incomplete assume_role_with_oidc",
 				Detail: fmt.Sprintf("%s needs idp_id and exactly one of id_token or id_token_file (environment: "+
 					"VPCEP_ASSUME_ROLE_IDP_ID or HW_ASSUME_ROLE_IDP_ID, and VPCEP_ASSUME_ROLE_ID_TOKEN(_FILE) or "+
 					"HW_ASSUME_ROLE_ID_TOKEN(_FILE)).", o.From)}
@@ -202,42 +173,45 @@ func (l Layer) check(kinds []Kind) *Error {
 }
 
 // checkAssumeRole refuses an agency on top of a source without keys.
-func (s Settings) checkAssumeRole(ch Choice) *Error {
+func (s Chain) checkAssumeRole(ch Choice) *Error {
 	if s.AssumeRole == nil {
 		return nil
 	}
 	a := s.AssumeRole
 	if a.AgencyName == "" || (a.DomainName == "") == (a.DomainID == "") {
-		return &Error{Attr: AttrAssumeRole, Summary: "Incomplete assume_role",
+		return &Error{Attr: AssumeRole.Attr, Summary: "Incomplete assume_role",
 			Detail: "assume_role needs agency_name and exactly one of domain_name or domain_id (environment: " +
 				"HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME or HW_ASSUME_ROLE_DOMAIN_ID; VPCEP_ASSUME_ROLE_* first)."}
 	}
 	switch ch.Kind {
 	case KindToken:
-		return &Error{Attr: AttrAssumeRole, Summary: "assume_role needs access keys",
+		return &Error{Attr: AssumeRole.Attr, Summary: "assume_role needs access keys",
 			Detail: fmt.Sprintf("An agency is assumed with an access key and secret key, but %s gives a token (%s). Use "+
 				"access_key and secret_key, or remove assume_role.", ch.Layer.Name, ch.Layer.AuthToken.From)}
 	case KindOIDC:
-		return &Error{Attr: AttrAssumeRole, Summary: "assume_role with OIDC",
+		return &Error{Attr: AssumeRole.Attr, Summary: "assume_role with OIDC",
 			Detail: "To assume an agency with OIDC federation, set agency_name (and domain_id) inside the " +
 				"assume_role_with_oidc block instead of an assume_role block."}
 	}
 	return nil
 }
 
+// summaryMissingCredentials titles the error when no source applies.
+const summaryMissingCredentials = "Missing credentials"
+
 // missing is the error when no source applies, listing each one tried.
 func missing(tried []string) *Error {
-	return &Error{Attr: AttrAuthToken, Summary: "Missing credentials", Detail: MissingDetail(tried)}
+	return &Error{Attr: AuthToken.Attr, Summary: summaryMissingCredentials, Detail: missingDetail(tried)}
 }
 
-// MissingDetail says how to configure credentials and why each source tried
+// missingDetail says how to configure credentials and why each source tried
 // did not apply.
-func MissingDetail(tried []string) string {
+func missingDetail(tried []string) string {
 	return fmt.Sprintf("No credentials were found. Set either %s (environment: %s), or %s and %s "+
 		"(environment: %s or %s, and %s or %s), with %s for temporary keys, or use an %s block, an hcloud profile "+
 		"(%s, %s), or run on ECS with an agency attached.\n\nSources tried, in order:\n- %s",
-		AttrAuthToken, EnvAuthToken, AttrAccessKey, AttrSecretKey, EnvAccessKey, EnvAccessKeyHW, EnvSecretKey, EnvSecretKeyHW,
-		AttrSecurityToken, AttrOIDC, AttrSharedConfigFile, AttrProfile, strings.Join(tried, "\n- "))
+		AuthToken.Attr, AuthToken.Env[0], AccessKey.Attr, SecretKey.Attr, AccessKey.Env[0], AccessKey.Env[1], SecretKey.Env[0], SecretKey.Env[1],
+		SecurityToken.Attr, OIDC.Attr, SharedConfigFile.Attr, Profile.Attr, strings.Join(tried, "\n- "))
 }
 
 // from is v's origin, or a default name when v is unset.
@@ -253,44 +227,4 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// Build makes the Source of a choice. prof is the loaded profile for
-// KindProfile; iam may be nil when no kind needs it; md is used for
-// KindMetadata.
-func Build(ch Choice, s Settings, prof *Profile, iam IAM, md *client.MetadataClient) Source {
-	var src Source
-	var agency *client.AssumeAgency
-	l := ch.Layer
-	switch ch.Kind {
-	case KindToken:
-		src = Static{Label: "the token from " + l.AuthToken.From, Creds: client.Credentials{AuthToken: l.AuthToken.V}}
-	case KindKeys:
-		label := "the access key from " + l.AccessKey.From
-		if l.SecurityToken.Set() {
-			label = "the temporary access key from " + l.AccessKey.From
-		}
-		src = Static{Label: label, Creds: client.Credentials{AccessKey: l.AccessKey.V, SecretKey: l.SecretKey.V, SecurityToken: l.SecurityToken.V}}
-	case KindOIDC:
-		o := l.OIDC
-		return OIDC{IAM: iam, IdpID: o.IdpID, IDToken: o.IDToken, IDTokenFile: o.IDTokenFile, DurationSeconds: o.DurationSeconds,
-			Agency: client.AssumeAgency{AgencyName: o.AgencyName, DomainID: o.DomainID, DurationSeconds: o.DurationSeconds}}
-	case KindProfile:
-		src = Static{Label: fmt.Sprintf("hcloud profile %q (%s)", prof.Name, ch.ProfileFile), Creds: prof.Keys}
-		agency = prof.Agency
-	case KindMetadata:
-		src = Metadata{Client: md}
-	}
-	if a := s.AssumeRole; a != nil {
-		agency = &client.AssumeAgency{AgencyName: a.AgencyName, DomainName: a.DomainName, DomainID: a.DomainID, DurationSeconds: a.DurationSeconds}
-	}
-	if agency != nil {
-		return Agency{Base: src, IAM: iam, Agency: *agency}
-	}
-	return src
-}
-
-// NeedsIAM reports whether the choice calls IAM for credentials.
-func NeedsIAM(ch Choice, s Settings, prof *Profile) bool {
-	return ch.Kind == KindOIDC || s.AssumeRole != nil || (prof != nil && prof.Agency != nil)
 }

@@ -1,0 +1,52 @@
+package settings
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// maxRetries checks max_retries: a whole number from 0 to the client's cap.
+// A value above the cap is refused rather than silently lowered.
+func maxRetries(f *big.Float) (int, *Error) {
+	if f == nil {
+		return DefaultMaxRetries, nil
+	}
+	bad := func(why string) (int, *Error) {
+		return DefaultMaxRetries, &Error{Attr: MaxRetries.Attr, Summary: "Invalid max_retries",
+			Detail: fmt.Sprintf("Attribute max_retries value %s, got: %s. Set a whole number from 0 (no retries) to %d, "+
+				"or remove it to use the default of %d.", why, f.Text('g', -1), client.MaxRetriesLimit, DefaultMaxRetries)}
+	}
+	if f.Sign() < 0 {
+		return bad("must be at least 0")
+	}
+	if !f.IsInt() {
+		return bad("must be a whole number")
+	}
+	if f.Cmp(big.NewFloat(client.MaxRetriesLimit)) > 0 {
+		return bad(fmt.Sprintf("must be at most %d", client.MaxRetriesLimit))
+	}
+	n, _ := f.Int64()
+	return int(n), nil
+}
+
+// normalizeRegion lower-cases and trims a region name and refuses anything
+// that is not letters, digits and dashes, since it becomes part of a host
+// name. from names where it came from (the attribute or an env var).
+func normalizeRegion(raw, from string) (string, *Error) {
+	region := strings.ToLower(strings.TrimSpace(raw))
+	ok := region != "" && region[0] >= 'a' && region[0] <= 'z' && !strings.HasSuffix(region, "-") && len(region) <= 64
+	for i := 0; ok && i < len(region); i++ {
+		c := region[i]
+		ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+	}
+	if !ok {
+		return "", &Error{Attr: Region.Attr, Summary: "Invalid region",
+			Detail: fmt.Sprintf("The region %q (from %s) is not a region name: it must be letters, digits and dashes, "+
+				"e.g. \"eu-west-101\", \"ap-southeast-3\" or \"eu-de\". Fix %s (or %s), or set %s instead.",
+				raw, from, Region.Attr, strings.Join(Region.Env, ", "), Endpoint.Attr)}
+	}
+	return region, nil
+}

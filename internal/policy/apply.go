@@ -221,7 +221,12 @@ func (a *Applier) wait(ctx context.Context, t *tracker, serviceID string, decide
 	if every <= 0 {
 		every = DefaultProgressEvery
 	}
-	lastLog := time.Now()
+	var lastLog time.Time
+	defer func() {
+		if decided > 0 {
+			a.logProgress(t, decided)
+		}
+	}()
 	for n := 0; ; n++ {
 		t.mu.Lock()
 		waiting := make([]Change, 0, len(t.awaiting))

@@ -19,6 +19,7 @@ import (
 // the rules decide with its live status; the plan marks the status of each
 // one the apply would change as unknown, so the plan names those endpoints
 // and is empty when every decided connection already has its status.
+// Failed connections are not planned: nobody can change them (Read warns).
 
 // policyConnectionAttrTypes are the attributes of one entry of `connections`.
 var policyConnectionAttrTypes = map[string]attr.Type{
@@ -80,8 +81,11 @@ func quoteAll(ids []string) string {
 	return strings.Join(q, ", ")
 }
 
-// ModifyPlan plans `connections`: from state when the rules and the service
-// are unchanged (no request), from one read of the service otherwise.
+// ModifyPlan plans `connections` from state when the service and the rules
+// are unchanged, so the plan names each endpoint whose status the apply
+// changes. Otherwise (create, import, new rules) they are known after apply:
+// Terraform plans again at apply and refuses any difference, so a plan from a
+// live read would fail whenever a consumer arrived in between.
 func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -91,48 +95,26 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	planned := types.MapUnknown(policyConnectionType)
 	rules, known := policyRules(ctx, plan)
-	endpoints, domains := rules.Conflicts()
-	if !known || !isKnown(plan.ServiceID) || len(endpoints)+len(domains) > 0 {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), types.MapUnknown(policyConnectionType))...)
-		return
-	}
-	var entries map[string]policy.Entry
-	if !req.State.Raw.IsNull() {
+	if !req.State.Raw.IsNull() && known {
 		var state connectionPolicyModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		stateRules, stateKnown := policyRules(ctx, state)
-		if stateKnown && state.ServiceID.Equal(plan.ServiceID) && stateRules.Equal(rules) && isKnown(state.Connections) {
-			var diags diag.Diagnostics
-			entries, diags = policyEntries(ctx, state.Connections)
+		stateRules, _ := policyRules(ctx, state)
+		if state.ServiceID.Equal(plan.ServiceID) && stateRules.Equal(rules) && isKnown(state.Connections) {
+			entries, diags := policyEntries(ctx, state.Connections)
+			resp.Diagnostics.Append(diags...)
+			for id, e := range entries {
+				if e.NeedsAction() {
+					e.Status = "" // the apply changes it
+					entries[id] = e
+				}
+			}
+			planned, diags = policyConnectionsValue(entries)
 			resp.Diagnostics.Append(diags...)
 		}
 	}
-	if entries == nil {
-		if r.data == nil {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), types.MapUnknown(policyConnectionType))...)
-			return
-		}
-		serviceID := plan.ServiceID.ValueString()
-		conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
-		if err != nil {
-			resp.Diagnostics.Append(policyReadErrorDiag(serviceID, err, "Nothing was changed."))
-			return
-		}
-		entries = policy.Evaluate(rules, conns)
-		if req.State.Raw.IsNull() {
-			resp.Diagnostics.Append(failedConnectionsDiag(serviceID, entries, conns)...)
-		}
-	}
-	for id, e := range entries {
-		if e.NeedsAction() {
-			e.Status = "" // the apply changes it
-			entries[id] = e
-		}
-	}
-	conns, diags := policyConnectionsValue(entries)
-	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), conns)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), planned)...)
 }
 
 // policyRules reads the rules of m; known is false while any of them is unknown.

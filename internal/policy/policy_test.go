@@ -1,0 +1,342 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// fakeAPI is a service whose receive goes through creating, settled by the
+// next read; it counts calls and the actions in flight.
+type fakeAPI struct {
+	mu          sync.Mutex
+	conns       map[string]*client.Connection
+	order       []string
+	sent        []string          // "action endpoint", in order
+	throttle    map[string]int    // endpoint -> throttling answers before the action goes through
+	refuse      map[string]error  // endpoint -> error of its action
+	hold        map[string]bool   // endpoints whose creating never settles
+	becomes     map[string]string // endpoint -> status its action leads to instead (e.g. failed)
+	lists, gets int
+	inFlight    int
+	maxInFlight int
+}
+
+func newFakeAPI(n int, status, domain string) *fakeAPI {
+	f := &fakeAPI{conns: map[string]*client.Connection{}, throttle: map[string]int{}, refuse: map[string]error{},
+		hold: map[string]bool{}, becomes: map[string]string{}}
+	for i := range n {
+		f.add(fmt.Sprintf("ep-%04d", i), status, domain)
+	}
+	return f
+}
+
+func (f *fakeAPI) add(id, status, domain string) {
+	f.conns[id] = &client.Connection{ID: id, Status: status, DomainID: domain}
+	f.order = append(f.order, id)
+}
+
+func (f *fakeAPI) AcceptOrReject(_ context.Context, _, endpointID, action string) (*client.Connection, error) {
+	f.mu.Lock()
+	f.inFlight++
+	f.maxInFlight = max(f.maxInFlight, f.inFlight)
+	f.mu.Unlock()
+	time.Sleep(time.Millisecond) // let the actions overlap
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.inFlight--
+	if f.throttle[endpointID] > 0 {
+		f.throttle[endpointID]--
+		return nil, &client.APIError{StatusCode: http.StatusTooManyRequests, Code: client.CodeGatewayThrottled}
+	}
+	if err := f.refuse[endpointID]; err != nil {
+		return nil, err
+	}
+	c, ok := f.conns[endpointID]
+	if !ok {
+		return nil, &client.APIError{StatusCode: http.StatusBadRequest, Code: client.CodeEndpointNotInService}
+	}
+	if c.Status == client.StatusFailed {
+		return nil, &client.APIError{StatusCode: http.StatusBadRequest, Code: client.CodeFailedUnmodifiable}
+	}
+	f.sent = append(f.sent, action+" "+endpointID)
+	switch {
+	case f.becomes[endpointID] != "":
+		c.Status = f.becomes[endpointID]
+		c.Error = []client.QueryError{{ErrorCode: "EndPoint.9999", ErrorMessage: "broken"}}
+	case action == client.ActionReceive && c.Status != client.StatusAccepted:
+		c.Status = client.StatusCreating
+	case action == client.ActionReject:
+		c.Status = client.StatusRejected
+	}
+	cp := *c
+	return &cp, nil
+}
+
+// advance settles creating connections, as time passing would.
+func (f *fakeAPI) advance() {
+	for id, c := range f.conns {
+		if c.Status == client.StatusCreating && !f.hold[id] {
+			c.Status = client.StatusAccepted
+		}
+	}
+}
+
+func (f *fakeAPI) GetConnection(_ context.Context, _, endpointID string) (*client.Connection, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gets++
+	f.advance()
+	c, ok := f.conns[endpointID]
+	if !ok {
+		return nil, client.ErrConnectionNotFound
+	}
+	cp := *c
+	return &cp, nil
+}
+
+func (f *fakeAPI) ListAllConnections(context.Context, string, client.ListConnectionsOptions) ([]client.Connection, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lists++
+	f.advance()
+	var out []client.Connection
+	for _, id := range f.order {
+		if c, ok := f.conns[id]; ok {
+			out = append(out, *c)
+		}
+	}
+	return out, nil
+}
+
+// applier is an Applier on api whose pauses take no time.
+func applier(api API, concurrency int) *Applier {
+	return &Applier{API: api, Concurrency: concurrency,
+		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}
+}
+
+func accepts(ids ...string) []Change {
+	out := make([]Change, len(ids))
+	for i, id := range ids {
+		out[i] = Change{EndpointID: id, Decision: DecisionAccept}
+	}
+	return out
+}
+
+// Catches: an account's rule beating the endpoint's own, a conflict
+// resolved towards accept, and an unknown `others` value admitting anyone.
+func TestUnitRulesDecide(t *testing.T) {
+	t.Parallel()
+	r := NewRules([]string{"ep-a", "ep-both"}, []string{"good", "mixed"}, []string{"ep-r", "ep-both"},
+		[]string{"bad", "mixed"}, OthersLeave)
+	for _, tt := range []struct{ endpoint, domain, want string }{
+		{"ep-a", "bad", DecisionAccept},
+		{"ep-r", "good", DecisionReject},
+		{"ep-both", "good", DecisionReject},
+		{"ep-x", "good", DecisionAccept},
+		{"ep-x", "bad", DecisionReject},
+		{"ep-x", "mixed", DecisionReject},
+		{"ep-x", "stranger", ""},
+	} {
+		if got := r.Decide(tt.endpoint, tt.domain); got != tt.want {
+			t.Errorf("Decide(%s, %s) = %q, want %q", tt.endpoint, tt.domain, got, tt.want)
+		}
+	}
+	for others, want := range map[string]string{OthersReject: DecisionReject, OthersLeave: "", "": "", "accept": ""} {
+		r.Others = others
+		if got := r.Decide("ep-x", "stranger"); got != want {
+			t.Errorf("others %q: Decide = %q, want %q", others, got, want)
+		}
+	}
+	endpoints, domains := r.Conflicts()
+	if !slices.Equal(endpoints, []string{"ep-both"}) || !slices.Equal(domains, []string{"mixed"}) {
+		t.Errorf("Conflicts() = %v, %v", endpoints, domains)
+	}
+}
+
+// Catches: two rule sets that decide alike compared unequal (a plan that
+// lists the service for nothing), or different ones compared equal.
+func TestUnitRulesEqual(t *testing.T) {
+	t.Parallel()
+	a := NewRules([]string{"1", "2"}, nil, nil, []string{"d"}, "")
+	if !a.Equal(NewRules([]string{"2", "1"}, []string{}, nil, []string{"d"}, OthersLeave)) {
+		t.Error("the same rules in another order, with empty and null lists and the default others, compare unequal")
+	}
+	for _, b := range []Rules{
+		NewRules([]string{"1"}, nil, nil, []string{"d"}, ""),
+		NewRules([]string{"1", "2"}, nil, nil, []string{"d"}, OthersReject),
+		NewRules([]string{"1", "2"}, nil, []string{"d"}, nil, ""),
+	} {
+		if a.Equal(b) {
+			t.Errorf("%+v equals %+v", a, b)
+		}
+	}
+}
+
+// Catches: a deleting or undecided connection in `connections`, a failed
+// one planned (nobody can change it), and a destroy that rejects more than
+// the accepted connections the policy accepts.
+func TestUnitEvaluateChangesDestroy(t *testing.T) {
+	t.Parallel()
+	conns := []client.Connection{
+		{ID: "pending", DomainID: "good", Status: client.StatusPendingAcceptance},
+		{ID: "done", DomainID: "good", Status: client.StatusAccepted},
+		{ID: "failed", DomainID: "good", Status: client.StatusFailed},
+		{ID: "leaving", DomainID: "good", Status: client.StatusDeleting},
+		{ID: "stranger", DomainID: "x", Status: client.StatusAccepted},
+		{ID: "bad", DomainID: "bad", Status: client.StatusAccepted},
+	}
+	entries := Evaluate(NewRules(nil, []string{"good"}, nil, []string{"bad"}, OthersLeave), conns)
+	var ids []string
+	for id := range entries {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"bad", "done", "failed", "pending"}) {
+		t.Errorf("decided %v", ids)
+	}
+	if got := Changes(entries); !slices.Equal(got, []Change{{"bad", DecisionReject}, {"pending", DecisionAccept}}) {
+		t.Errorf("Changes = %v", got)
+	}
+	live := append(slices.Clone(conns), client.Connection{ID: "gone-since", Status: client.StatusAccepted})
+	live[0].Status = client.StatusAccepted // accepted since the last read: still the policy's
+	entries["gone-since"] = Entry{EndpointID: "gone-since", Decision: DecisionAccept}
+	want := []Change{{"done", DecisionReject}, {"gone-since", DecisionReject}, {"pending", DecisionReject}}
+	if got := DestroyChanges(entries, live); !slices.Equal(got, want) {
+		t.Errorf("DestroyChanges = %v, want %v", got, want)
+	}
+}
+
+// Catches: actions sent one by one (or unbounded), an action sent twice,
+// and waits that look every endpoint up instead of listing pages.
+func TestUnitApplyConcurrentBoundedAndPolledByList(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(200, client.StatusPendingAcceptance, "d")
+	var changes []Change
+	for _, id := range api.order {
+		changes = append(changes, Change{EndpointID: id, Decision: DecisionAccept})
+	}
+	out := applier(api, 7).Apply(context.Background(), "svc", changes)
+	if len(out.Settled) != 200 || len(out.Failed)+len(out.Stuck)+len(out.Gone) != 0 {
+		t.Fatalf("outcome: %d settled, failed %v, stuck %v, gone %v", len(out.Settled), out.Failed, out.Stuck, out.Gone)
+	}
+	if api.maxInFlight != 7 {
+		t.Errorf("at most %d actions were in flight, want the bound 7", api.maxInFlight)
+	}
+	if len(api.sent) != 200 {
+		t.Errorf("%d actions sent, want one per change", len(api.sent))
+	}
+	if api.gets != 0 || api.lists != 1 {
+		t.Errorf("the wait made %d lookups and %d lists, want one list", api.gets, api.lists)
+	}
+	for id, c := range out.Settled {
+		if c.Status != client.StatusAccepted {
+			t.Errorf("%s settled as %q", id, c.Status)
+		}
+	}
+}
+
+// Catches: a single waiting connection paying for a whole list.
+func TestUnitApplyOneWaiterLooksUp(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(3000, client.StatusPendingAcceptance, "d")
+	out := applier(api, 0).Apply(context.Background(), "svc", accepts("ep-0001"))
+	if len(out.Settled) != 1 || api.lists != 0 || api.gets != 1 {
+		t.Errorf("settled %v with %d lists and %d lookups, want one lookup", out.Settled, api.lists, api.gets)
+	}
+}
+
+// Catches: a throttled action reported as failed while time remains.
+func TestUnitApplyThrottledActionGoesAgain(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(5, client.StatusPendingAcceptance, "d")
+	for _, id := range api.order {
+		api.throttle[id] = 3
+	}
+	out := applier(api, 0).Apply(context.Background(), "svc", accepts(api.order...))
+	if len(out.Settled) != 5 || len(out.Failed) != 0 {
+		t.Errorf("settled %d, failed %v", len(out.Settled), out.Failed)
+	}
+	if len(api.sent) != 5 {
+		t.Errorf("effective actions %v, want one each", api.sent)
+	}
+}
+
+// Catches: a failed connection failing the apply instead of being skipped
+// with its errors; a vanished endpoint reported as an error; a refused
+// action without its code; a timeout that does not name the last status.
+func TestUnitApplyOutcomes(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(0, "", "")
+	api.add("ok", client.StatusPendingAcceptance, "d")
+	api.add("failed", client.StatusFailed, "d")
+	api.add("fails-now", client.StatusPendingAcceptance, "d")
+	api.add("refused", client.StatusPendingAcceptance, "d")
+	api.add("stuck", client.StatusPendingAcceptance, "d")
+	api.becomes["fails-now"] = client.StatusFailed
+	api.refuse["refused"] = &client.APIError{StatusCode: 400, Code: "EndPoint.0002", Message: "Parameter error."}
+	api.hold["stuck"] = true
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	a := &Applier{API: api, Poll: approval.Backoff{First: time.Millisecond, Factor: 2, Max: 50 * time.Millisecond}}
+	out := a.Apply(ctx, "svc", accepts("ok", "failed", "fails-now", "refused", "stuck", "vanished"))
+	if _, ok := out.Settled["ok"]; !ok || len(out.Settled) != 1 {
+		t.Errorf("settled %v", out.Settled)
+	}
+	if c := out.Stuck["failed"]; c.Status != client.StatusFailed {
+		t.Errorf("stuck %v, want failed", out.Stuck)
+	}
+	if c := out.Stuck["fails-now"]; c.Status != client.StatusFailed || len(c.Error) != 1 {
+		t.Errorf("a connection that failed during the apply: %+v, want failed with its error", c)
+	}
+	if !out.Gone["vanished"] || len(out.Gone) != 1 {
+		t.Errorf("gone %v", out.Gone)
+	}
+	if f := out.Failed["refused"]; !client.HasCode(f.Err, "EndPoint.0002") || f.Sent {
+		t.Errorf("refused: %+v", f)
+	}
+	if f := out.Failed["stuck"]; !errors.Is(f.Err, ErrNotSettled) || f.LastStatus != client.StatusCreating || !f.Sent {
+		t.Errorf("stuck: %+v, want not settled in creating", f)
+	}
+	if len(out.Failed) != 2 {
+		t.Errorf("failed %v", out.Failed)
+	}
+	for _, s := range api.sent {
+		if s[:len(client.ActionReceive)] != client.ActionReceive {
+			t.Errorf("sent %q: only receive was decided", s)
+		}
+	}
+}
+
+// Catches: a long wait with no progress line, or one without the counts.
+func TestUnitApplyLogsProgress(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(3, client.StatusPendingAcceptance, "d")
+	var mu sync.Mutex
+	var lines []map[string]any
+	a := applier(api, 0)
+	a.ProgressEvery = time.Nanosecond
+	a.Log = func(msg string, fields map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if fields["decided"] != nil {
+			lines = append(lines, fields)
+		}
+	}
+	a.Apply(context.Background(), "svc", accepts(api.order...))
+	if len(lines) == 0 {
+		t.Fatal("no progress line")
+	}
+	last := lines[len(lines)-1]
+	if last["decided"] != 3 || last["settled"] != 3 || last["failed"] != 0 {
+		t.Errorf("last progress line %v, want 3 decided, 3 settled, 0 failed", last)
+	}
+}

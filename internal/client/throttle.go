@@ -13,9 +13,9 @@ import (
 type throttleGate struct {
 	mu    sync.Mutex
 	until time.Time
-	// strikes counts throttling rounds since the last success: answers
-	// that arrive while a pause is in force were sent before it and do
-	// not lengthen the next one.
+	// strikes counts throttling rounds since the last success (at least 1
+	// once throttled): answers that arrive while a pause is in force were
+	// sent before it and do not lengthen the next one.
 	strikes int
 }
 
@@ -24,7 +24,7 @@ type throttleGate struct {
 func (g *throttleGate) throttled(now time.Time, delay func(strike int) time.Duration) time.Time {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if !now.Before(g.until) {
+	if !now.Before(g.until) || g.strikes == 0 {
 		g.strikes++
 	}
 	if t := now.Add(delay(g.strikes)); t.After(g.until) {

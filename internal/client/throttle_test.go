@@ -85,4 +85,10 @@ func TestUnitThrottleRoundsCountOnce(t *testing.T) {
 	if strikes[21] != 1 {
 		t.Errorf("strike after a success %d, want 1", strikes[21])
 	}
+	// A success between throttling answers of one pause still leaves a strike.
+	g.succeeded()
+	g.throttled(now.Add(4*time.Minute), delay)
+	if strikes[22] != 1 {
+		t.Errorf("strike after a success during a pause %d, want 1 (0 is no back-off at all)", strikes[22])
+	}
 }

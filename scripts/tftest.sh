@@ -22,5 +22,7 @@ say "Starting vpcep-mock with $module_dir/tests/fixtures.json"
 devenv_start_mock "$module_dir/tests/fixtures.json"
 note "listening on $MOCK_URL"
 
+# Local modules (the suite's helper modules) need installing, which init would do.
+"$TERRAFORM" -chdir="$module_dir" get >/dev/null || fail "terraform get failed"
 say "terraform test in ${module_dir#"$DEVENV_ROOT"/} ($("$TERRAFORM" version | head -n 1))"
 "$TERRAFORM" -chdir="$module_dir" test -compact-warnings "$@" || fail "terraform test failed"

@@ -77,7 +77,6 @@ module "allowlist" {
 
   service_id         = %q
   allowed_domain_ids = [%q]
-  description        = "approved by the allowlist module"
 }
 
 output "undecidable" {
@@ -85,15 +84,8 @@ output "undecidable" {
 }
 `, moduleDir, exampleModuleService, exampleAllowedDomain)}},
 		{name: "README.md", fixtures: exampleFixtures,
-			files: map[string]string{"main.tf": readmeHeadlineExample(t, read("README.md")), "versions.tf": requiredProviders + fmt.Sprintf(`
-variable "service_id" {
-  default = %q
-}
-
-variable "allowed_account_ids" {
-  default = [%q]
-}
-`, exampleServiceID, exampleAllowedDomain)}},
+			files: map[string]string{"main.tf": readmeHeadlineExample(t, read("README.md")), "terraform.tfvars": fmt.Sprintf(
+				"service_id = %q\nallowed_domain_ids = [%q]\n", exampleServiceID, exampleAllowedDomain)}},
 	}
 }
 
@@ -104,6 +96,8 @@ var exampleSkipped = map[string]string{
 	"examples/modules/allowlist/outputs.tf":   "part of the allowlist module",
 	"examples/modules/allowlist/variables.tf": "part of the allowlist module",
 	"examples/modules/allowlist/versions.tf":  "part of the allowlist module",
+	"examples/modules/allowlist/tests/new-consumers/main.tf": "a helper of the allowlist module's terraform test suite; " +
+		"needs the standalone mock's /_mock/ controls",
 	"examples/actions/vpcep_connection_decision/action.tf": "an action: needs Terraform 1.14 and is " +
 		"invoked, not applied; its own CLI test covers it",
 	"examples/actions/vpcep_connection_decision/action-trigger.tf": "an action: needs Terraform 1.14; its own CLI test covers it",

@@ -1,25 +1,25 @@
 output "statuses" {
   description = "Status of every decided connection after the apply, by endpoint ID."
-  value       = tomap({ for id, c in vpcep_connection_approval.this : id => c.status })
+  value       = tomap({ for id, c in local.decided : id => c.status })
 }
 
 output "accepted_endpoint_ids" {
   description = "Endpoints that were accepted, sorted."
-  value       = sort([for id, c in vpcep_connection_approval.this : id if c.action == "receive"])
+  value       = sort([for id, c in local.decided : id if c.decision == "accept"])
 }
 
 output "rejected_endpoint_ids" {
   description = "Endpoints that were rejected, sorted."
-  value       = sort([for id, c in vpcep_connection_approval.this : id if c.action == "reject"])
+  value       = sort([for id, c in local.decided : id if c.decision == "reject"])
 }
 
 output "unknown_domain_ids" {
   description = "Accounts that asked to connect but are not in allowed_domain_ids, sorted."
-  value       = sort(distinct([for id, domain in local.connections : domain if !contains(var.allowed_domain_ids, domain)]))
+  value       = sort(distinct([for id, c in local.decided : c.domain_id if c.decision == "reject"]))
 }
 
 output "undecidable" {
-  description = "Connections left undecided because no action can change them (failed, deleting), by endpoint ID: the owner's account, the status and the API's errors. A failed endpoint must be deleted and recreated by its owner; it is decided on the next apply after that."
+  description = "Connections left undecided because no action can change them (failed, deleting), by endpoint ID: the owner's account, the status and the API's errors, as read before the apply. A failed endpoint must be deleted and recreated by its owner; it is decided on the next apply after that."
   value = tomap({
     for c in data.vpcep_connections.all.connections : c.endpoint_id => {
       domain_id = c.domain_id

@@ -18,14 +18,8 @@ variable "allowed_domain_ids" {
   }
 }
 
-variable "description" {
-  description = "Description written on every accepted connection (0 to 512 characters, no < or >; \"\" clears it). Null leaves every description as it is; rejected connections' descriptions are always left as they are."
-  type        = string
-  default     = null
-}
-
 variable "timeout" {
-  description = "How long each accept or reject may take to settle, as a duration such as \"5m\"."
+  description = "How long an apply (or destroy) may take to send every decision and wait for the connections to settle, as a duration such as \"5m\"."
   type        = string
   default     = "10m"
 }

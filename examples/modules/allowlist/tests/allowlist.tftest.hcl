@@ -9,6 +9,7 @@
 #   e5... account aaaa...  failed (its owner must recreate it)
 #   e6... account bbbb...  deleting (held there by the mock)
 # Runs share one state, in order; Terraform destroys (rejects) everything at the end.
+# Between runs, new consumers connect (e7, e8), as they do between real applies.
 
 provider "vpcep" {}
 
@@ -39,8 +40,8 @@ run "accepts_the_allowed_account_and_rejects_the_others" {
   }
 
   assert {
-    condition     = vpcep_connection_approval.this["e1000000-0000-4000-8000-000000000001"].domain_id == "aaaa1111aaaa1111aaaa1111aaaa1111"
-    error_message = "The resource should report the account that owns the endpoint."
+    condition     = vpcep_connection_policy.this.connections["e1000000-0000-4000-8000-000000000001"].domain_id == "aaaa1111aaaa1111aaaa1111aaaa1111"
+    error_message = "The policy should report the account that owns the endpoint."
   }
 }
 
@@ -49,8 +50,13 @@ run "accepts_the_allowed_account_and_rejects_the_others" {
 # are reported instead of decided.
 run "a_failed_or_deleting_consumer_is_reported_not_decided" {
   assert {
-    condition     = !contains(keys(vpcep_connection_approval.this), "e5000000-0000-4000-8000-000000000005") && !contains(keys(vpcep_connection_approval.this), "e6000000-0000-4000-8000-000000000006")
-    error_message = "Failed and deleting connections must not be managed: ${jsonencode(keys(vpcep_connection_approval.this))}"
+    condition     = !contains(keys(output.statuses), "e5000000-0000-4000-8000-000000000005") && !contains(keys(output.statuses), "e6000000-0000-4000-8000-000000000006")
+    error_message = "Failed and deleting connections must not be counted as decided: ${jsonencode(output.statuses)}"
+  }
+
+  assert {
+    condition     = vpcep_connection_policy.this.connections["e5000000-0000-4000-8000-000000000005"].status == "failed"
+    error_message = "The policy should still show the failed connection it would accept: ${jsonencode(vpcep_connection_policy.this.connections)}"
   }
 
   assert {
@@ -75,10 +81,43 @@ run "a_failed_or_deleting_consumer_is_reported_not_decided" {
   }
 }
 
+run "new_consumers_connect" {
+  module {
+    source = "./tests/new-consumers"
+  }
+
+  variables {
+    endpoints = {
+      "e7000000-0000-4000-8000-000000000007" = "aaaa1111aaaa1111aaaa1111aaaa1111"
+      "e8000000-0000-4000-8000-000000000008" = "dddd4444dddd4444dddd4444dddd4444"
+    }
+  }
+}
+
+# The configuration is unchanged: the plan finds the new pending connections
+# and the apply decides them by the same rules, leaving the others alone.
+run "new_consumers_are_decided_by_the_next_apply" {
+  assert {
+    condition = output.statuses == tomap({
+      "e1000000-0000-4000-8000-000000000001" = "accepted"
+      "e2000000-0000-4000-8000-000000000002" = "rejected"
+      "e3000000-0000-4000-8000-000000000003" = "rejected"
+      "e4000000-0000-4000-8000-000000000004" = "accepted"
+      "e7000000-0000-4000-8000-000000000007" = "accepted"
+      "e8000000-0000-4000-8000-000000000008" = "rejected"
+    })
+    error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
+  }
+
+  assert {
+    condition     = output.unknown_domain_ids == tolist(["bbbb2222bbbb2222bbbb2222bbbb2222", "cccc3333cccc3333cccc3333cccc3333", "dddd4444dddd4444dddd4444dddd4444"])
+    error_message = "Unexpected unknown accounts: ${jsonencode(output.unknown_domain_ids)}"
+  }
+}
+
 run "a_changed_allow_list_flips_the_decisions" {
   variables {
     allowed_domain_ids = ["bbbb2222bbbb2222bbbb2222bbbb2222", "cccc3333cccc3333cccc3333cccc3333"]
-    description        = "approved by the allowlist module"
   }
 
   assert {
@@ -87,13 +126,10 @@ run "a_changed_allow_list_flips_the_decisions" {
       "e2000000-0000-4000-8000-000000000002" = "accepted"
       "e3000000-0000-4000-8000-000000000003" = "accepted"
       "e4000000-0000-4000-8000-000000000004" = "rejected"
+      "e7000000-0000-4000-8000-000000000007" = "rejected"
+      "e8000000-0000-4000-8000-000000000008" = "rejected"
     })
     error_message = "Unexpected statuses: ${jsonencode(output.statuses)}"
-  }
-
-  assert {
-    condition     = vpcep_connection_approval.this["e2000000-0000-4000-8000-000000000002"].description == "approved by the allowlist module"
-    error_message = "An accepted connection should carry the module's description."
   }
 }
 
@@ -103,7 +139,7 @@ run "an_empty_allow_list_rejects_everything" {
   }
 
   assert {
-    condition     = length(output.accepted_endpoint_ids) == 0 && length(output.rejected_endpoint_ids) == 4
+    condition     = length(output.accepted_endpoint_ids) == 0 && length(output.rejected_endpoint_ids) == 6
     error_message = "Every endpoint should be rejected: ${jsonencode(output.statuses)}"
   }
 

@@ -141,33 +141,6 @@ func (c *Client) ListConnections(ctx context.Context, serviceID string, opts Lis
 	return &out, nil
 }
 
-// ListAllConnections pages by offset (limit 1000 unless opts.Limit is smaller)
-// until total_count or a short page; a connection seen twice while the list shifts is kept once.
-func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts ListConnectionsOptions) ([]Connection, error) {
-	if opts.Limit <= 0 || opts.Limit > MaxPageSize {
-		opts.Limit = MaxPageSize
-	}
-	var all []Connection
-	seen := make(map[string]bool)
-	for {
-		page, err := c.ListConnections(ctx, serviceID, opts)
-		if err != nil {
-			return nil, err
-		}
-		for _, conn := range page.Connections {
-			if conn.ID != "" && seen[conn.ID] {
-				continue
-			}
-			seen[conn.ID] = true
-			all = append(all, conn)
-		}
-		opts.Offset += len(page.Connections)
-		if len(page.Connections) < opts.Limit || opts.Offset >= page.TotalCount {
-			return all, nil
-		}
-	}
-}
-
 // GetConnection lists with id=endpointID; when there is none the error wraps
 // ErrConnectionNotFound, and IsNotFound reports true for it as for a missing service.
 func (c *Client) GetConnection(ctx context.Context, serviceID, endpointID string) (*Connection, error) {

@@ -33,6 +33,10 @@ func callerIndependentText(err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Terraform was interrupted (for example with Ctrl-C) before the API answered."
+	case errors.Is(err, client.ErrListChanged):
+		return "The service's connections kept changing while the provider read them page by page, so the " +
+			"list could lack a live connection and was not used. Run the command again once consumers stop " +
+			"creating or deleting endpoints and connections stop changing status."
 	case approval.NoAnswer(err) || approval.Delivered(err) == approval.Undelivered && !errors.As(err, &apiErr):
 		return unreachableText(err)
 	case !errors.As(err, &apiErr):

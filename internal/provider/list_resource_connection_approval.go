@@ -69,7 +69,8 @@ func (l *connectionApprovalListResource) ListResourceConfigSchema(_ context.Cont
 			"showing the endpoint id, the consumer's account and the status. With `include_resource = true` each " +
 			"result carries the full `vpcep_connection_approval` object, and `terraform query " +
 			"-generate-config-out=FILE` writes an import block and a resource block per connection. The " +
-			"provider reads 1000 connections per request and hands results over as each page arrives.",
+			"provider reads 1000 connections per request, and reads the whole list again when it changed " +
+			"between two requests, so that no connection is missing from the results.",
 		Attributes: map[string]schema.Attribute{
 			connAttrServiceID: schema.StringAttribute{
 				MarkdownDescription: "ID of your VPC endpoint service whose connections to list (1 to 64 " +
@@ -161,37 +162,43 @@ func (l *connectionApprovalListResource) List(ctx context.Context, req list.List
 		}
 	}
 	stream.Results = func(push func(list.ListResult) bool) {
+		conns, err := l.listConnections(ctx, serviceID, opts, filter, req.Limit)
+		if err != nil {
+			var diags diag.Diagnostics
+			diags.Append(apiErrorDiag("Error listing VPC endpoint connections",
+				fmt.Sprintf("Could not list the connections of endpoint service %s. Check service_id and that "+
+					"the provider's credentials may list the service's connections.", serviceID), err))
+			push(list.ListResult{Diagnostics: diags})
+			return
+		}
 		pushed := int64(0)
-		seen := make(map[string]bool)
-		for {
-			page, err := l.data.Client.ListConnections(ctx, serviceID, opts)
-			if err != nil {
-				var diags diag.Diagnostics
-				diags.Append(apiErrorDiag("Error listing VPC endpoint connections",
-					fmt.Sprintf("Could not list the connections of endpoint service %s (at offset %d). Check "+
-						"service_id and that the provider's credentials may list the service's connections.",
-						serviceID, opts.Offset), err))
-				push(list.ListResult{Diagnostics: diags})
+		for _, c := range conns {
+			if !filter.match(c) {
+				continue
+			}
+			if !push(l.result(ctx, req, serviceID, c)) {
 				return
 			}
-			for _, c := range page.Connections {
-				if seen[c.ID] || !filter.match(c) {
-					continue // a connection can show up twice when the list shifts while paging
-				}
-				seen[c.ID] = true
-				if !push(l.result(ctx, req, serviceID, c)) {
-					return
-				}
-				if pushed++; req.Limit > 0 && pushed >= req.Limit {
-					return // Terraform wants no more: read no further pages
-				}
-			}
-			opts.Offset += len(page.Connections)
-			if len(page.Connections) < opts.Limit || opts.Offset >= page.TotalCount {
+			if pushed++; req.Limit > 0 && pushed >= req.Limit {
 				return
 			}
 		}
 	}
+}
+
+// listConnections reads the connections the list block asks for: one page
+// when it is enough (a single page is consistent by itself), else the whole,
+// checked list, so that no live connection is missing from the results.
+func (l *connectionApprovalListResource) listConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions, filter connectionFilter, limit int64) ([]client.Connection, error) {
+	if filter.domains == nil && (filter.endpoints == nil || opts.ID != "") && limit > 0 && limit <= client.MaxPageSize {
+		opts.Limit = int(limit)
+		page, err := l.data.Client.ListConnections(ctx, serviceID, opts)
+		if err != nil {
+			return nil, err
+		}
+		return page.Connections, nil
+	}
+	return l.data.Client.ListAllConnections(ctx, serviceID, opts)
 }
 
 // connectionDisplayName is what `terraform query` shows for a connection.

@@ -370,8 +370,8 @@ func listAll(t *testing.T, e *testEnv, config map[string]tftypes.Value, limit in
 	return out, e.Mock.RequestCounts()[vpcepmock.OpListServiceConnections] - before
 }
 
-// Catches: results held back until every page is read (streaming), a
-// connection listed twice, and an API error that ends the stream silently.
+// Catches: a connection listed twice, pages read beyond what a limit needs,
+// and an API error that ends the stream silently.
 func TestUnitConnectionApprovalListStream(t *testing.T) {
 	e := newTestEnv(t)
 	s := newListedService(t, e, 2001, mixedConnection)
@@ -391,8 +391,7 @@ func TestUnitConnectionApprovalListStream(t *testing.T) {
 		seen[id.EndpointID.ValueString()] = true
 	}
 
-	// Stopping after the first result reads one page only: results are
-	// handed over as each page arrives, not after the last one.
+	// A limit that one page covers reads that page only.
 	results, calls = listAll(t, e, svc, 1)
 	if len(results) != 1 || calls != 1 {
 		t.Errorf("with a limit of 1: %d results in %d calls, want 1 in 1", len(results), calls)

@@ -194,6 +194,7 @@ func (m *Mock) handleListConnections(c *call) {
 		m.fail(c, *e)
 		return
 	}
+	m.runListChanges(c.id, q)
 	buf, ok := bufferPool.Get().(*[]byte)
 	if !ok {
 		buf = new([]byte)

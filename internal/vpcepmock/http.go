@@ -75,6 +75,9 @@ func (m *Mock) routes() *http.ServeMux {
 	control("POST /_mock/services", m.controlCreateService)
 	control("POST /_mock/endpoints", m.controlCreateEndpoint)
 	control("DELETE /_mock/endpoints/{id}", m.controlDeleteEndpoint)
+	control("GET /_mock/list-changes", m.controlListChanges)
+	control("POST /_mock/list-changes", m.controlAddListChange)
+	control("DELETE /_mock/list-changes", m.controlClearListChanges)
 
 	m.registerIAM(mux)
 	m.registerMetadata(mux)

@@ -58,6 +58,8 @@ type Mock struct {
 
 	limiter          rateLimiter
 	initialRateLimit int
+
+	listChanges listChanges
 }
 
 // ServiceSpec describes an endpoint service created through the Go controls.
@@ -161,11 +163,12 @@ func (m *Mock) resetState() {
 	m.ResetRequestCounts()
 }
 
-// Reset forgets every service, endpoint, action and request count, restores
-// the configured faults and rate limit, and loads Config.Fixtures again if
-// there were any.
+// Reset forgets every service, endpoint, action, request count and list
+// change, restores the configured faults and rate limit, and loads
+// Config.Fixtures again if there were any.
 func (m *Mock) Reset() {
 	m.resetState()
+	m.ClearListChanges()
 	m.SetFaults(m.initialFaults)
 	m.SetRateLimit(m.initialRateLimit)
 	if m.fixtures != nil {

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -66,34 +64,41 @@ func (r racedService) checkUntouched(t *testing.T, e *testEnv) {
 	}
 }
 
-// readmeConfig is the README's headline for_each pattern over the raced
-// service, with the raced service's account allowed.
-func readmeConfig(t *testing.T, e *testEnv, serviceID string) string {
-	t.Helper()
-	readme, err := os.ReadFile(filepath.Join(examplesRoot, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return requiredProviders + e.ProviderConfig() + readmeHeadlineExample(t, string(readme)) + fmt.Sprintf(`
-variable "service_id" {
-  default = %q
-}
-
-variable "allowed_account_ids" {
+// allowListByAccountConfig is the documented for_each allow-list over the
+// raced service: every decidable connection gets an approval, receive for
+// the allowed account and reject for the others.
+func allowListByAccountConfig(e *testEnv, serviceID string) string {
+	return requiredProviders + e.ProviderConfig() + fmt.Sprintf(`
+variable "allowed_domain_ids" {
   default = [%q]
 }
-`, serviceID, racedAccount)
+
+data "vpcep_connections" "all" {
+  service_id = %q
+}
+
+resource "vpcep_connection_approval" "by_account" {
+  for_each = {
+    for c in data.vpcep_connections.all.connections : c.endpoint_id => c.domain_id
+    if !contains(["failed", "deleting"], c.status)
+  }
+
+  service_id  = data.vpcep_connections.all.service_id
+  endpoint_id = each.key
+  action      = contains(var.allowed_domain_ids, each.value) ? "receive" : "reject"
+}
+`, racedAccount, serviceID)
 }
 
 // Catches: a connection deleted between the data source's page reads shifts
 // the offsets, the listing silently lacks an untouched accepted consumer
-// (ep-0009), and the README's for_each plans to destroy its approval, which
+// (ep-0009), and the documented for_each allow-list plans to destroy its approval, which
 // rejects it.
 func TestAccDataSourceConnections_listShiftsBetweenPages(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	s := newRacedService(t, e)
-	r := newCLIRun(t, readmeConfig(t, e, s.ID))
+	r := newCLIRun(t, allowListByAccountConfig(e, s.ID))
 	if out, code := r.run("apply", "-auto-approve", "-no-color"); code != 0 || !strings.Contains(out, "10 added") {
 		t.Fatalf("first apply exited %d, want 10 approvals added:\n%s", code, out)
 	}

@@ -42,13 +42,15 @@ tf() {
   fi
 }
 
+# A missing or wrong TERRAFORM stops the demo here, before it builds or starts anything.
+devenv_terraform
+
 say "Step 1 of 8: building the provider and vpcep-mock with Go"
 note "Both binaries go to a temporary directory; nothing is installed or left in the repository."
 devenv_build all
 note "built into $DEVENV_DIR/bin"
 
 say "Step 2 of 8: finding the Terraform CLI and pointing it at the provider just built"
-devenv_terraform
 devenv_cli_config
 note "using $TERRAFORM ($("$TERRAFORM" version | head -n 1))"
 note "A temporary CLI configuration (TF_CLI_CONFIG_FILE) has a dev_overrides entry that makes"

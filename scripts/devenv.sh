@@ -5,7 +5,7 @@
 # configuration with dev_overrides. Everything lives in $DEVENV_DIR, which
 # devenv_cleanup removes, so nothing is left in the repository.
 #
-# After devenv_build, devenv_terraform, devenv_cli_config and
+# After devenv_terraform, devenv_build, devenv_cli_config and
 # devenv_start_mock FIXTURES: VPCEP_ENDPOINT, VPCEP_PROJECT_ID and
 # VPCEP_AUTH_TOKEN point the provider at the mock, TF_CLI_CONFIG_FILE holds the
 # override, $TERRAFORM is the CLI to run and $MOCK_URL the mock's base URL.
@@ -13,6 +13,11 @@
 # The project and token the mock accepts. They are test values, not secrets.
 DEVENV_PROJECT_ID=0a1b2c3d4e5f40718293a4b5c6d7e8f9
 DEVENV_TOKEN=demo-token
+
+# A closed loopback port: the provider's ECS metadata probe, tried when it
+# finds no credentials, fails at once there instead of leaving the machine.
+DEVENV_NO_METADATA=http://127.0.0.1:9
+export VPCEP_METADATA_ENDPOINT=${VPCEP_METADATA_ENDPOINT:-$DEVENV_NO_METADATA}
 
 DEVENV_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DEVENV_DIR=""
@@ -57,11 +62,20 @@ devenv_build() {
     fail "go build of vpcep-mock failed (see above)"
 }
 
-# devenv_terraform finds the Terraform CLI: the one on PATH, else one built
-# from source by scripts/ensure-cli.sh (a few minutes, once).
+# devenv_terraform finds the Terraform CLI: $TERRAFORM when set (a path or a
+# command name), else the one on PATH, else one built from source by
+# scripts/ensure-cli.sh (a few minutes, once). Scripts call it before anything
+# else, so that a wrong TERRAFORM stops them before they build or start anything.
 devenv_terraform() {
-  TERRAFORM=${TERRAFORM:-$("$DEVENV_ROOT/scripts/ensure-cli.sh" terraform)} ||
-    fail "no Terraform CLI: scripts/ensure-cli.sh terraform could not provide one"
+  if [ -n "${TERRAFORM:-}" ]; then
+    local found
+    found=$(command -v "$TERRAFORM") && [ -x "$found" ] ||
+      fail "TERRAFORM=$TERRAFORM is not an executable file or a command on PATH; unset it to use the terraform on PATH"
+    TERRAFORM=$found
+  else
+    TERRAFORM=$("$DEVENV_ROOT/scripts/ensure-cli.sh" terraform) ||
+      fail "no Terraform CLI: scripts/ensure-cli.sh terraform could not provide one (see above)"
+  fi
   export TERRAFORM
 }
 

@@ -15,13 +15,29 @@ bindir="$(go env GOPATH)/bin"
 mkdir -p "$bindir"
 
 log() { printf 'ensure-cli: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# module_dir MODULE@VERSION downloads a module from the Go module proxy and
+# prints the directory of its sources; on failure it names the module and
+# repeats the reason the go command gave (for example, that the proxy cannot
+# be reached).
+module_dir() {
+  local json dir reason
+  if json=$(go mod download -json "$1" 2>&1); then
+    dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -n "$dir" ] && { printf '%s\n' "$dir"; return 0; }
+  fi
+  reason=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)"$/\1/p')
+  die "could not download $1 from the Go module proxy: ${reason:-$json}"
+}
 
 build_terraform() { # version, output name
   local version=$1 out=$2
   log "building Terraform $version from the Go module proxy (about 2 minutes, once)"
   local gobin
   gobin=$(mktemp -d)
-  GOBIN="$gobin" go install "github.com/hashicorp/terraform@v$version"
+  GOBIN="$gobin" go install "github.com/hashicorp/terraform@v$version" ||
+    die "go install github.com/hashicorp/terraform@v$version failed (see above)"
   mv "$gobin/terraform" "$bindir/$out"
   rm -rf "$gobin"
 }
@@ -34,8 +50,7 @@ build_terraform() { # version, output name
 build_terraform_modern() { # version, output path
   local version=$1 out=$2 src work
   log "building Terraform $version from the Go module proxy (about 6 minutes on 2 cores, once)"
-  src=$(go mod download -json "github.com/hashicorp/terraform@v$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [ -n "$src" ] || { log "could not download github.com/hashicorp/terraform@v$version"; exit 1; }
+  src=$(module_dir "github.com/hashicorp/terraform@v$version")
   work=$(mktemp -d)
   cp -r "$src/." "$work/"
   chmod -R u+w "$work"
@@ -52,7 +67,7 @@ build_terraform_modern() { # version, output path
     go mod edit "${edits[@]}"
     sed -i -E '/^[[:space:]]*"(azurerm|consul|cos|gcs|kubernetes|oss|pg|s3|oci)":[[:space:]]+func/d' internal/backend/init/init.go
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$out.tmp" .
-  ) >&2
+  ) >&2 || die "building Terraform $version failed (see above)"
   rm -rf "$work"
   mv "$out.tmp" "$out"
 }
@@ -83,12 +98,12 @@ case "$want" in
     out="$bindir/tofu-1.10.6"
     if [ ! -x "$out" ]; then
       log "building OpenTofu 1.10.6 from the Go module proxy (about 2 minutes, once)"
-      src=$(go mod download -json github.com/opentofu/opentofu@v1.10.6 | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-      [ -n "$src" ] || { log "could not download github.com/opentofu/opentofu@v1.10.6"; exit 1; }
+      src=$(module_dir github.com/opentofu/opentofu@v1.10.6)
       work=$(mktemp -d)
       cp -r "$src/." "$work/"
       chmod -R u+w "$work"
-      (cd "$work" && go build -o "$out" ./cmd/tofu)
+      (cd "$work" && go build -o "$out.tmp" ./cmd/tofu) >&2 || die "building OpenTofu 1.10.6 failed (see above)"
+      mv "$out.tmp" "$out"
       rm -rf "$work"
     fi
     echo "$out"

@@ -14,9 +14,9 @@ set -euo pipefail
 module_dir=$(cd "${1:-$DEVENV_ROOT/examples/modules/allowlist}" && pwd)
 shift || true
 
+devenv_terraform
 say "Building the provider and vpcep-mock"
 devenv_build all
-devenv_terraform
 devenv_cli_config
 say "Starting vpcep-mock with $module_dir/tests/fixtures.json"
 devenv_start_mock "$module_dir/tests/fixtures.json"

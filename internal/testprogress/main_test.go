@@ -1,0 +1,96 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const mod = "github.com/vpcep/terraform-provider-vpcep/"
+
+func run(p *progress, events ...event) string {
+	var b strings.Builder
+	p.out = &b
+	for _, e := range events {
+		p.handle(e)
+	}
+	return b.String()
+}
+
+// Catches a package result, or a slow package's test, finishing without a line.
+func TestUnitProgressLines(t *testing.T) {
+	t.Parallel()
+	p := newProgress(nil, []string{"internal/provider"})
+	got := run(p,
+		event{Action: "run", Package: mod + "internal/aksk", Test: "TestUnitSign"},
+		event{Action: "pass", Package: mod + "internal/aksk", Test: "TestUnitSign", Elapsed: 0.1},
+		event{Action: "pass", Package: mod + "internal/aksk", Elapsed: 1.25},
+		event{Action: "run", Package: mod + "internal/provider", Test: "TestAccX"},
+		event{Action: "run", Package: mod + "internal/provider", Test: "TestAccX/sub"},
+		event{Action: "pass", Package: mod + "internal/provider", Test: "TestAccX/sub", Elapsed: 2},
+		event{Action: "pass", Package: mod + "internal/provider", Test: "TestAccX", Elapsed: 3},
+		event{Action: "skip", Package: mod + "internal/provider", Test: "TestAccY"},
+	)
+	want := "ok   " + mod + "internal/aksk 1.2s\n" +
+		"     ok   TestAccX 3.0s (1 finished in internal/provider)\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Catches a failure whose output is swallowed, or a failure that exits 0.
+func TestUnitProgressFailureShowsOutput(t *testing.T) {
+	t.Parallel()
+	p := newProgress(nil, nil)
+	got := run(p,
+		event{Action: "run", Package: mod + "internal/client", Test: "TestUnitA"},
+		event{Action: "output", Package: mod + "internal/client", Test: "TestUnitA", Output: "    a_test.go:9: boom\n"},
+		event{Action: "output", Package: mod + "internal/client", Test: "TestUnitB", Output: "passing noise\n"},
+		event{Action: "fail", Package: mod + "internal/client", Test: "TestUnitA", Elapsed: 0.5},
+		event{Action: "pass", Package: mod + "internal/client", Test: "TestUnitB"},
+		event{Action: "build-output", ImportPath: mod + "internal/x [" + mod + "internal/x.test]", Output: "x.go:1: syntax error\n"},
+		event{Action: "build-fail", ImportPath: mod + "internal/x [" + mod + "internal/x.test]"},
+	)
+	if !strings.Contains(got, "a_test.go:9: boom") || strings.Contains(got, "passing noise") {
+		t.Errorf("want the failed test's output and no other:\n%s", got)
+	}
+	if !strings.Contains(got, "x.go:1: syntax error") || !strings.Contains(got, "[build failed]") {
+		t.Errorf("want the build error:\n%s", got)
+	}
+	if !p.failed {
+		t.Error("a failed test must make the run fail")
+	}
+}
+
+// Catches minutes of silence: a long test must be named while it runs.
+func TestUnitProgressHeartbeat(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := newProgress(nil, nil)
+	p.now = func() time.Time { return now }
+	p.last = now
+	run(p, event{Action: "run", Package: mod + "internal/provider", Test: "TestAccSlow"})
+	p.heartbeat(time.Minute) // not quiet long enough yet
+	now = now.Add(90 * time.Second)
+	p.heartbeat(time.Minute)
+	got := p.out.(*strings.Builder).String()
+	if want := "     ... still running: TestAccSlow (1m30s)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// Catches a summary that names the wrong tests as slowest.
+func TestUnitProgressSummary(t *testing.T) {
+	t.Parallel()
+	p := newProgress(nil, nil)
+	run(p,
+		event{Action: "pass", Package: mod + "a", Test: "TestFast", Elapsed: 1},
+		event{Action: "pass", Package: mod + "b", Test: "TestSlow", Elapsed: 9},
+	)
+	var b strings.Builder
+	p.out = &b
+	p.summary(1)
+	if want := "slowest tests:\n  9.0s b TestSlow\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make test`: every unit and acceptance test, with -race, against the
+# in-process mock, on the Terraform CLI in $TERRAFORM (default: the one on
+# PATH, built by ensure-cli.sh if missing). It prints a line per package as it
+# finishes and a line per acceptance test (internal/provider), names what is
+# still running after a quiet minute, shows the output of every failed test,
+# and ends with the slowest tests (internal/testprogress).
+#
+# The acceptance tests each start a mock of their own and mostly wait on the
+# Terraform CLI and the provider processes it starts, so more of them run at
+# once than there are cores: TEST_PARALLEL (default 8) per package.
+#
+# Usage: scripts/test.sh [go test flags]
+set -euo pipefail
+
+# shellcheck source=scripts/devenv.sh
+. "$(dirname "$0")/devenv.sh"
+cd "$DEVENV_ROOT"
+
+devenv_terraform
+export TF_ACC=1 TF_ACC_TERRAFORM_PATH=$TERRAFORM
+note "acceptance tests on $TERRAFORM ($("$TERRAFORM" version | head -n 1)), -race, -parallel ${TEST_PARALLEL:-8}"
+# The progress printer is built first, so that its build does not interleave
+# with the tests' output.
+progress=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-test.XXXXXX")
+trap 'rm -rf "$progress"' EXIT
+go build -o "$progress/testprogress" ./internal/testprogress || fail "building internal/testprogress failed"
+started=$(date +%s)
+go test -race -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-8}" -json "$@" ./... |
+  "$progress/testprogress" -tests internal/provider
+note "make test passed in $(($(date +%s) - started))s"

@@ -10,7 +10,7 @@
 # Terraform CLI and the provider processes it starts, so more of them run at
 # once than there are cores: TEST_PARALLEL (default 8) per package.
 #
-# Usage: scripts/test.sh [go test flags]
+# Usage: [TEST_PACKAGES=./internal/provider/...] scripts/test.sh [go test flags]
 set -euo pipefail
 
 # shellcheck source=scripts/devenv.sh
@@ -26,6 +26,6 @@ progress=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-test.XXXXXX")
 trap 'rm -rf "$progress"' EXIT
 go build -o "$progress/testprogress" ./internal/testprogress || fail "building internal/testprogress failed"
 started=$(date +%s)
-go test -race -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-8}" -json "$@" ./... |
-  "$progress/testprogress" -tests internal/provider
-note "make test passed in $(($(date +%s) - started))s"
+go test -race -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-8}" -json "$@" ${TEST_PACKAGES:-./...} |
+  "$progress/testprogress" -tests internal/provider || fail "tests failed: see FAIL above"
+note "the tests passed in $(($(date +%s) - started))s"

@@ -88,7 +88,7 @@ func (p *progress) handle(e event) {
 	case "build-fail":
 		p.failed = true
 		p.flush(key)
-		p.say("FAIL %s [build failed]", pkg)
+		p.say("FAIL %s [build failed]", shortPkg(pkg))
 	case "pass", "skip", "fail":
 		delete(p.running, key)
 		if e.Action == "fail" {
@@ -97,7 +97,7 @@ func (p *progress) handle(e event) {
 		}
 		switch {
 		case e.Test == "":
-			p.say("%-4s %s %s", map[string]string{"pass": "ok", "skip": "?", "fail": "FAIL"}[e.Action], pkg, seconds(e.Elapsed))
+			p.say("%-4s %-28s %s", map[string]string{"pass": "ok", "skip": "?", "fail": "FAIL"}[e.Action], shortPkg(pkg), seconds(e.Elapsed))
 		case topLevel:
 			if e.Action != "skip" {
 				p.finished = append(p.finished, result{pkg + " " + e.Test, e.Elapsed})

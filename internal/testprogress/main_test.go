@@ -31,7 +31,7 @@ func TestUnitProgressLines(t *testing.T) {
 		event{Action: "pass", Package: mod + "internal/provider", Test: "TestAccX", Elapsed: 3},
 		event{Action: "skip", Package: mod + "internal/provider", Test: "TestAccY"},
 	)
-	want := "ok   " + mod + "internal/aksk 1.2s\n" +
+	want := "ok   internal/aksk                1.2s\n" +
 		"     ok   TestAccX 3.0s (1 finished in internal/provider)\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)

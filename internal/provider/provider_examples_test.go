@@ -83,6 +83,7 @@ output "undecidable" {
   value = module.allowlist.undecidable
 }
 `, moduleDir, exampleModuleService, exampleAllowedDomain)}},
+		// The README's example is a complete configuration: only its variables' values are added.
 		{name: "README.md", fixtures: exampleFixtures,
 			files: map[string]string{"main.tf": readmeHeadlineExample(t, read("README.md")), "terraform.tfvars": fmt.Sprintf(
 				"service_id = %q\nallowed_domain_ids = [%q]\n", exampleServiceID, exampleAllowedDomain)}},

@@ -235,6 +235,7 @@ func (r *connectionPolicyResource) apply(ctx context.Context, plan connectionPol
 			return next, false
 		}
 		entries = policy.Evaluate(rules, conns)
+		diags.Append(failedConnectionsDiag(serviceID, entries, conns)...)
 	}
 	out := r.applier(ctx, plan).Apply(ctx, serviceID, policy.Changes(entries))
 	entries = mergeOutcome(entries, prior, out)

@@ -67,7 +67,9 @@ func (r *cliRun) policy() (policyValues, bool) {
 // mustRun runs a CLI command and fails the test unless it exits with want.
 func (r *cliRun) mustRun(want int, args ...string) string {
 	r.t.Helper()
-	out, code := r.run(append(args, "-input=false", "-no-color")...)
+	// Flags go before a positional argument such as a saved plan.
+	full := append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)
+	out, code := r.run(full...)
 	if code != want {
 		r.t.Fatalf("terraform %s exited %d, want %d:\n%s", strings.Join(args, " "), code, want, out)
 	}

@@ -3,6 +3,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -79,51 +80,7 @@ func TestAccInterrupt_applyInterrupted(t *testing.T) {
 	r := newCLIRun(t, interruptConfig(e, serviceID, endpoints, action))
 
 	// 1. Apply, interrupted once enough actions have reached the mock.
-	ctx, cancel := context.WithTimeout(context.Background(), cliCommandTimeout)
-	defer cancel()
-	cmd, out := r.command(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
-	// Its own process group, so that a SIGINT reaches Terraform and its
-	// provider processes together, as Ctrl-C in a terminal does.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting terraform apply: %v", err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	var exitErr error
-	interruptedAt := -1
-	var stoppedAfter time.Duration
-wait:
-	for {
-		select {
-		case exitErr = <-exited:
-			break wait
-		case <-time.After(10 * time.Millisecond):
-		}
-		if n := len(e.Mock.Actions()); n >= interruptAfterActions {
-			interruptedAt = n
-			sent := time.Now()
-			// The whole process group, as Ctrl-C does.
-			if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
-				t.Fatalf("sending SIGINT: %v", err)
-			}
-			select {
-			case exitErr = <-exited:
-			case <-time.After(interruptExitBound):
-				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				killed := <-exited
-				t.Fatalf("terraform did not exit within %s of SIGINT (killed: %v):\n%s", interruptExitBound, killed, out)
-			}
-			stoppedAfter = time.Since(sent)
-			break wait
-		}
-	}
-	if interruptedAt < 0 {
-		t.Fatalf("terraform apply ended (%v) before %d actions reached the mock; the interrupt never happened:\n%s",
-			exitErr, interruptAfterActions, out)
-	}
-	t.Logf("SIGINT after %d effective actions; the CLI stopped %s later with %v",
-		interruptedAt, stoppedAfter.Round(time.Millisecond), exitErr)
+	out, _ := applyInterrupted(t, r, func() int { return len(e.Mock.Actions()) }, interruptAfterActions)
 
 	// 2. State against the mock. Let transitions that were under way finish
 	// first, so the mock shows where each acted-on connection ends up.
@@ -192,4 +149,46 @@ wait:
 	if out, code := r.run("plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
 		t.Errorf("plan after the second apply exited %d (0 = empty plan):\n%s", code, out)
 	}
+}
+
+// applyInterrupted runs `apply -auto-approve` and sends SIGINT to the CLI's
+// process group, as Ctrl-C does, once progress() reaches at; it fails the
+// test unless the CLI then stops within interruptExitBound, and returns the
+// output and the progress when the interrupt was sent.
+func applyInterrupted(t *testing.T, r *cliRun, progress func() int, at int) (out *bytes.Buffer, interruptedAt int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), cliCommandTimeout)
+	defer cancel()
+	cmd, out := r.command(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
+	// Its own process group, so that a SIGINT reaches Terraform and its
+	// provider processes together, as Ctrl-C in a terminal does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting terraform apply: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("terraform apply ended (%v) before progress reached %d; the interrupt never happened:\n%s", err, at, out)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if interruptedAt = progress(); interruptedAt >= at {
+			break
+		}
+	}
+	sent := time.Now()
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatalf("sending SIGINT: %v", err)
+	}
+	select {
+	case err := <-exited:
+		t.Logf("SIGINT at progress %d; the CLI stopped %s later with %v", interruptedAt, time.Since(sent).Round(time.Millisecond), err)
+	case <-time.After(interruptExitBound):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		killed := <-exited
+		t.Fatalf("terraform did not exit within %s of SIGINT (killed: %v):\n%s", interruptExitBound, killed, out)
+	}
+	return out, interruptedAt
 }

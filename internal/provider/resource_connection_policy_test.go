@@ -266,3 +266,36 @@ func TestAccConnectionPolicy_newConsumerAndDrift(t *testing.T) {
 	}
 	r.mustRun(0, "plan", "-detailed-exitcode")
 }
+
+// TestAccConnectionPolicy_listShiftsBetweenPages catches a policy read (at
+// create and at refresh) that misses a live connection when a consumer
+// deletes an endpoint between two page reads: the accepted ep-0009 would
+// drop out of `connections`, and destroy would no longer reject it.
+func TestAccConnectionPolicy_listShiftsBetweenPages(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	s := newRacedService(t, e)
+	r := newCLIRun(t, policyConfig(e, s.ID, idsLine("accept_domain_ids", racedAccount)))
+	check := func(when string) {
+		t.Helper()
+		s.checkUntouched(t, e)
+		p, _ := r.policy()
+		for _, id := range s.Accepted {
+			if p.Connections[id].Status != client.StatusAccepted {
+				t.Errorf("%s: %s is %+v in state, want accepted", when, id, p.Connections[id])
+			}
+		}
+		if len(p.Connections) != len(s.Accepted) {
+			t.Errorf("%s: %d connections in state, want %d", when, len(p.Connections), len(s.Accepted))
+		}
+	}
+	s.race(t, e)
+	r.mustRun(0, "apply", "-auto-approve")
+	check("after create")
+	if err := e.Mock.ChangeBeforeList(vpcepmock.ListChange{ServiceID: s.ID, AtOffset: 1, DeleteEndpoint: "ep-0501"}); err != nil {
+		t.Fatal(err)
+	}
+	r.mustRun(0, "apply", "-auto-approve")
+	check("after a refresh")
+	r.mustRun(0, "plan", "-detailed-exitcode")
+}

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -410,7 +411,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			}
 			return err
 		}
-		respBody, err := c.attempt(credCtx, creds, method, target, path, query, body, attempt)
+		respBody, requestID, err := c.attempt(credCtx, creds, method, target, path, query, body, attempt)
 		// Temporary credentials that expired are renewed once (shared with
 		// every concurrent call) and the request retried once, never in a loop.
 		if isUnauthorized(err) && creds.Temporary() && c.creds != nil && !renewed {
@@ -428,10 +429,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
 				return nil
 			}
-			if err := json.Unmarshal(respBody, out); err != nil {
-				return fmt.Errorf("decoding %s %s response: %w", method, path, err)
+			// Zeroed first: a failed attempt may have filled part of out.
+			reflect.ValueOf(out).Elem().SetZero()
+			if err = json.Unmarshal(respBody, out); err == nil {
+				return nil
 			}
-			return nil
+			err = &DecodeError{Method: method, Path: path, RequestID: requestID, Bytes: len(respBody), Err: err}
 		}
 		if IsNotSent(err) {
 			return err
@@ -516,13 +519,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	return 0
 }
 
-// attempt sends the request once and returns the response body of a 2xx
-// answer, or an error: *APIError (maybe inside *retryAfterError) for an error
+// attempt sends the request once and returns the response body and request
+// id of a 2xx answer, or an error: *APIError (maybe inside *retryAfterError) for an error
 // answer, *TransportError when no answer came.
-func (c *Client) attempt(ctx context.Context, creds Credentials, method, target, path string, query url.Values, body []byte, attempt int) ([]byte, error) {
+func (c *Client) attempt(ctx context.Context, creds Credentials, method, target, path string, query url.Values, body []byte, attempt int) (respBody []byte, requestID string, err error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
-		return nil, &NotSentError{Method: method, Path: path, Err: fmt.Errorf("building the request: %w", err)}
+		return nil, "", &NotSentError{Method: method, Path: path, Err: fmt.Errorf("building the request: %w", err)}
 	}
 	if body == nil {
 		req.Body = http.NoBody
@@ -537,15 +540,15 @@ func (c *Client) attempt(ctx context.Context, creds Credentials, method, target,
 	}
 	// X-Project-Id goes on before signing so it is signed, as the v3 SDK does.
 	if err := authorize(req, body, creds, c.projectID, c.now()); err != nil {
-		return nil, &NotSentError{Method: method, Path: path, Err: fmt.Errorf("signing the request: %w", err)}
+		return nil, "", &NotSentError{Method: method, Path: path, Err: fmt.Errorf("signing the request: %w", err)}
 	}
 	if field, err := checkHeaders(req.Header); err != nil {
-		return nil, &NotSentError{Method: method, Path: path, Setting: field, Err: err}
+		return nil, "", &NotSentError{Method: method, Path: path, Setting: field, Err: err}
 	}
 	// Past the first attempt the API may have acted already; only a context
 	// that ended before anything went out means nothing was sent.
 	if ctxErr := ctx.Err(); ctxErr != nil && attempt == 1 {
-		return nil, &NotSentError{Method: method, Path: path, Err: ctxErr}
+		return nil, "", &NotSentError{Method: method, Path: path, Err: ctxErr}
 	}
 	c.logRequest(ctx, req, body, attempt)
 
@@ -553,20 +556,20 @@ func (c *Client) attempt(ctx context.Context, creds Credentials, method, target,
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			return nil, "", ctxErr
 		}
 		c.logResult(ctx, method, path, query, 0, "", time.Since(start), attempt, err)
-		return nil, &TransportError{Method: method, URL: redactURL(req.URL), Err: err}
+		return nil, "", &TransportError{Method: method, URL: redactURL(req.URL), Err: err}
 	}
 	defer resp.Body.Close()
-	respBody, err := readBody(resp)
-	requestID := resp.Header.Get(headerRequestID)
+	respBody, err = readBody(resp)
+	requestID = resp.Header.Get(headerRequestID)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			return nil, "", ctxErr
 		}
 		c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, err)
-		return nil, &TransportError{Method: method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
+		return nil, "", &TransportError{Method: method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
 	}
 	c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, nil)
 	logged, truncated := bodyForLog(respBody)
@@ -575,17 +578,17 @@ func (c *Client) attempt(ctx context.Context, creds Credentials, method, target,
 		"body": logged, "body_bytes": len(respBody), "body_truncated": truncated,
 	})
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return respBody, nil
+		return respBody, requestID, nil
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return nil, &RedirectError{Method: method, URL: redactURL(req.URL), StatusCode: resp.StatusCode,
+		return nil, "", &RedirectError{Method: method, URL: redactURL(req.URL), StatusCode: resp.StatusCode,
 			Location: redirectTarget(req.URL, resp.Header.Get("Location"))}
 	}
 	apiErr := ParseError(resp.StatusCode, resp.Header, respBody)
 	if after := parseRetryAfter(resp.Header.Get(headerRetryAfter), c.now()); after > 0 {
-		return nil, &retryAfterError{APIError: apiErr, after: after}
+		return nil, requestID, &retryAfterError{APIError: apiErr, after: after}
 	}
-	return nil, apiErr
+	return nil, requestID, apiErr
 }
 
 // logRequest writes the request at trace level with secrets masked.

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strconv"
@@ -171,6 +172,11 @@ func IsRetryable(err error) bool {
 	if errors.As(err, &apiErr) {
 		return retryableAnswer(apiErr.StatusCode, apiErr.Code)
 	}
+	// A read changes nothing; a write that was answered is not sent again.
+	var decodeErr *DecodeError
+	if errors.As(err, &decodeErr) {
+		return decodeErr.Method == http.MethodGet
+	}
 	// A certificate that does not verify will not verify on the next try.
 	var certErr *tls.CertificateVerificationError
 	if errors.As(err, &certErr) {
@@ -221,6 +227,26 @@ func (e *TransportError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *TransportError) Unwrap() error { return e.Err }
+
+// DecodeError is an answer of HTTP 2xx whose body is not the JSON expected,
+// typically cut short on the way. A read that gets one is retried.
+type DecodeError struct {
+	Method, Path string
+	RequestID    string
+	Bytes        int
+	Err          error
+}
+
+// Error implements error.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("VPCEP API answered %s %s (request id %s) with a %d-byte body that is not the expected JSON: %v. "+
+		"The answer was probably cut short by the network or a proxy: run again; if it persists, check that "+
+		"endpoint points at the VPCEP API itself and quote the request id to support",
+		e.Method, e.Path, firstNonEmpty(e.RequestID, "none"), e.Bytes, e.Err)
+}
+
+// Unwrap returns the decoding error.
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 func firstNonEmpty(values ...string) string {
 	for _, v := range values {

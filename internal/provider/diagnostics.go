@@ -30,6 +30,7 @@ func apiErrorDiag(summary, whatToDo string, err error) diag.Diagnostic {
 // arguments, or returns "".
 func callerIndependentText(err error) string {
 	var apiErr *client.APIError
+	var decodeErr *client.DecodeError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Terraform was interrupted (for example with Ctrl-C) before the API answered."
@@ -37,6 +38,10 @@ func callerIndependentText(err error) string {
 		return "The service's connections kept changing while the provider read them page by page, so the " +
 			"list could lack a live connection and was not used. Run the command again once consumers stop " +
 			"creating or deleting endpoints and connections stop changing status."
+	case errors.As(err, &decodeErr):
+		return "The API answered, but its answer was cut short or is not the JSON the API sends. Run the " +
+			"command again; if it keeps happening, check that endpoint points at the VPCEP API itself (not a " +
+			"proxy or another service), and quote the request id below to support."
 	case approval.NoAnswer(err) || approval.Delivered(err) == approval.Undelivered && !errors.As(err, &apiErr):
 		return unreachableText(err)
 	case !errors.As(err, &apiErr):

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -127,5 +128,31 @@ func TestUnitAPIErrorDiagInterrupted(t *testing.T) {
 	d := apiErrorDiag("Error listing VPC endpoint connections", "Check service_id.", errCanceled)
 	if !strings.Contains(d.Detail(), "Terraform was interrupted") || strings.Contains(d.Detail(), "Check service_id.") {
 		t.Errorf("detail:\n%s", d.Detail())
+	}
+}
+
+// Catches: a list that kept shifting, or an answer that did not decode,
+// reported with the caller's advice (check service_id) instead of what
+// happened and what to do; and a decode error without its request id.
+func TestUnitAPIErrorDiagListingAndDecoding(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		err  error
+		want []string
+	}{
+		{fmt.Errorf("listing connections of VPC endpoint service svc: %w", client.ErrListChanged),
+			[]string{"kept changing", "Run the command again"}},
+		{fmt.Errorf("reading: %w", &client.DecodeError{Method: "GET", Path: "/v1/p/x", RequestID: "req-7", Bytes: 12, Err: errors.New("unexpected EOF")}),
+			[]string{"cut short", "req-7", "endpoint points at the VPCEP API"}},
+	} {
+		d := apiErrorDiag("Error listing VPC endpoint connections", "Check service_id.", tt.err)
+		if strings.Contains(d.Detail(), "Check service_id.") {
+			t.Errorf("detail blames service_id:\n%s", d.Detail())
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(d.Detail(), w) {
+				t.Errorf("detail lacks %q:\n%s", w, d.Detail())
+			}
+		}
 	}
 }

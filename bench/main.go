@@ -14,8 +14,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -55,12 +53,6 @@ func (s scenario) String() string {
 	return fmt.Sprintf("%d of %d", s.N, s.M)
 }
 
-// phaseResult is one Terraform command.
-type phaseResult struct {
-	Wall, CPU, MockCPU time.Duration
-	Requests           map[string]int
-}
-
 func main() {
 	var (
 		scenarioList = flag.String("n", "1,300,1000,10/20000", "scenarios: N approvals, or N/M for N of a service of M connections")
@@ -69,6 +61,8 @@ func main() {
 		out          = flag.String("out", "bench/RESULTS.md", "file whose generated section receives the table")
 		micro        = flag.String("microbench", "", "file with `go test -bench` output to include")
 		profileDir   = flag.String("profile", "", "write profiles of one run of the first scenario here instead")
+		policyRun    = flag.Bool("policy", false, "run the vpcep_connection_policy scenarios (beside per-endpoint approvals and noop_policy) instead")
+		only         = flag.String("only", "", "with -policy: only the scenarios whose name contains this")
 		extraEnv     = flag.String("env", "", "comma-separated K=V added to Terraform's (and so the providers') environment, for experiments")
 	)
 	flag.Parse()
@@ -96,6 +90,13 @@ func main() {
 	}
 	if *profileDir != "" {
 		die(r.profile(ctx, scenarios[0], delays[0], *profileDir))
+		return
+	}
+	if *policyRun {
+		md, err := r.runPolicy(ctx, *runs, *only)
+		die(err)
+		fmt.Print(md)
+		die(writeMarkedSection(*out, policySectionBegin, policySectionEnd, md))
 		return
 	}
 	rep := report{Load: [2]string{loadAvg()}}
@@ -137,74 +138,11 @@ type runner struct {
 // "noop") in a fresh directory, against a fresh mock. around, if set, wraps
 // each phase (profiling).
 func (r runner) cycle(ctx context.Context, p string, sc scenario, delay time.Duration, around func(phase string, run func() error) error) (map[string]phaseResult, error) {
-	dir, err := os.MkdirTemp("", "vpcep-bench-run-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
 	fx := vpcepmock.FixtureService{ID: serviceID, ProjectID: projectID, ServiceName: "bench"} // approval on
 	for i := range sc.M {
 		fx.Connections = append(fx.Connections, vpcepmock.FixtureConnection{ID: endpointID(i), DomainID: fmt.Sprintf("d0ma1n%026x", i+1)})
 	}
-	mock := vpcepmock.New(vpcepmock.Config{
-		Credentials:     []vpcepmock.Credential{{ProjectID: projectID, Token: token}},
-		TransitionDelay: delay, Fixtures: &vpcepmock.Fixtures{Services: []vpcepmock.FixtureService{fx}},
-	})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		pprof.Do(req.Context(), pprof.Labels("side", "mock"), func(context.Context) { mock.ServeHTTP(w, req) })
-	}))
-	defer srv.Close()
-	if err := errors.Join(
-		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(moduleHCL(p, srv.URL, sc)), 0o600),
-		os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(cliConfig(r.bin)), 0o600),
-	); err != nil {
-		return nil, err
-	}
-	env := append(devprovider.Env(filepath.Join(dir, "cli.tfrc")), r.env...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VPCEP_") && !strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
-			env = append(env, kv)
-		}
-	}
-	results := map[string]phaseResult{}
-	for _, phase := range phases {
-		mock.ResetRequestCounts()
-		mockCPU := selfCPU()
-		args := []string{phase, "-input=false", "-no-color", "-auto-approve"}
-		if phase == "plan" {
-			args[3] = "-detailed-exitcode" // 2: not empty
-		}
-		cctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(cctx, r.tf, args...)
-		// A file, not a pipe: Wait must not wait for plugins that inherited it.
-		output, err := os.Create(filepath.Join(dir, phase+".log"))
-		if err != nil {
-			return nil, err
-		}
-		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, output, output
-		start := time.Now()
-		if around != nil {
-			err = around(phase, cmd.Run)
-		} else {
-			err = cmd.Run()
-		}
-		res := phaseResult{Wall: time.Since(start), MockCPU: selfCPU() - mockCPU, Requests: mock.RequestCounts()}
-		if ps := cmd.ProcessState; ps != nil { // Terraform's usage includes the provider processes it waited for
-			res.CPU = ps.UserTime() + ps.SystemTime()
-			if ps.ExitCode() == 2 && phase == "plan" {
-				err = errors.New("the plan after apply is not empty")
-			}
-		}
-		output.Close()
-		if err != nil {
-			log, _ := os.ReadFile(output.Name())
-			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
-			return nil, fmt.Errorf("terraform %s: %w\n%s", phase, err, strings.Join(lines[max(0, len(lines)-20):], "\n"))
-		}
-		results[phase] = res
-	}
-	return results, nil
+	return r.run(ctx, workload{service: fx, delay: delay, hcl: func(url string) string { return moduleHCL(p, url, sc) }}, around)
 }
 
 // profile serves the provider in this process, lets Terraform attach to it,
@@ -457,16 +395,22 @@ func (r *report) markdown(tf string, noopDelay time.Duration) string {
 // writeSection replaces the generated section of path with md, keeping the
 // rest; a file without the markers gets them.
 func writeSection(path, md string) error {
+	return writeMarkedSection(path, sectionBegin, sectionEnd, md)
+}
+
+// writeMarkedSection replaces the text between begin and end in path with
+// md, keeping the rest; a file without the markers gets them at its end.
+func writeMarkedSection(path, begin, end, md string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
 		return err
 	}
-	before, rest, ok := strings.Cut(string(old), sectionBegin)
-	_, after, ok2 := strings.Cut(rest, sectionEnd)
+	before, rest, ok := strings.Cut(string(old), begin)
+	_, after, ok2 := strings.Cut(rest, end)
 	if !ok || !ok2 {
 		before, after = string(old), "\n"
 	}
-	return os.WriteFile(path, []byte(before+sectionBegin+"\n"+md+sectionEnd+after), 0o644)
+	return os.WriteFile(path, []byte(before+begin+"\n"+md+end+after), 0o644)
 }
 
 // benchLines keeps the informative lines of `go test -bench` output.

@@ -1,6 +1,6 @@
-// Command noop is a Terraform provider that does nothing: one resource,
-// noop_approval, takes the arguments of vpcep_connection_approval and makes
-// no API call. The benchmark runs it beside the real provider, on the same
+// Command noop is a Terraform provider that does nothing: noop_approval
+// takes the arguments of vpcep_connection_approval, noop_policy those of
+// vpcep_connection_policy, and neither makes an API call. The benchmark runs it beside the real provider, on the same
 // machine in the same run, as the floor of any framework provider.
 package main
 
@@ -40,7 +40,7 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return approval{} }}
+	return []func() resource.Resource{func() resource.Resource { return approval{} }, func() resource.Resource { return policy{} }}
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

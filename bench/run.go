@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/devprovider"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+)
+
+// phaseResult is one Terraform command.
+type phaseResult struct {
+	Wall, CPU, MockCPU time.Duration
+	Requests           map[string]int
+	// PeakRSS is the largest peak resident set of a provider process the
+	// command started, in bytes (sampled from /proc while it runs).
+	PeakRSS int64
+}
+
+// workload is one configuration run against one fresh mock holding service.
+type workload struct {
+	service   vpcepmock.FixtureService
+	delay     time.Duration
+	rateLimit int
+	hcl       func(mockURL string) string
+}
+
+// run applies, plans and destroys w in a fresh directory. around, if set,
+// wraps each phase (profiling).
+func (r runner) run(ctx context.Context, w workload, around func(phase string, run func() error) error) (map[string]phaseResult, error) {
+	dir, err := os.MkdirTemp("", "vpcep-bench-run-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	mock := vpcepmock.New(vpcepmock.Config{
+		Credentials:     []vpcepmock.Credential{{ProjectID: projectID, Token: token}},
+		TransitionDelay: w.delay, RateLimit: w.rateLimit, Fixtures: &vpcepmock.Fixtures{Services: []vpcepmock.FixtureService{w.service}},
+	})
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+		pprof.Do(req.Context(), pprof.Labels("side", "mock"), func(context.Context) { mock.ServeHTTP(rw, req) })
+	}))
+	defer srv.Close()
+	if err := errors.Join(
+		os.WriteFile(filepath.Join(dir, "main.tf"), []byte(w.hcl(srv.URL)), 0o600),
+		os.WriteFile(filepath.Join(dir, "cli.tfrc"), []byte(cliConfig(r.bin)), 0o600),
+	); err != nil {
+		return nil, err
+	}
+	env := append(devprovider.Env(filepath.Join(dir, "cli.tfrc")), r.env...)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VPCEP_") && !strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
+			env = append(env, kv)
+		}
+	}
+	results := map[string]phaseResult{}
+	for _, phase := range phases {
+		mock.ResetRequestCounts()
+		mockCPU := selfCPU()
+		args := []string{phase, "-input=false", "-no-color", "-auto-approve"}
+		if phase == "plan" {
+			args[3] = "-detailed-exitcode" // 2: not empty
+		}
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(cctx, r.tf, args...)
+		// A file, not a pipe: Wait must not wait for plugins that inherited it.
+		output, err := os.Create(filepath.Join(dir, phase+".log"))
+		if err != nil {
+			return nil, err
+		}
+		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, output, output
+		start := time.Now()
+		rss := make(chan int64, 1)
+		stop := make(chan struct{})
+		runCmd := func() error {
+			if err := cmd.Start(); err != nil {
+				close(stop)
+				rss <- 0
+				return err
+			}
+			go func() { rss <- samplePeakRSS(cmd.Process.Pid, stop) }()
+			err := cmd.Wait()
+			close(stop)
+			return err
+		}
+		if around != nil {
+			err = around(phase, runCmd)
+		} else {
+			err = runCmd()
+		}
+		res := phaseResult{Wall: time.Since(start), MockCPU: selfCPU() - mockCPU, Requests: mock.RequestCounts(), PeakRSS: <-rss}
+		if ps := cmd.ProcessState; ps != nil { // Terraform's usage includes the provider processes it waited for
+			res.CPU = ps.UserTime() + ps.SystemTime()
+			if ps.ExitCode() == 2 && phase == "plan" {
+				err = errors.New("the plan after apply is not empty")
+			}
+		}
+		output.Close()
+		if err != nil {
+			log, _ := os.ReadFile(output.Name())
+			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+			return nil, errors.Join(errors.New("terraform "+phase), err, errors.New(strings.Join(lines[max(0, len(lines)-20):], "\n")))
+		}
+		results[phase] = res
+	}
+	return results, nil
+}
+
+// samplePeakRSS polls, until stop closes, the peak resident set (VmHWM) of
+// the provider processes whose parent is pid, and returns the largest seen.
+// VmHWM only grows, so a sample shortly before a process exits is close.
+func samplePeakRSS(pid int, stop <-chan struct{}) int64 {
+	var peak int64
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		entries, _ := os.ReadDir("/proc")
+		for _, e := range entries {
+			child, err := strconv.Atoi(e.Name())
+			if err != nil || parentOf(child) != pid {
+				continue
+			}
+			if comm, _ := os.ReadFile("/proc/" + e.Name() + "/comm"); !bytes.HasPrefix(comm, []byte("terraform-provi")) {
+				continue
+			}
+			peak = max(peak, vmHWM(child))
+		}
+		select {
+		case <-stop:
+			return peak
+		case <-tick.C:
+		}
+	}
+}
+
+// parentOf returns the parent pid of pid from /proc/PID/stat, or -1.
+func parentOf(pid int) int {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	// The command name, in parentheses, may hold spaces: fields start after it.
+	_, rest, ok := bytes.Cut(data, []byte(") "))
+	f := strings.Fields(string(rest))
+	if !ok || len(f) < 2 {
+		return -1
+	}
+	ppid, _ := strconv.Atoi(f[1])
+	return ppid
+}
+
+// vmHWM returns the peak resident set of pid in bytes, or 0.
+func vmHWM(pid int) int64 {
+	data, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}

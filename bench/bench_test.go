@@ -82,3 +82,49 @@ func TestUnitReport(t *testing.T) {
 		t.Errorf("results file:\n%s", data)
 	}
 }
+
+// TestUnitPolicyWorkloads: the policy and its floor decide the same service
+// the same way (every account accepted, everyone else rejected), a settled
+// service is accepted already and left as it is on destroy, and the
+// per-endpoint resources beside it are spread over the same service.
+func TestUnitPolicyWorkloads(t *testing.T) {
+	t.Parallel()
+	settled := policyScenario{Name: "s", M: 50, Settled: true, Approvals: 5}
+	pol, noop, appr := settled.workload("policy"), settled.workload("noop"), settled.workload("approval")
+	if len(pol.service.Connections) != 50 || pol.service.Connections[13].Status != vpcepmock.StatusAccepted ||
+		pol.service.Connections[13].DomainID != policyDomain(3) {
+		t.Errorf("settled fixtures: %+v", pol.service.Connections[13])
+	}
+	ours, floor := pol.hcl("http://127.0.0.1:1"), noop.hcl("")
+	for _, want := range []string{`resource "vpcep_connection_policy" "bench"`, `others            = "reject"`, `on_destroy        = "leave"`, policyDomain(9)} {
+		if !strings.Contains(ours, want) {
+			t.Errorf("policy module lacks %s:\n%s", want, ours)
+		}
+	}
+	if !strings.Contains(floor, `synthetic_connections = 50`) || !strings.Contains(floor, policyDomain(9)) || !strings.Contains(floor, `on_destroy            = "leave"`) {
+		t.Errorf("floor module:\n%s", floor)
+	}
+	if got := appr.hcl("http://127.0.0.1:1"); strings.Count(got, `"e0d90000-`) != 5 || !strings.Contains(got, endpointID(40)) {
+		t.Errorf("approvals module:\n%s", got)
+	}
+	pending := policyScenario{M: 3, Delay: time.Second, RateLimit: 50}.workload("policy")
+	if pending.service.Connections[0].Status != vpcepmock.StatusPendingAcceptance || pending.rateLimit != 50 || pending.delay != time.Second ||
+		!strings.Contains(pending.hcl(""), `on_destroy        = "reject"`) {
+		t.Errorf("pending workload: %+v", pending)
+	}
+}
+
+// TestUnitPeakRSS: the sampler finds a provider's parent and peak RSS in
+// /proc (a wrong field would report 0 MB for every provider).
+func TestUnitPeakRSS(t *testing.T) {
+	t.Parallel()
+	if got := parentOf(os.Getpid()); got != os.Getppid() {
+		t.Errorf("parentOf(self) = %d, want %d", got, os.Getppid())
+	}
+	if got := vmHWM(os.Getpid()); got < 1<<20 {
+		t.Errorf("vmHWM(self) = %d bytes", got)
+	}
+	if parentOf(-5) != -1 || vmHWM(-5) != 0 {
+		t.Error("a missing process must read as none")
+	}
+}

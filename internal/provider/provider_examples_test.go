@@ -64,6 +64,8 @@ func exampleConfigs(t *testing.T) []exampleConfig {
 			files: map[string]string{"main.tf": read("examples/provider/provider.tf")}},
 		snippet("examples/resources/vpcep_connection_approval/resource.tf"),
 		snippet("examples/resources/vpcep_connection_approval/import-by-block.tf"),
+		snippet("examples/resources/vpcep_connection_policy/resource.tf"),
+		snippet("examples/resources/vpcep_connection_policy/import-by-block.tf"),
 		snippet("examples/data-sources/vpcep_connection/data-source.tf"),
 		snippet("examples/data-sources/vpcep_connections/data-source.tf"),
 		{name: "examples/demo/main.tf", fixtures: exampleFixtures,

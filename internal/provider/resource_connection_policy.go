@@ -133,7 +133,9 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 					"not listed while `others = \"leave\"`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					connAttrDomainID: schema.StringAttribute{Computed: true, MarkdownDescription: connDescDomainID},
-					connAttrStatus:   schema.StringAttribute{Computed: true, MarkdownDescription: connDescStatus},
+					connAttrStatus: schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Live status of the connection: `pendingAcceptance`, `creating`, `accepted`, " +
+							"`rejected`, `failed` (plans and applies warn with its errors) or `deleting`."},
 					policyAttrDecision: schema.StringAttribute{Computed: true,
 						MarkdownDescription: "What the policy decides: `accept` or `reject`."},
 				}},

@@ -79,10 +79,12 @@ func (p *progress) handle(e event) {
 	key := pkg + " " + e.Test
 	topLevel := e.Test != "" && !strings.Contains(e.Test, "/")
 	switch e.Action {
-	case "run":
+	case "run", "cont":
 		if topLevel {
 			p.running[key] = p.now()
 		}
+	case "pause": // a parallel test waiting for its turn is not running
+		delete(p.running, key)
 	case "output", "build-output":
 		p.output[key] = append(p.output[key], e.Output)
 	case "build-fail":

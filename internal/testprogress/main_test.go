@@ -62,14 +62,19 @@ func TestUnitProgressFailureShowsOutput(t *testing.T) {
 	}
 }
 
-// Catches minutes of silence: a long test must be named while it runs.
+// Catches minutes of silence: a long test must be named while it runs, and a
+// parallel test paused until its turn must not be.
 func TestUnitProgressHeartbeat(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := newProgress(nil, nil)
 	p.now = func() time.Time { return now }
 	p.last = now
-	run(p, event{Action: "run", Package: mod + "internal/provider", Test: "TestAccSlow"})
+	run(p,
+		event{Action: "run", Package: mod + "internal/provider", Test: "TestAccSlow"},
+		event{Action: "run", Package: mod + "internal/provider", Test: "TestAccWaiting"},
+		event{Action: "pause", Package: mod + "internal/provider", Test: "TestAccWaiting"},
+	)
 	p.heartbeat(time.Minute) // not quiet long enough yet
 	now = now.Add(90 * time.Second)
 	p.heartbeat(time.Minute)

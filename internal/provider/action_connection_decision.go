@@ -96,6 +96,8 @@ func (a *connectionDecisionAction) Configure(_ context.Context, req action.Confi
 func (a *connectionDecisionAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var cfg connectionDecisionModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	// Values from variables were unknown when Terraform validated them.
+	resp.Diagnostics.Append(validateKnownStrings(ctx, req.Config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

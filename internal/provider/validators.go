@@ -3,12 +3,18 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // idValidator checks an id argument (service_id, endpoint_id, ...): 1 to
@@ -106,4 +112,44 @@ func durationProblem(s string) string {
 		return `must be at least 1s: a shorter wait ends before the API can answer; use e.g. "30s" or "10m"`
 	}
 	return ""
+}
+
+// stringAttribute is a schema's string attribute as validation sees it.
+type stringAttribute interface {
+	IsRequired() bool
+	StringValidators() []validator.String
+}
+
+// validateKnownStrings runs the validators of every string attribute of cfg
+// on its value now. Terraform validates an action's configuration only while
+// values from variables may still be unknown, and validators skip unknown
+// values, so Invoke calls this before sending anything; the messages are the
+// validators' own, as at validate time.
+func validateKnownStrings(ctx context.Context, cfg tfsdk.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	attrs := cfg.Schema.GetAttributes()
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		attr, ok := attrs[name].(stringAttribute)
+		if !ok {
+			continue
+		}
+		p := path.Root(name)
+		var value types.String
+		if diags.Append(cfg.GetAttribute(ctx, p, &value)...); diags.HasError() {
+			return diags
+		}
+		if value.IsNull() && attr.IsRequired() {
+			diags.AddAttributeError(p, "Missing required argument",
+				fmt.Sprintf("Attribute %s is required, but its value is null (from a variable or expression that "+
+					"evaluated to null). Set it.", p))
+			continue
+		}
+		req := validator.StringRequest{Path: p, PathExpression: p.Expression(), Config: cfg, ConfigValue: value}
+		for _, v := range attr.StringValidators() {
+			resp := &validator.StringResponse{}
+			v.ValidateString(ctx, req, resp)
+			diags.Append(resp.Diagnostics...)
+		}
+	}
+	return diags
 }

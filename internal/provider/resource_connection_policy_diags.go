@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,16 +62,25 @@ func stuckConnectionsDiag(serviceID string, stuck map[string]client.Connection) 
 
 // failedDecisionsDiag reports every change that did not settle, with the API's code and message.
 func failedDecisionsDiag(op operation, serviceID string, failed map[string]policy.Failure, timeout time.Duration) diag.Diagnostic {
-	var lines []string
+	var lines, hints []string
 	timedOut := false
 	for _, id := range sortedKeys(failed) {
 		f := failed[id]
-		line := fmt.Sprintf("  - endpoint %s: %s", id, policy.Action(f.Decision))
+		line := fmt.Sprintf("  - endpoint %s (%s", id, policy.Action(f.Decision))
 		if f.LastStatus != "" {
-			line += fmt.Sprintf(" (last status %q)", f.LastStatus)
+			line += fmt.Sprintf(", last status %q", f.LastStatus)
 		}
-		lines = append(lines, line+": "+f.Err.Error())
-		timedOut = timedOut || errorsIsNotSettled(f)
+		// The API's own error (status, code, message, request id) says it all; the wrapping repeats the ids.
+		cause := f.Err
+		var apiErr *client.APIError
+		if errors.As(f.Err, &apiErr) {
+			cause = apiErr
+		}
+		lines = append(lines, line+"): "+cause.Error())
+		if hint := callerIndependentText(f.Err); hint != "" && !slices.Contains(hints, hint) {
+			hints = append(hints, hint)
+		}
+		timedOut = timedOut || errors.Is(f.Err, policy.ErrNotSettled)
 	}
 	next := "State keeps every connection that settled; the next apply sends again only the decisions listed " +
 		"here, each with its own action (never the opposite one first)."
@@ -84,13 +94,12 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]polic
 	if timedOut {
 		next += fmt.Sprintf(" If the connections need longer, raise timeouts.%s (it was %s).", op, timeout)
 	}
+	if len(hints) > 0 {
+		next = strings.Join(hints, " ") + " " + next
+	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%d VPC endpoint connection(s) not decided", len(failed)),
 		fmt.Sprintf("The policy of endpoint service %s could not decide these connections:\n%s\n\n%s",
 			serviceID, strings.Join(lines, "\n"), next))
-}
-
-func errorsIsNotSettled(f policy.Failure) bool {
-	return f.Err != nil && strings.Contains(f.Err.Error(), policy.ErrNotSettled.Error())
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,13 +1,17 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -298,4 +302,71 @@ func TestAccConnectionPolicy_listShiftsBetweenPages(t *testing.T) {
 	r.mustRun(0, "apply", "-auto-approve")
 	check("after a refresh")
 	r.mustRun(0, "plan", "-detailed-exitcode")
+}
+
+// TestAccConnectionPolicy_badInput catches near-miss values reaching the
+// API, or refused without naming the attribute: an id with whitespace, an
+// empty id, an `others` value that would admit anyone, a zero bound, and a
+// conflict between ids known only at apply.
+func TestAccConnectionPolicy_badInput(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "acct-1")
+	for _, tc := range []struct {
+		name  string
+		extra []string
+		want  []string
+	}{
+		{"trailing space", []string{idsLine("accept_domain_ids", "acct-1 ")}, []string{"accept_domain_ids", "ends with whitespace"}},
+		{"empty id", []string{idsLine("reject_endpoint_ids", "")}, []string{"reject_endpoint_ids", "it is empty"}},
+		{"others accept", []string{`  others = "accept"`}, []string{"others", `"leave"`, `"reject"`}},
+		{"zero bound", []string{"  concurrent_requests = 0"}, []string{"concurrent_requests", "between 1 and 256"}},
+		{"on_destroy typo", []string{`  on_destroy = "rejected"`}, []string{"on_destroy"}},
+		{"conflict known at apply", []string{"  accept_endpoint_ids = terraform_data.ids.output", idsLine("reject_endpoint_ids", ep)},
+			[]string{"ID both accepted and rejected", fmt.Sprintf("%q", ep), "Nothing was sent"}},
+	} {
+		config := policyConfig(e, svc, tc.extra...) + fmt.Sprintf("\nresource \"terraform_data\" \"ids\" {\n  input = [%q]\n}\n", ep)
+		r := newCLIRun(t, config)
+		out := r.mustRun(1, "apply", "-auto-approve")
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: the error lacks %q:\n%s", tc.name, w, out)
+			}
+		}
+		if _, ok := r.policy(); ok {
+			t.Errorf("%s: a policy was saved", tc.name)
+		}
+	}
+	if n := e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint]; n != 0 {
+		t.Errorf("%d action requests reached the mock, want none", n)
+	}
+}
+
+// TestUnitPolicyFailureDiagnostic catches a partial-failure error that does
+// not name each endpoint with the API's code, message and request id, or
+// that blames the ids for a server error.
+func TestUnitPolicyFailureDiagnostic(t *testing.T) {
+	t.Parallel()
+	d := failedDecisionsDiag(opUpdate, "svc-1", map[string]policy.Failure{
+		"ep-2": {Change: policy.Change{EndpointID: "ep-2", Decision: policy.DecisionAccept}, LastStatus: "pendingAcceptance",
+			Err: fmt.Errorf("receive connection of VPC endpoint ep-2 on service svc-1: %w",
+				&client.APIError{StatusCode: 503, Code: "EndPoint.0001", Message: "System error.", RequestID: "req-9"})},
+		"ep-1": {Change: policy.Change{EndpointID: "ep-1", Decision: policy.DecisionReject}, Sent: true, LastStatus: "creating",
+			Err: errors.Join(policy.ErrNotSettled, context.DeadlineExceeded)},
+	}, 10*time.Minute)
+	text := d.Summary() + "\n" + d.Detail()
+	for _, want := range []string{
+		"2 VPC endpoint connection(s) not decided",
+		`endpoint ep-1 (reject, last status "creating")`,
+		`endpoint ep-2 (receive, last status "pendingAcceptance"): VPCEP API error: HTTP 503 EndPoint.0001: System error. (request id req-9)`,
+		"server error", "raise timeouts.update", "sends again only the decisions listed here",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the diagnostic lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Index(text, "ep-1") > strings.Index(text, "ep-2") {
+		t.Errorf("endpoints are not sorted:\n%s", text)
+	}
 }

@@ -44,6 +44,8 @@ var ErrConnectionNotFound = errors.New("VPCEP connection not found")
 // APIError is an error answer of the VPCEP API or its gateway, with what a
 // user needs to quote to support.
 type APIError struct {
+	// Service is the API that answered: "" for VPCEP, ServiceIAM for IAM.
+	Service    string
 	StatusCode int
 	Code       string // e.g. "EndPoint.0005" or "APIGW.0308"; empty when the body has none
 	Message    string // the API's message, or the start of an unparsable body
@@ -51,11 +53,21 @@ type APIError struct {
 	Body       string // the raw body, truncated to a few KiB
 }
 
+// ServiceIAM marks the answers of IAM, so that they are never taken for the
+// VPCEP API's.
+const ServiceIAM = "IAM"
+
 // Error reads like
-// "VPCEP API error: HTTP 404 EndPoint.0005: The requested resource does not exist. (request id abc)".
+// "VPCEP API error: HTTP 404 EndPoint.0005: The requested resource does not exist. (request id abc)",
+// or "IAM API error: ..." for IAM.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("VPCEP API error: HTTP ")
+	if e.Service == "" {
+		b.WriteString("VPCEP")
+	} else {
+		b.WriteString(e.Service)
+	}
+	b.WriteString(" API error: HTTP ")
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteByte(' ')

@@ -240,7 +240,9 @@ func (c *IAMClient) call(ctx context.Context, method, path string, query url.Val
 				}
 				return resp.Header, nil
 			default:
-				lastErr = ParseError(resp.StatusCode, resp.Header, respBody)
+				apiErr := ParseError(resp.StatusCode, resp.Header, respBody)
+				apiErr.Service = ServiceIAM
+				lastErr = apiErr
 			}
 		}
 		if !IsRetryable(lastErr) || attempt == iamAttempts {

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -51,6 +52,13 @@ func TestUnitIAMClientFlows(t *testing.T) {
 	}
 	if _, err := iam.AssumeAgency(ctx, permanentKeys, AssumeAgency{AgencyName: "root", DomainName: "acme"}); err == nil || !strings.Contains(err.Error(), "403") {
 		t.Errorf("AssumeAgency(unknown agency): %v, want a 403", err)
+	}
+	// IAM's answers are labelled IAM's: they read "VPCEP API error" before.
+	_, err = iam.AssumeAgency(ctx, permanentKeys, AssumeAgency{AgencyName: "root", DomainName: "acme"})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Service != ServiceIAM ||
+		!strings.Contains(err.Error(), "IAM API error: HTTP 403") || strings.Contains(err.Error(), "VPCEP") {
+		t.Errorf("an IAM refusal reads %q, want it labelled IAM's", err)
 	}
 	c := e.client(t, func(cfg *Config) {
 		cfg.AuthToken, cfg.AccessKey, cfg.SecretKey, cfg.SecurityToken = "", agency.AccessKey, agency.SecretKey, agency.SecurityToken

@@ -31,6 +31,7 @@ type providerModel struct {
 	OIDC             *oidcModel       `tfsdk:"assume_role_with_oidc"`
 	MaxRetries       types.Number     `tfsdk:"max_retries"`
 	Insecure         types.Bool       `tfsdk:"insecure"`
+	SkipMetadata     types.Bool       `tfsdk:"skip_metadata"`
 }
 
 // assumeRoleModel is the assume_role block.
@@ -81,6 +82,9 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if resp.Diagnostics.Append(settingsDiags(errs)...); resp.Diagnostics.HasError() {
 		return
 	}
+	for _, w := range s.Warnings {
+		resp.Diagnostics.AddAttributeWarning(path.Root(w.Attr), w.Summary, w.Detail)
+	}
 	userAgent := fmt.Sprintf("terraform-provider-vpcep/%s terraform/%s", p.version, req.TerraformVersion)
 	c, err := s.Connect(ctx, userAgent, &p.probes)
 	if err != nil {
@@ -113,7 +117,8 @@ func (m providerModel) settings() settings.Config {
 	cfg := settings.Config{Region: stringPtr(m.Region), Endpoint: stringPtr(m.Endpoint), ProjectID: stringPtr(m.ProjectID),
 		ProjectName: stringPtr(m.ProjectName), IAMEndpoint: stringPtr(m.IAMEndpoint), AuthToken: stringPtr(m.AuthToken),
 		AccessKey: stringPtr(m.AccessKey), SecretKey: stringPtr(m.SecretKey), SecurityToken: stringPtr(m.SecurityToken),
-		SharedConfigFile: stringPtr(m.SharedConfigFile), Profile: stringPtr(m.Profile), Insecure: m.Insecure.ValueBool()}
+		SharedConfigFile: stringPtr(m.SharedConfigFile), Profile: stringPtr(m.Profile), Insecure: m.Insecure.ValueBool(),
+		SkipMetadata: m.SkipMetadata.ValueBool()}
 	if isKnown(m.MaxRetries) {
 		cfg.MaxRetries = m.MaxRetries.ValueBigFloat()
 	}
@@ -151,5 +156,5 @@ func (m providerModel) hasUnknown() bool {
 		o.AgencyName.IsUnknown() || o.DomainID.IsUnknown() || o.Duration.IsUnknown()) {
 		return true
 	}
-	return m.MaxRetries.IsUnknown() || m.Insecure.IsUnknown()
+	return m.MaxRetries.IsUnknown() || m.Insecure.IsUnknown() || m.SkipMetadata.IsUnknown()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/credentials"
 )
 
 // apiErrorDiag is an error diagnostic for a failed API call: a summary, a
@@ -31,9 +32,13 @@ func apiErrorDiag(summary, whatToDo string, err error) diag.Diagnostic {
 func callerIndependentText(err error) string {
 	var apiErr *client.APIError
 	var decodeErr *client.DecodeError
+	var srcErr *credentials.SourceError
 	switch {
 	case errors.Is(err, context.Canceled):
 		return "Terraform was interrupted (for example with Ctrl-C) before the API answered."
+	case errors.As(err, &srcErr):
+		return "The provider could not obtain fresh credentials, so the request never reached the VPCEP API: " +
+			srcErr.Failed + " failed. " + srcErr.Fix
 	case errors.Is(err, client.ErrListChanged):
 		return "The service's connections kept changing while the provider read them page by page, so the " +
 			"list could lack a live connection and was not used. Run the command again once consumers stop " +

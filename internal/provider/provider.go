@@ -83,7 +83,9 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 		MarkdownDescription: "Accept or reject the VPC endpoints that connect to your VPC Endpoint (VPCEP) services " +
 			"on Huawei Cloud and Open Telekom Cloud.\n\n" +
 			"Credentials come from the first of these that sets any: the provider block, the environment, the hcloud " +
-			"CLI's default config file, ECS instance metadata. See the authentication guide for the order and examples.",
+			"CLI's default config file, ECS instance metadata (unless `skip_metadata`). In the environment, the " +
+			"provider's own variables (`VPCEP_*`) come first, then the huaweicloud provider's (`HW_*`), then the Huawei " +
+			"Cloud SDKs' (`HUAWEICLOUD_SDK_*`). See the authentication guide for the order and examples.",
 		Attributes: map[string]schema.Attribute{
 			settings.Region.Attr: schema.StringAttribute{
 				Optional: true,
@@ -104,7 +106,8 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional: true,
 				MarkdownDescription: "Project ID the endpoint services belong to. When not set, it is looked up once " +
 					"through IAM's project list by `project_name`, else by `region`. " +
-					"Environment: " + envs(settings.ProjectID) + "; else the hcloud profile's project.",
+					"Environment: " + envs(settings.ProjectID) + "; else the hcloud profile's project, when the region in " +
+					"effect is the profile's (project IDs are per region).",
 			},
 			settings.ProjectName.Attr: schema.StringAttribute{
 				Optional: true,
@@ -167,6 +170,13 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				MarkdownDescription: "Skip verification of the API's TLS certificate. Only for testing against " +
 					"endpoints with self-signed certificates. Default: `false`.",
 			},
+			settings.SkipMetadata.Attr: schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Never ask the ECS instance metadata service for credentials. Set it where no " +
+					"metadata service is expected (a laptop, CI), so that a configuration without credentials fails at once " +
+					"with \"Missing credentials\" instead of probing `169.254.169.254`. Same as `" +
+					settings.MetadataEndpoint.Env[0] + "=off`. Default: `false`.",
+			},
 		},
 		Blocks: map[string]schema.Block{
 			settings.AssumeRole.Attr: schema.SingleNestedBlock{
@@ -184,8 +194,9 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			settings.OIDC.Attr: schema.SingleNestedBlock{
 				MarkdownDescription: "Exchange an OIDC ID token (e.g. a CI pipeline's) for temporary keys through IAM's " +
 					"identity provider federation, and optionally assume an agency with them. `id_token_file` is read " +
-					"again at every renewal, since CI systems rotate it. Environment: " + envs(settings.IdpID) +
-					", " + envs(settings.IDToken) + ", " + envs(settings.IDTokenFile) + ".",
+					"again at every renewal, since CI systems rotate it. Environment, when the block is absent: " +
+					envs(settings.IdpID) + ", " + envs(settings.IDToken) + ", " + envs(settings.IDTokenFile) +
+					"; the agency: " + envs(settings.AgencyName) + ", " + envs(settings.OIDCDomainID) + ".",
 				Attributes: map[string]schema.Attribute{
 					settings.IdpID.Attr:       schema.StringAttribute{Optional: true, MarkdownDescription: "ID of the identity provider in IAM. Required in the block."},
 					settings.IDToken.Attr:     schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "The ID token; or set `id_token_file`."},

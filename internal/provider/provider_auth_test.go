@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/credentials"
 	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
@@ -339,6 +340,47 @@ func TestAccAuth_profiles(t *testing.T) {
 	}
 }
 
+// TestAccAuth_profileProjectOtherRegion catches a profile's projectId sent
+// with another region: the block's region wins, and the project is looked up
+// for it instead of taking the profile's.
+func TestAccAuth_profileProjectOtherRegion(t *testing.T) {
+	t.Parallel()
+	e := newIAMTestEnv(t, time.Hour)
+	file := hcloudFile(t, t.TempDir(), "other", map[string]any{"name": "other", "mode": "AKSK", "accessKeyId": e.AccessKey,
+		"secretAccessKey": e.SecretKey, "region": "ap-southeast-3", "projectId": randomHex(16)})
+	e.Mock.ResetRequestCounts()
+	runAuthTest(t, e, fmt.Sprintf("  shared_config_file = %q", file), 1, func(t *testing.T) {
+		if countOf(e, vpcepmock.OpKeystoneListProjects) == 0 {
+			t.Error("the project was never looked up for the block's region")
+		}
+	})
+}
+
+// TestAccAuth_profileFileOpenToOthersWarns catches an hcloud config file
+// holding keys that other users may change being used without a word: the
+// run warns, once, and still applies.
+func TestAccAuth_profileFileOpenToOthersWarns(t *testing.T) {
+	t.Parallel()
+	e := newIAMTestEnv(t, time.Hour)
+	file := hcloudFile(t, t.TempDir(), "p", map[string]any{"name": "p", "mode": "AKSK", "accessKeyId": e.AccessKey,
+		"secretAccessKey": e.SecretKey})
+	if err := os.Chmod(file, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	svc, eps := e.approvals(t, 1)
+	r := newCLIRun(t, requiredProviders+e.authConfig(fmt.Sprintf("  shared_config_file = %q", file), svc, eps))
+	out, code := r.run("apply", "-auto-approve", "-no-color", "-input=false")
+	if code != 0 {
+		t.Fatalf("apply failed:\n%s", out)
+	}
+	if n := strings.Count(out, "Warning: Credentials file open to other users"); n != 1 || !strings.Contains(out, "chmod 600") {
+		t.Errorf("the apply warned %d times (want once, with the fix):\n%s", n, out)
+	}
+	if err := checkAllAccepted(e, svc, eps)(nil); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestAccAuth_metadataAndDefaultProfile: with nothing configured, the
 // hcloud CLI's default file is used when it exists, else ECS metadata, with
 // and without its session token. Not parallel: it sets HOME and variables.
@@ -457,5 +499,41 @@ func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
 				t.Errorf("%d IAM requests for %d provider instances, want %d each, whatever the number of resources", total, instances, perInstance[source])
 			}
 		})
+	}
+}
+
+// TestUnitRenewalRefusedByIAMBlamesIAM catches an ID token that IAM refuses
+// during a run reading as the VPCEP API refusing auth_token or access_key:
+// the request never reached the VPCEP API, and the error says IAM refused the
+// ID token.
+func TestUnitRenewalRefusedByIAMBlamesIAM(t *testing.T) {
+	t.Parallel()
+	e := newIAMTestEnv(t, time.Hour)
+	iam, err := client.NewIAM(client.IAMConfig{Endpoint: e.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	expired := enc([]byte(`{"alg":"RS256"}`)) + "." + enc([]byte(fmt.Sprintf(`{"sub":"ci","exp":%d}`, time.Now().Add(-time.Minute).Unix()))) + ".x"
+	src := credentials.OIDC{IAM: iam, IdpID: testIdP, IDToken: expired}
+	c, err := client.New(client.Config{Endpoint: e.URL, ProjectID: e.ProjectID, Credentials: credentials.NewCache(src)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Mock.ResetRequestCounts()
+	_, err = c.GetConnection(context.Background(), newUUID(), newUUID())
+	d := apiErrorDiag("Error reading the VPC endpoint connection", "Check service_id and endpoint_id.", err)
+	for _, want := range []string{"never reached the VPCEP API", "IAM failed. IAM refused the ID token", "IAM API error: HTTP 401"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("%q does not say %q", d.Detail(), want)
+		}
+	}
+	for _, wrong := range []string{"auth_token", "did not accept the provider's credentials", "VPCEP API error"} {
+		if strings.Contains(d.Detail(), wrong) {
+			t.Errorf("%q says %q", d.Detail(), wrong)
+		}
+	}
+	if n := countOf(e, vpcepmock.OpListServiceConnections); n != 0 {
+		t.Errorf("the VPCEP API was called %d times without credentials", n)
 	}
 }

@@ -207,15 +207,15 @@ func badInputs() []badInput {
 
 		// The provider block.
 		{name: "missing project_id", plan: planProvider(`  endpoint   = "https://vpcep.example.com"
-  auth_token = "t"`), want: `Missing project_id.*Set project_id in the provider block, or the environment variable VPCEP_PROJECT_ID \(or HW_PROJECT_ID\)`},
+  auth_token = "t"`), want: `Missing project_id.*Set project_id in the provider block, or the environment variable VPCEP_PROJECT_ID \(or HW_PROJECT_ID, or HUAWEICLOUD_SDK_PROJECT_ID\)`},
 		{name: "no credentials", plan: planProvider(remote),
 			want: `Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\), or access_key and secret_key`},
 		{name: "token and AK/SK together", plan: planProvider(remote + tokenLine("t") + "\n" + keyLines("ak", "sk")),
 			want: `Conflicting credentials.*sets both a token \(auth_token\) and an access key \(access_key/secret_key\).*remove either auth_token, or access_key and secret_key`},
 		{name: "access_key without secret_key", plan: planProvider(remote + `  access_key = "ak"`),
-			want: `Missing secret_key.*Set secret_key in the provider block, or the environment variable VPCEP_SECRET_KEY \(or HW_SECRET_KEY\)`},
+			want: `Missing secret_key.*Set secret_key in the provider block, or the environment variable VPCEP_SECRET_KEY \(or HW_SECRET_KEY, or HUAWEICLOUD_SDK_SK\)`},
 		{name: "secret_key without access_key", plan: planProvider(remote + `  secret_key = "sk"`),
-			want: `Missing access_key.*Set access_key in the provider block, or the environment variable VPCEP_ACCESS_KEY \(or HW_ACCESS_KEY\)`},
+			want: `Missing access_key.*Set access_key in the provider block, or the environment variable VPCEP_ACCESS_KEY \(or HW_ACCESS_KEY, or HUAWEICLOUD_SDK_AK\)`},
 		{name: "malformed endpoint URL", plan: planProvider(`  endpoint   = "https://vpc ep.example.com"
   project_id = "p"
   auth_token = "t"`), want: `Invalid endpoint.*"https://vpc ep.example.com".*is not a valid URL.*Set endpoint \(or VPCEP_ENDPOINT\) to the API's base URL`},

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -201,13 +202,14 @@ func TestAccExamplesApplyThenPlanEmpty(t *testing.T) {
 }
 
 // exampleEnv is the CLI's environment pointed at env's mock, without any
-// VPCEP_* or HW_* setting of the machine that would change what the
-// provider reads.
+// VPCEP_*, HW_* or HUAWEICLOUD_SDK_* setting of the machine that would
+// change what the provider reads, and with metadata on a closed port.
 func exampleEnv(base []string, env *testEnv) []string {
 	out := slices.DeleteFunc(slices.Clone(base), func(kv string) bool {
-		return strings.HasPrefix(kv, "VPCEP_") || strings.HasPrefix(kv, "HW_")
+		return strings.HasPrefix(kv, "VPCEP_") || strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "HUAWEICLOUD_SDK_")
 	})
-	return append(out, "VPCEP_ENDPOINT="+env.URL, "VPCEP_PROJECT_ID="+env.ProjectID, "VPCEP_AUTH_TOKEN="+env.Token)
+	return append(out, "VPCEP_ENDPOINT="+env.URL, "VPCEP_PROJECT_ID="+env.ProjectID, "VPCEP_AUTH_TOKEN="+env.Token,
+		settings.MetadataEndpoint.Env[0]+"="+closedMetadataEndpoint)
 }
 
 // Catches: an example configuration added under examples/ that the test

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -112,11 +113,11 @@ func TestAccProvider_configErrors(t *testing.T) {
 		{"access key alone", `
   endpoint   = "https://vpcep.example.com"
   project_id = "p"
-  access_key = "ak"`, `Missing secret_key.*Set secret_key in the provider block, or the environment variable VPCEP_SECRET_KEY \(or HW_SECRET_KEY\)`},
+  access_key = "ak"`, `Missing secret_key.*Set secret_key in the provider block, or the environment variable VPCEP_SECRET_KEY \(or HW_SECRET_KEY, or HUAWEICLOUD_SDK_SK\)`},
 		{"secret key alone", `
   endpoint   = "https://vpcep.example.com"
   project_id = "p"
-  secret_key = "sk"`, `Missing access_key.*VPCEP_ACCESS_KEY \(or HW_ACCESS_KEY\)`},
+  secret_key = "sk"`, `Missing access_key.*VPCEP_ACCESS_KEY \(or HW_ACCESS_KEY, or HUAWEICLOUD_SDK_AK\)`},
 		{"malformed endpoint", `
   endpoint   = "https://vpc ep.example.com"
   project_id = "p"
@@ -225,6 +226,8 @@ func TestAccProvider_envFallbacks(t *testing.T) {
 		{"VPCEP token", map[string]string{settings.Endpoint.Env[0]: e.URL, settings.ProjectID.Env[0]: e.ProjectID, settings.AuthToken.Env[0]: e.Token}},
 		{"VPCEP keys", map[string]string{settings.Endpoint.Env[0]: e.URL, settings.ProjectID.Env[0]: e.ProjectID, settings.AccessKey.Env[0]: e.AccessKey, settings.SecretKey.Env[0]: e.SecretKey}},
 		{"HW keys and project", map[string]string{settings.Endpoint.Env[0]: e.URL, settings.ProjectID.Env[1]: e.ProjectID, settings.AccessKey.Env[1]: e.AccessKey, settings.SecretKey.Env[1]: e.SecretKey}},
+		{"SDK keys and project", map[string]string{settings.Endpoint.Env[0]: e.URL, "HUAWEICLOUD_SDK_PROJECT_ID": e.ProjectID,
+			"HUAWEICLOUD_SDK_AK": e.AccessKey, "HUAWEICLOUD_SDK_SK": e.SecretKey}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,9 +265,9 @@ func TestAccProvider_envErrors(t *testing.T) {
 		want string
 	}{
 		{"no region or endpoint", `  project_id = "p"
-  auth_token = "t"`, nil, `Missing region or endpoint.*Set region \(or VPCEP_REGION, or HW_REGION_NAME\).*VPCEP_ENDPOINT`},
+  auth_token = "t"`, nil, `Missing region or endpoint.*Set region \(or VPCEP_REGION, or HW_REGION_NAME, or HUAWEICLOUD_SDK_REGION\).*VPCEP_ENDPOINT`},
 		{"no project and no region to look it up", `  endpoint   = "https://vpcep.example.com"
-  auth_token = "t"`, nil, `Missing project_id.*VPCEP_PROJECT_ID \(or HW_PROJECT_ID\).*project_name`},
+  auth_token = "t"`, nil, `Missing project_id.*VPCEP_PROJECT_ID \(or HW_PROJECT_ID, or HUAWEICLOUD_SDK_PROJECT_ID\).*project_name`},
 		{"no credentials", `  region     = "eu-de"
   project_id = "p"`, nil, `(?s)Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\).*Sources tried, in order:.*the provider configuration: sets no credentials.*the environment: sets no credentials.*ECS instance metadata at http://127.0.0.1:1`},
 		{"token and HW keys in env", `  region = "eu-de"`, map[string]string{settings.ProjectID.Env[0]: "p", settings.AuthToken.Env[0]: "t", settings.AccessKey.Env[1]: "ak", settings.SecretKey.Env[1]: "sk"},
@@ -355,5 +358,27 @@ resource "vpcep_connection_approval" "test" {
 	}
 	if c, _ := e.Mock.Connection(svc, ep); c.Status != vpcepmock.StatusPendingAcceptance {
 		t.Errorf("connection is %s, want it untouched", c.Status)
+	}
+}
+
+// TestAccProvider_skipMetadata catches skip_metadata still asking ECS
+// metadata: without credentials the plan fails at once with "Missing
+// credentials", and the metadata service (here the mock's) is never asked.
+// Not parallel: it sets process environment variables.
+func TestAccProvider_skipMetadata(t *testing.T) {
+	e := newIAMTestEnv(t, time.Hour)
+	clearProviderEnv(t)
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv(settings.MetadataEndpoint.Env[0], e.URL)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      providerOnlyConfig(fmt.Sprintf("  endpoint      = %q\n  project_id    = %q\n  skip_metadata = true", e.URL, e.ProjectID)),
+			PlanOnly:    true,
+			ExpectError: expectErr(`Missing credentials.*ECS instance metadata: skipped \(skip_metadata = true`),
+		}},
+	})
+	if n := countOf(e, vpcepmock.OpMetadataSecurityKey) + countOf(e, vpcepmock.OpMetadataSessionToken); n != 0 {
+		t.Errorf("metadata was asked %d times", n)
 	}
 }

@@ -2,7 +2,9 @@ package settings
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -60,13 +62,17 @@ func (s Settings) Connect(ctx context.Context, userAgent string, probes *Metadat
 	}
 	creds, err := cache.Credentials(ctx)
 	if err != nil {
+		fix := fmt.Sprintf("Check that source's settings, the IAM endpoint (%s, from %s, or %s) and the permissions involved.",
+			s.IAMEndpoint, IAMEndpoint.Attr, IAMEndpoint.Env[0])
+		var srcErr *credentials.SourceError
+		if errors.As(err, &srcErr) {
+			fix = srcErr.Failed + " failed. " + srcErr.Fix
+		}
 		return nil, &Error{Attr: s.credentialAttr(), Summary: "Cannot obtain credentials",
-			Detail: fmt.Sprintf("The provider could not obtain credentials from %s. Check that source's settings, the IAM "+
-				"endpoint (%s, from %s, or %s) and the permissions involved.\n\nOriginal Error: %v",
-				src.Name(), s.IAMEndpoint, IAMEndpoint.Attr, IAMEndpoint.Env[0], err)}
+			Detail: fmt.Sprintf("The provider could not obtain credentials from %s. %s\n\nOriginal Error: %v", src.Name(), fix, err)}
 	}
 	if s.Client.ProjectID == "" {
-		id, err := s.lookupProject(ctx, iam, creds)
+		id, err := s.lookupProject(ctx, iam, creds, src.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -137,12 +143,24 @@ func (s Settings) credentialAttr() string {
 
 // lookupProject finds the project id by name (project_name, else the
 // region) through IAM.
-func (s Settings) lookupProject(ctx context.Context, iam *client.IAMClient, creds client.Credentials) (string, *Error) {
+func (s Settings) lookupProject(ctx context.Context, iam *client.IAMClient, creds client.Credentials, source string) (string, *Error) {
 	name, attr := s.ProjectName, ProjectName.Attr
 	if name == "" {
 		name, attr = s.Region, Region.Attr
 	}
 	projects, err := iam.ProjectsByName(ctx, creds, name)
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized {
+		// project_id would not help: the VPCEP API refuses what IAM refuses.
+		fix := "Check them, or use other credentials."
+		if creds.SecurityToken != "" && !creds.Temporary() {
+			fix = fmt.Sprintf("Temporary keys expire: obtain new ones and set %s, %s and %s together.",
+				AccessKey.Attr, SecretKey.Attr, SecurityToken.Attr)
+		}
+		return "", &Error{Attr: s.credentialAttr(), Summary: "Credentials refused by IAM",
+			Detail: fmt.Sprintf("IAM at %s did not accept %s (HTTP 401) when looking up the project named %q: they are wrong "+
+				"or expired. %s\n\nOriginal Error: %v", s.IAMEndpoint, source, name, fix, err)}
+	}
 	if err != nil {
 		return "", &Error{Attr: attr, Summary: "Cannot look up project_id",
 			Detail: fmt.Sprintf("Looking up the project named %q through IAM at %s failed. Set %s (or %s) to skip the "+

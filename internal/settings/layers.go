@@ -74,14 +74,15 @@ func envLayer(getenv func(string) string) (Layer, *AssumeRoleSettings, *Error) {
 	token, _ := IDToken.lookup(getenv)
 	file, _ := IDTokenFile.lookup(getenv)
 	if idp != "" || token != "" || file != "" {
-		l.OIDC = &OIDCSettings{IdpID: idp, IDToken: token, IDTokenFile: file, AgencyName: agency, DomainID: domainID,
+		oidcDomainID, _ := OIDCDomainID.lookup(getenv)
+		l.OIDC = &OIDCSettings{IdpID: idp, IDToken: token, IDTokenFile: file, AgencyName: agency, DomainID: oidcDomainID,
 			DurationSeconds: seconds, From: "The environment (" + IdpID.Env[0] + ", " + IDToken.Env[0] + ", " + IDTokenFile.Env[0] + ")"}
 		return l, nil, nil
 	}
 	if agency == "" && domainName == "" && domainID == "" {
 		return l, nil, nil
 	}
-	return l, &AssumeRoleSettings{AgencyName: agency, DomainName: domainName, DomainID: domainID, DurationSeconds: seconds}, nil
+	return l, &AssumeRoleSettings{AgencyName: agency, DomainName: domainName, DomainID: domainID, DurationSeconds: seconds, FromEnv: true}, nil
 }
 
 // envValue is n's first variable that is set, as a Value that names n's

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
@@ -111,4 +112,23 @@ func LoadProfile(file, name string) (HcloudProfile, *Error) {
 		}
 	}
 	return out, nil
+}
+
+// inRegion reports whether region is the profile's own, so that its project
+// id applies.
+func (p *HcloudProfile) inRegion(region string) bool {
+	return strings.EqualFold(strings.TrimSpace(p.Region), region)
+}
+
+// permissionWarning warns when the hcloud config file, which holds keys, may
+// be read or changed by other users, as ssh and the hcloud CLI do; nil when
+// it may not, or on Windows, where the mode bits do not say.
+func permissionWarning(file string) *Error {
+	st, err := os.Stat(file)
+	if err != nil || runtime.GOOS == "windows" || st.Mode().Perm()&0o066 == 0 {
+		return nil
+	}
+	return &Error{Attr: SharedConfigFile.Attr, Summary: "Credentials file open to other users",
+		Detail: fmt.Sprintf("The hcloud config file %s holds keys and has mode %s: other users of this machine can read "+
+			"or change it. Restrict it to its owner, e.g. chmod 600 %s.", file, st.Mode().Perm(), file)}
 }

@@ -24,6 +24,8 @@ type Config struct {
 	OIDC                                                  *OIDCConfig
 	MaxRetries                                            *big.Float
 	Insecure                                              bool
+	// SkipMetadata never asks ECS instance metadata for credentials.
+	SkipMetadata bool
 }
 
 // OIDCConfig is the assume_role_with_oidc block; a nil IDToken is not set.
@@ -46,6 +48,8 @@ type Settings struct {
 	Chain            Chain
 	Choice           Choice
 	Profile          *HcloudProfile
+	// Warnings are problems that do not stop the provider.
+	Warnings []*Error
 }
 
 // Resolve turns the provider block and the environment (getenv) into
@@ -73,6 +77,7 @@ func Resolve(cfg Config, getenv func(string) string) (Settings, []*Error) {
 		s.MetadataEndpoint = v
 		s.Chain.DisableMetadata = v == "off"
 	}
+	s.Chain.DisableMetadata = s.Chain.DisableMetadata || cfg.SkipMetadata
 	s.Chain.MetadataEndpoint = s.MetadataEndpoint
 	if s.Choice, err = Select(s.Chain, isFile); err != nil {
 		return s, []*Error{err}
@@ -83,6 +88,9 @@ func Resolve(cfg Config, getenv func(string) string) (Settings, []*Error) {
 			return s, []*Error{err}
 		}
 		s.Profile = &prof
+		if w := permissionWarning(s.Choice.ProfileFile); w != nil {
+			s.Warnings = append(s.Warnings, w)
+		}
 	}
 
 	var errs []*Error
@@ -169,7 +177,8 @@ func (s *Settings) resolveProject(cfg Config, getenv func(string) string) *Error
 	if s.ProjectName == "" {
 		s.ProjectName, _ = ProjectName.lookup(getenv)
 	}
-	if s.Client.ProjectID == "" && s.ProjectName == "" && s.Profile != nil {
+	// Project ids are per region: the profile's belongs to its region only.
+	if s.Client.ProjectID == "" && s.ProjectName == "" && s.Profile != nil && s.Profile.inRegion(s.Region) {
 		s.Client.ProjectID = s.Profile.ProjectID
 	}
 	if s.Client.ProjectID == "" && s.ProjectName == "" && s.Region == "" {

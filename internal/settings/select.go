@@ -25,6 +25,8 @@ type Layer struct {
 type AssumeRoleSettings struct {
 	AgencyName, DomainName, DomainID string
 	DurationSeconds                  int
+	// FromEnv is set when the environment names the agency, not the block.
+	FromEnv bool
 }
 
 // OIDCSettings is an OIDC federation: ID token (or its file) to temporary keys.
@@ -101,6 +103,7 @@ func Select(s Chain, fileExists func(string) bool) (Choice, *Error) {
 		ch.Tried = append(ch.Tried, "the hcloud CLI's shared config file "+f+": not found")
 	}
 	if s.DisableMetadata {
+		ch.Tried = append(ch.Tried, fmt.Sprintf("ECS instance metadata: skipped (%s = true, or %s=off)", SkipMetadata.Attr, MetadataEndpoint.Env[0]))
 		return ch, missing(ch.Tried)
 	}
 	ch.Kind = KindMetadata
@@ -148,13 +151,13 @@ func (l Layer) check(kinds []Kind) *Error {
 	case kinds[0] == KindKeys && hasAK && !hasSK:
 		return &Error{Attr: SecretKey.Attr, Summary: "Missing secret_key",
 			Detail: fmt.Sprintf("%s sets an access key (%s) but no secret key. Set %s in the provider block, or the environment "+
-				"variable %s (or %s), to the secret key that belongs to the access key.", capitalize(l.Name), l.AccessKey.From,
-				SecretKey.Attr, SecretKey.Env[0], SecretKey.Env[1])}
+				"variable %s, to the secret key that belongs to the access key.", capitalize(l.Name), l.AccessKey.From,
+				SecretKey.Attr, SecretKey.or())}
 	case kinds[0] == KindKeys && !hasAK && hasSK:
 		return &Error{Attr: AccessKey.Attr, Summary: "Missing access_key",
 			Detail: fmt.Sprintf("%s sets a secret key (%s) but no access key. Set %s in the provider block, or the environment "+
-				"variable %s (or %s), to the access key that belongs to the secret key.", capitalize(l.Name), l.SecretKey.From,
-				AccessKey.Attr, AccessKey.Env[0], AccessKey.Env[1])}
+				"variable %s, to the access key that belongs to the secret key.", capitalize(l.Name), l.SecretKey.From,
+				AccessKey.Attr, AccessKey.or())}
 	case kinds[0] == KindKeys && !hasAK:
 		return &Error{Attr: SecurityToken.Attr, Summary: "Security token without keys",
 			Detail: fmt.Sprintf("%s sets a security token (%s) but no access key and secret key. A security token is the "+
@@ -164,9 +167,8 @@ func (l Layer) check(kinds []Kind) *Error {
 		o := l.OIDC
 		if o.IdpID == "" || (o.IDToken == "") == (o.IDTokenFile == "") {
 			return &Error{Attr: OIDC.Attr, Summary: "Incomplete assume_role_with_oidc",
-				Detail: fmt.Sprintf("%s needs idp_id and exactly one of id_token or id_token_file (environment: "+
-					"VPCEP_ASSUME_ROLE_IDP_ID or HW_ASSUME_ROLE_IDP_ID, and VPCEP_ASSUME_ROLE_ID_TOKEN(_FILE) or "+
-					"HW_ASSUME_ROLE_ID_TOKEN(_FILE)).", o.From)}
+				Detail: fmt.Sprintf("%s needs %s and exactly one of %s or %s (environment: %s, and %s or %s).", o.From,
+					IdpID.Attr, IDToken.Attr, IDTokenFile.Attr, IdpID.or(), IDToken.or(), IDTokenFile.or())}
 		}
 	}
 	return nil
@@ -179,9 +181,16 @@ func (s Chain) checkAssumeRole(ch Choice) *Error {
 	}
 	a := s.AssumeRole
 	if a.AgencyName == "" || (a.DomainName == "") == (a.DomainID == "") {
+		if a.FromEnv {
+			return &Error{Attr: AssumeRole.Attr, Summary: "Incomplete assume_role",
+				Detail: fmt.Sprintf("The environment names an agency to assume, but not completely: it needs %s and exactly "+
+					"one of %s or %s.", AgencyName.or(), DomainName.or(), DomainID.or())}
+		}
 		return &Error{Attr: AssumeRole.Attr, Summary: "Incomplete assume_role",
-			Detail: "assume_role needs agency_name and exactly one of domain_name or domain_id (environment: " +
-				"HW_ASSUME_ROLE_AGENCY_NAME, HW_ASSUME_ROLE_DOMAIN_NAME or HW_ASSUME_ROLE_DOMAIN_ID; VPCEP_ASSUME_ROLE_* first)."}
+			Detail: fmt.Sprintf("The %s block needs %s and exactly one of %s or %s. The block is used as written: it is "+
+				"not merged with the environment variables (%s, %s, %s), so set the missing arguments in the block, or "+
+				"remove the block to take the agency from the environment.", AssumeRole.Attr, AgencyName.Attr, DomainName.Attr,
+				DomainID.Attr, AgencyName.Env[0], DomainName.Env[0], DomainID.Env[0])}
 	}
 	switch ch.Kind {
 	case KindToken:
@@ -208,9 +217,9 @@ func missing(tried []string) *Error {
 // did not apply.
 func missingDetail(tried []string) string {
 	return fmt.Sprintf("No credentials were found. Set either %s (environment: %s), or %s and %s "+
-		"(environment: %s or %s, and %s or %s), with %s for temporary keys, or use an %s block, an hcloud profile "+
+		"(environment: %s, and %s), with %s for temporary keys, or use an %s block, an hcloud profile "+
 		"(%s, %s), or run on ECS with an agency attached.\n\nSources tried, in order:\n- %s",
-		AuthToken.Attr, AuthToken.Env[0], AccessKey.Attr, SecretKey.Attr, AccessKey.Env[0], AccessKey.Env[1], SecretKey.Env[0], SecretKey.Env[1],
+		AuthToken.Attr, AuthToken.Env[0], AccessKey.Attr, SecretKey.Attr, AccessKey.or(), SecretKey.or(),
 		SecurityToken.Attr, OIDC.Attr, SharedConfigFile.Attr, Profile.Attr, strings.Join(tried, "\n- "))
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
+	"github.com/vpcep/terraform-provider-vpcep/internal/sharedread"
 )
 
 // providerModel is the provider block.
@@ -91,7 +92,7 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		resp.Diagnostics.Append(settingsDiags([]*settings.Error{err})...)
 		return
 	}
-	pd := &providerData{Client: c, Reader: newConnectionReader(c)}
+	pd := &providerData{Client: c, Reader: sharedread.New(c)}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
 	resp.ListResourceData = pd

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/sharedread"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -53,7 +54,7 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		d := &approval.Decider{API: c, Reader: newConnectionReader(c)}
+		d := &approval.Decider{API: c, Reader: sharedread.New(c)}
 		ctx := tflogtest.RootLogger(context.Background(), io.Discard)
 		mock.ResetRequestCounts()
 		runtime.GC()

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/sharedread"
 )
 
 // providerData is what the provider's Configure hands to every resource and
@@ -17,7 +18,7 @@ type providerData struct {
 	Client *client.Client
 	// Reader coalesces reads of one service into paged list calls; use it for
 	// reads of single connections, and invalidate through it after writes.
-	Reader *connectionReader
+	Reader *sharedread.Reader
 }
 
 // providerDataFrom converts the ProviderData a resource or data source

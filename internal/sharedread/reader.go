@@ -1,4 +1,7 @@
-package provider
+// Package sharedread answers reads of single VPC endpoint connections for a
+// whole provider process and shares the API's paged list calls between the
+// reads of one service that come together. It knows nothing of Terraform.
+package sharedread
 
 import (
 	"context"
@@ -11,9 +14,9 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
-// connectionAPI is the part of the client the reader uses; tests substitute
+// API is the part of the client the reader uses; tests substitute
 // it to count and delay calls.
-type connectionAPI interface {
+type API interface {
 	GetConnection(ctx context.Context, serviceID, endpointID string) (*client.Connection, error)
 	ListConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) (*client.ListConnectionsResult, error)
 	ListAllConnections(ctx context.Context, serviceID string, opts client.ListConnectionsOptions) ([]client.Connection, error)
@@ -32,7 +35,7 @@ const (
 	listCallTimeout = 5 * time.Minute
 )
 
-// connectionReader answers "what is the connection of endpoint E to service
+// Reader answers "what is the connection of endpoint E to service
 // S now?" for every resource and data source of one provider process, and
 // spends as few API requests as it can on it: a refresh of N approvals of a
 // service of M connections (P = ceil(M/1000) pages) costs at most
@@ -62,8 +65,8 @@ const (
 // its notBefore (waiters pass the time of their last observation); a
 // completed list serves only its own burst, and for at most snapshotMaxAge.
 // A change made outside Terraform therefore shows in the next plan.
-type connectionReader struct {
-	api            connectionAPI
+type Reader struct {
+	api            API
 	busyWindow     time.Duration
 	snapshotMaxAge time.Duration
 	now            func() time.Time
@@ -73,7 +76,7 @@ type connectionReader struct {
 }
 
 // serviceView is the reader's state for one service, guarded by
-// connectionReader.mu.
+// Reader.mu.
 type serviceView struct {
 	gen      uint64    // bumped by every write to the service
 	size     int       // connections of the service at the last list; -1 before any
@@ -117,9 +120,9 @@ type batch struct {
 	call    *listCall // the list to wait for; nil: look up
 }
 
-// newConnectionReader returns a reader over api with the default tuning.
-func newConnectionReader(api connectionAPI) *connectionReader {
-	return &connectionReader{
+// New returns a reader over api with the default tuning.
+func New(api API) *Reader {
+	return &Reader{
 		api:            api,
 		busyWindow:     defaultBusyWindow,
 		snapshotMaxAge: defaultSnapshotMaxAge,
@@ -129,7 +132,7 @@ func newConnectionReader(api connectionAPI) *connectionReader {
 }
 
 // view returns the state of serviceID; callers hold r.mu.
-func (r *connectionReader) view(serviceID string) *serviceView {
+func (r *Reader) view(serviceID string) *serviceView {
 	v := r.services[serviceID]
 	if v == nil {
 		v = &serviceView{size: -1}
@@ -142,7 +145,7 @@ func (r *connectionReader) view(serviceID string) *serviceView {
 // not): reads that start from now on will not use data listed before it.
 // Call it after every action or description update, with defer so that
 // failed writes count too.
-func (r *connectionReader) Invalidate(serviceID string) {
+func (r *Reader) Invalidate(serviceID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	v := r.view(serviceID)
@@ -154,7 +157,7 @@ func (r *connectionReader) Invalidate(serviceID string) {
 // than notBefore (zero: any data fresh by the rules above; set: a poll). An
 // absent connection or service is an error for which client.IsNotFound is
 // true.
-func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string, notBefore time.Time) (*client.Connection, error) {
+func (r *Reader) Get(ctx context.Context, serviceID, endpointID string, notBefore time.Time) (*client.Connection, error) {
 	r.mu.Lock()
 	v := r.view(serviceID)
 	now := r.now()
@@ -258,9 +261,9 @@ func (r *connectionReader) Get(ctx context.Context, serviceID, endpointID string
 }
 
 // decideLocked chooses between a list and lookups for reads that no list
-// answers, per the rule of connectionReader: it starts and returns the list,
+// answers, per the rule of Reader: it starts and returns the list,
 // or returns nil for lookups. Callers hold r.mu.
-func (r *connectionReader) decideLocked(ctx context.Context, serviceID string, v *serviceView, reads []string, refresh bool, notBefore time.Time) *listCall {
+func (r *Reader) decideLocked(ctx context.Context, serviceID string, v *serviceView, reads []string, refresh bool, notBefore time.Time) *listCall {
 	if v.size < 0 {
 		return r.startLocked(ctx, serviceID, v, nil, true)
 	}
@@ -283,7 +286,7 @@ func (r *connectionReader) decideLocked(ctx context.Context, serviceID string, v
 // lookupLocked looks up one connection; callers hold r.mu, which it
 // releases. A lookup in flight makes later reads of the service wait and be
 // decided together.
-func (r *connectionReader) lookupLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
+func (r *Reader) lookupLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
 	v.inflight++
 	if refresh {
 		v.burstGets++
@@ -303,7 +306,7 @@ func (r *connectionReader) lookupLocked(ctx context.Context, serviceID, endpoint
 // is reported missing: the list pages by offset, so a connection deleted
 // while it ran shifts the later ones and may hide a live one, and a false
 // "not found" would make Read drop a live approval from state.
-func (r *connectionReader) confirmLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
+func (r *Reader) confirmLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
 	tflog.Debug(ctx, "connection missing from the list: confirming with a lookup", map[string]any{
 		"service_id": serviceID, "endpoint_id": endpointID,
 	})
@@ -312,7 +315,7 @@ func (r *connectionReader) confirmLocked(ctx context.Context, serviceID, endpoin
 
 // finishLocked ends one request in flight and, when it was the last, decides
 // for the reads that queued behind it. Callers hold r.mu.
-func (r *connectionReader) finishLocked(ctx context.Context, serviceID string, v *serviceView) {
+func (r *Reader) finishLocked(ctx context.Context, serviceID string, v *serviceView) {
 	v.inflight--
 	if b := v.queued; v.inflight == 0 && b != nil {
 		v.queued = nil
@@ -330,7 +333,7 @@ func (r *connectionReader) finishLocked(ctx context.Context, serviceID string, v
 // (firstPage), the rest after base, or every page. It runs detached from
 // ctx's cancellation (other reads wait for it) but keeps its values for
 // logging. Callers hold r.mu.
-func (r *connectionReader) startLocked(ctx context.Context, serviceID string, v *serviceView, base *listCall, firstPage bool) *listCall {
+func (r *Reader) startLocked(ctx context.Context, serviceID string, v *serviceView, base *listCall, firstPage bool) *listCall {
 	call := &listCall{gen: v.gen, started: r.now(), done: make(chan struct{}), base: base, firstPg: firstPage}
 	if base != nil {
 		call.started = base.started // as old as its oldest page

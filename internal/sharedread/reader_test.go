@@ -1,4 +1,4 @@
-package provider
+package sharedread
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock/mocktest"
 )
 
 // fakeConnectionAPI serves connections of one service from memory in a
@@ -108,7 +109,7 @@ func (f *fakeConnectionAPI) calls() int64 { return f.gets.Load() + f.pages.Load(
 
 // readAll reads every endpoint concurrently and fails on any error or wrong
 // status.
-func readAll(t *testing.T, r *connectionReader, n int, want string) {
+func readAll(t *testing.T, r *Reader, n int, want string) {
 	t.Helper()
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -144,7 +145,7 @@ func TestUnitConnectionReaderCoalesces(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
 			api := newFakeConnectionAPI(n, 5*time.Millisecond)
-			r := newConnectionReader(api)
+			r := New(api)
 			readAll(t, r, n, client.StatusPendingAcceptance)
 			limit := int64((n+999)/1000 + 1)
 			if n == 1 {
@@ -163,7 +164,7 @@ func TestUnitConnectionReaderCoalesces(t *testing.T) {
 func TestUnitConnectionReaderWriteInvalidates(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(20, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	readAll(t, r, 20, client.StatusPendingAcceptance) // leaves a snapshot
 	api.set("ep-3", client.StatusAccepted)
 	r.Invalidate("svc")
@@ -179,7 +180,7 @@ func TestUnitConnectionReaderWriteInvalidates(t *testing.T) {
 func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(5, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	r.busyWindow = time.Hour // every read after the first is part of a burst
 
 	if _, err := r.Get(context.Background(), "svc", "ep-0", time.Time{}); err != nil { // a lone get
@@ -229,7 +230,7 @@ func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 	}
 }
 
-// fakeClock is a settable clock for connectionReader.now.
+// fakeClock is a settable clock for Reader.now.
 type fakeClock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -251,7 +252,7 @@ func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 		// walk reads every connection in turn, with gap between reads;
 		// between is called before read i (may advance the clock or write).
 		gap     time.Duration
-		between func(i int, clock *fakeClock, r *connectionReader, api *fakeConnectionAPI)
+		between func(i int, clock *fakeClock, r *Reader, api *fakeConnectionAPI)
 		// wantGets and wantLists count the calls of the whole walk.
 		wantGets, wantLists int64
 		// changed, if set, is read last and must show status accepted.
@@ -267,7 +268,7 @@ func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 		{
 			name: "pause longer than busyWindow",
 			gap:  10 * time.Millisecond,
-			between: func(i int, clock *fakeClock, r *connectionReader, _ *fakeConnectionAPI) {
+			between: func(i int, clock *fakeClock, r *Reader, _ *fakeConnectionAPI) {
 				if i == 500 {
 					clock.Advance(r.busyWindow + time.Millisecond)
 				}
@@ -285,7 +286,7 @@ func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 		{
 			name: "write in the middle",
 			gap:  10 * time.Millisecond,
-			between: func(i int, _ *fakeClock, r *connectionReader, api *fakeConnectionAPI) {
+			between: func(i int, _ *fakeClock, r *Reader, api *fakeConnectionAPI) {
 				if i == 500 {
 					api.set("ep-999", client.StatusAccepted)
 					r.Invalidate("svc")
@@ -298,7 +299,7 @@ func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			api := newFakeConnectionAPI(n, 0)
-			r := newConnectionReader(api)
+			r := New(api)
 			clock := &fakeClock{now: time.Unix(1000, 0)}
 			r.now = clock.Now
 			for i := range n {
@@ -328,7 +329,7 @@ func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 func TestUnitConnectionReaderSlowList(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	clock := &fakeClock{now: time.Unix(1000, 0)}
 	r.now = clock.Now
 	ctx := context.Background()
@@ -374,7 +375,7 @@ func TestUnitConnectionReaderLargeServicePolls(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			api := newFakeConnectionAPI(tt.size, time.Millisecond)
-			r := newConnectionReader(api)
+			r := New(api)
 			r.busyWindow = time.Hour // every read after the first is part of a burst
 			ctx := context.Background()
 			for _, id := range []string{"ep-0", "ep-1"} { // a get, then a list: the size is known
@@ -410,7 +411,7 @@ func TestUnitConnectionReaderLargeServicePolls(t *testing.T) {
 func TestUnitConnectionReaderNotBefore(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(2, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	r.busyWindow = time.Hour
 	ctx := context.Background()
 	for _, id := range []string{"ep-0", "ep-1"} { // a get, then a list kept as snapshot
@@ -430,7 +431,7 @@ func TestUnitConnectionReaderNotBefore(t *testing.T) {
 func TestUnitConnectionReaderNotFound(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(2, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	r.busyWindow = time.Hour
 	for _, id := range []string{"ep-0", "nope"} {
 		_, err := r.Get(context.Background(), "svc", id, time.Time{})
@@ -451,7 +452,7 @@ func TestUnitConnectionReaderConfirmsMissing(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
 	api.skip = map[string]bool{"ep-1": true}
-	r := newConnectionReader(api)
+	r := New(api)
 	r.busyWindow = time.Hour
 	tests := []struct {
 		id       string
@@ -485,7 +486,7 @@ func TestUnitConnectionReaderConfirmsMissing(t *testing.T) {
 func TestUnitConnectionReaderCancelledJoiner(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	r.busyWindow = time.Hour
 	if _, err := r.Get(context.Background(), "svc", "ep-0", time.Time{}); err != nil {
 		t.Fatal(err)
@@ -531,17 +532,21 @@ func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
 	for _, n := range []int{10, 100, 1500} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
-			e := newTestEnv(t)
-			svc := e.NewService(t, true)
+			e := mocktest.Start(t, vpcepmock.Config{})
+			svc := e.Mock.CreateService(e.ProjectID, vpcepmock.ServiceSpec{Name: "shared"}).ID
 			ids := make([]string, n)
 			for i := range ids {
-				ids[i] = e.NewEndpoint(t, svc, "domain")
+				ep, err := e.Mock.CreateEndpoint(e.ProjectID, vpcepmock.EndpointSpec{ServiceID: svc, DomainID: "domain"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[i] = ep.ID
 			}
 			c, err := client.New(client.Config{Endpoint: e.URL, ProjectID: e.ProjectID, AuthToken: e.Token})
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := newConnectionReader(c)
+			r := New(c)
 			e.Mock.ResetRequestCounts()
 
 			var wg sync.WaitGroup
@@ -585,7 +590,7 @@ func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
 func TestUnitConnectionReaderLonePoller(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3000, 0)
-	r := newConnectionReader(api)
+	r := New(api)
 	for range 5 {
 		if _, err := r.Get(context.Background(), "svc", "ep-7", time.Now()); err != nil {
 			t.Fatal(err)
@@ -598,7 +603,7 @@ func TestUnitConnectionReaderLonePoller(t *testing.T) {
 
 // readWith reads ids as arrival says: "terraform" (ten at a time, as
 // Terraform's default parallelism), "together" (all at once) or "sequential".
-func readWith(t *testing.T, r *connectionReader, ids []string, arrival string, notBefore func() time.Time) {
+func readWith(t *testing.T, r *Reader, ids []string, arrival string, notBefore func() time.Time) {
 	t.Helper()
 	workers := map[string]int{"terraform": 10, "together": len(ids), "sequential": 1}[arrival]
 	jobs := make(chan string)
@@ -671,7 +676,7 @@ func TestUnitConnectionReaderRequestRule(t *testing.T) {
 		t.Run(fmt.Sprintf("%d_of_%d_%s", tt.n, tt.m, tt.arrival), func(t *testing.T) {
 			t.Parallel()
 			api := newFakeConnectionAPI(tt.m, time.Millisecond)
-			r := newConnectionReader(api)
+			r := New(api)
 			readWith(t, r, spread(tt.n, tt.m), tt.arrival, func() time.Time { return time.Time{} })
 			if got := api.calls(); got > int64(tt.limit) {
 				t.Errorf("refresh of %d of %d: %d requests (%d lookups, %d list pages), want at most %d",
@@ -694,7 +699,7 @@ func TestUnitConnectionReaderPollRule(t *testing.T) {
 		t.Run(fmt.Sprintf("%d_of_%d", tt.k, tt.m), func(t *testing.T) {
 			t.Parallel()
 			api := newFakeConnectionAPI(tt.m, 0)
-			r := newConnectionReader(api)
+			r := New(api)
 			ids := spread(tt.k, tt.m)
 			for range rounds {
 				// Hold the API until every poll of the round is waiting, as

@@ -125,10 +125,10 @@ func (d *Decider) classifySendError(ctx context.Context, req Request, err error,
 	case ctx.Err() != nil:
 		e.Kind, e.Sent = cutKind(ctx), !client.IsNotSent(err)
 	default:
-		switch Delivered(err) {
-		case Answered:
+		switch client.Delivered(err) {
+		case client.Answered:
 			e.Kind = Refused
-		case Undelivered:
+		case client.Undelivered:
 			e.Kind = NotSent
 		default:
 			e.Kind, e.Sent = OutcomeUnknown, true

@@ -6,13 +6,8 @@
 package approval
 
 import (
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
-	"strings"
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
@@ -118,66 +113,4 @@ func ActionForStatus(status string) (action string, ok bool) {
 		return client.ActionReject, true
 	}
 	return "", false
-}
-
-// Delivery says whether a failed call may have reached the API.
-type Delivery int
-
-// The answers of Delivered.
-const (
-	// Answered: the API answered (with an error status); its answer stands.
-	Answered Delivery = iota
-	// Undelivered: the request never reached the API; nothing changed.
-	Undelivered
-	// Unknown: the request may have reached the API, but no answer came back.
-	Unknown
-)
-
-// httpAnswerToHTTPS is net/http's error for an https endpoint served by plain http.
-const httpAnswerToHTTPS = "server gave HTTP response to HTTPS client"
-
-// Delivered classifies a failed call's err.
-func Delivered(err error) Delivery {
-	var apiErr *client.APIError
-	switch {
-	case errors.As(err, &apiErr):
-		return Answered
-	case client.IsNotSent(err) || dialFailed(err):
-		return Undelivered
-	}
-	return Unknown
-}
-
-// dialFailed reports errors that happen before a request can leave: no
-// connection (DNS, refused, unreachable) or a TLS handshake that failed.
-func dialFailed(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	var recordErr tls.RecordHeaderError
-	return errors.As(err, &dnsErr) || errors.As(err, &recordErr) || CertificateProblem(err) ||
-		strings.Contains(err.Error(), httpAnswerToHTTPS)
-}
-
-// CertificateProblem reports a TLS certificate that did not verify.
-func CertificateProblem(err error) bool {
-	var verifyErr *tls.CertificateVerificationError
-	var authorityErr x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalidErr x509.CertificateInvalidError
-	return errors.As(err, &verifyErr) || errors.As(err, &authorityErr) || errors.As(err, &hostErr) ||
-		errors.As(err, &invalidErr) || strings.Contains(err.Error(), "x509: ")
-}
-
-// NoAnswer reports that no HTTP answer came from the API, as opposed to an
-// error status or the operation's own context ending.
-func NoAnswer(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var transportErr *client.TransportError
-	var netErr net.Error
-	return errors.As(err, &transportErr) || errors.As(err, &netErr)
 }

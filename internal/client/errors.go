@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -259,6 +260,68 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Delivery says whether a failed call may have reached the API.
+type Delivery int
+
+// The answers of Delivered.
+const (
+	// Answered: the API answered (with an error status); its answer stands.
+	Answered Delivery = iota
+	// Undelivered: the request never reached the API; nothing changed.
+	Undelivered
+	// DeliveryUnknown: the request may have reached the API, but no answer came back.
+	DeliveryUnknown
+)
+
+// httpAnswerToHTTPS is net/http's error for an https endpoint served by plain http.
+const httpAnswerToHTTPS = "server gave HTTP response to HTTPS client"
+
+// Delivered classifies a failed call's err.
+func Delivered(err error) Delivery {
+	var apiErr *APIError
+	switch {
+	case errors.As(err, &apiErr):
+		return Answered
+	case IsNotSent(err) || dialFailed(err):
+		return Undelivered
+	}
+	return DeliveryUnknown
+}
+
+// dialFailed reports errors that happen before a request can leave: no
+// connection (DNS, refused, unreachable) or a TLS handshake that failed.
+func dialFailed(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &dnsErr) || errors.As(err, &recordErr) || IsCertificateProblem(err) ||
+		strings.Contains(err.Error(), httpAnswerToHTTPS)
+}
+
+// IsCertificateProblem reports a TLS certificate that did not verify.
+func IsCertificateProblem(err error) bool {
+	var verifyErr *tls.CertificateVerificationError
+	var authorityErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalidErr x509.CertificateInvalidError
+	return errors.As(err, &verifyErr) || errors.As(err, &authorityErr) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalidErr) || strings.Contains(err.Error(), "x509: ")
+}
+
+// IsNoAnswer reports that no HTTP answer came from the API, as opposed to an
+// error status or the operation's own context ending.
+func IsNoAnswer(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var transportErr *TransportError
+	var netErr net.Error
+	return errors.As(err, &transportErr) || errors.As(err, &netErr)
+}
 
 func firstNonEmpty(values ...string) string {
 	for _, v := range values {

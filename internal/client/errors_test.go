@@ -2,8 +2,10 @@ package client
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -176,6 +178,43 @@ func TestUnitErrorPredicates(t *testing.T) {
 			}
 			if got := IsRetryable(tt.err); got != tt.retryable {
 				t.Errorf("IsRetryable = %v, want %v", got, tt.retryable)
+			}
+		})
+	}
+}
+
+// TestUnitDelivered: a failed call is classified by whether the API may have
+// acted. Catches: a refused dial or a bad certificate reported as "may have
+// acted", and a lost answer reported as "nothing changed".
+func TestUnitDelivered(t *testing.T) {
+	t.Parallel()
+	transport := func(err error) error { return &TransportError{Method: "POST", URL: "https://x/v1/p", Err: err} }
+	tests := []struct {
+		name                  string
+		err                   error
+		want                  Delivery
+		noAnswer, certificate bool
+	}{
+		{"API answer", fmt.Errorf("x: %w", &APIError{StatusCode: 400}), Answered, false, false},
+		{"not sent", &NotSentError{Method: "POST", Path: "/v1", Err: errors.New("bad header")}, Undelivered, false, false},
+		{"dial refused", transport(&net.OpError{Op: "dial", Err: errors.New("refused")}), Undelivered, true, false},
+		{"unknown host", transport(&net.DNSError{Err: "no such host", IsNotFound: true}), Undelivered, true, false},
+		{"certificate", transport(fmt.Errorf("tls: %w", x509.UnknownAuthorityError{})), Undelivered, true, true},
+		{"plain http answer", transport(errors.New("http: server gave HTTP response to HTTPS client")), Undelivered, true, false},
+		{"answer lost", transport(io.ErrUnexpectedEOF), DeliveryUnknown, true, false},
+		{"cancelled", fmt.Errorf("x: %w", context.Canceled), DeliveryUnknown, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := Delivered(tt.err); got != tt.want {
+				t.Errorf("Delivered = %v, want %v", got, tt.want)
+			}
+			if got := IsNoAnswer(tt.err); got != tt.noAnswer {
+				t.Errorf("IsNoAnswer = %v, want %v", got, tt.noAnswer)
+			}
+			if got := IsCertificateProblem(tt.err); got != tt.certificate {
+				t.Errorf("IsCertificateProblem = %v, want %v", got, tt.certificate)
 			}
 		})
 	}

@@ -176,7 +176,7 @@ func (a *Applier) send(ctx context.Context, t *tracker, serviceID string, ch Cha
 		case client.IsNotFound(err):
 			t.gone(ch)
 		default:
-			t.fail(Failure{Change: ch, Sent: approval.Delivered(err) == approval.Unknown, Err: err})
+			t.fail(Failure{Change: ch, Sent: client.Delivered(err) == client.DeliveryUnknown, Err: err})
 		}
 		return
 	}

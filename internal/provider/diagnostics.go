@@ -47,7 +47,7 @@ func callerIndependentText(err error) string {
 		return "The API answered, but its answer was cut short or is not the JSON the API sends. Run the " +
 			"command again; if it keeps happening, check that endpoint points at the VPCEP API itself (not a " +
 			"proxy or another service), and quote the request id below to support."
-	case approval.NoAnswer(err) || approval.Delivered(err) == approval.Undelivered && !errors.As(err, &apiErr):
+	case client.IsNoAnswer(err) || client.Delivered(err) == client.Undelivered && !errors.As(err, &apiErr):
 		return unreachableText(err)
 	case !errors.As(err, &apiErr):
 		return ""
@@ -79,12 +79,12 @@ func unreachableText(err error) string {
 	text := fmt.Sprintf("The VPCEP API at %s could not be reached: no HTTP response was received. Check the "+
 		"provider's endpoint (or region, from which the endpoint is derived) and the network path to it "+
 		"(DNS, proxy, firewall).", where)
-	if approval.CertificateProblem(err) {
+	if client.IsCertificateProblem(err) {
 		text += " The server's TLS certificate could not be verified (x509): check that endpoint names the " +
 			"right host. Only for a test server with a self-signed certificate, set insecure = true in the " +
 			"provider block; never for a real cloud endpoint."
 	}
-	if approval.Delivered(err) == approval.Unknown {
+	if client.Delivered(err) == client.DeliveryUnknown {
 		text += " The connection broke after the request was sent, so the API may have acted on it."
 	}
 	return text
@@ -244,7 +244,7 @@ func notSentText(err error) string {
 	if err == nil {
 		return ""
 	}
-	if approval.NoAnswer(err) || approval.CertificateProblem(err) {
+	if client.IsNoAnswer(err) || client.IsCertificateProblem(err) {
 		return unreachableText(err)
 	}
 	return "Check the provider's settings named in the error below."

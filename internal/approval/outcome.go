@@ -86,6 +86,12 @@ func (e *Error) LastStatus() string {
 	return e.Conn.Status
 }
 
+// EndpointDeleting reports that the endpoint was seen being deleted: its
+// last status, or the API's answer to the decision, said so.
+func (e *Error) EndpointDeleting() bool {
+	return e.LastStatus() == client.StatusDeleting || client.HasCode(e.Err, client.CodeEndpointDeleting)
+}
+
 // AsError returns the *Error in err's chain, or nil.
 func AsError(err error) *Error {
 	var e *Error

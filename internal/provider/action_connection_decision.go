@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -140,12 +139,12 @@ func (a *connectionDecisionAction) Invoke(ctx context.Context, req action.Invoke
 	progress("Sending %q for the connection of %s (waiting up to %s for status %s).", d.Action, ref, durationText(timeout), want)
 	conn, err := decider.Decide(ctx, d)
 	if err != nil {
-		if gone, ok := rejectedByDeletion(d, err); ok {
+		if gone, ok := rejectedByDeletion(d, err, false, ""); ok {
 			resp.Diagnostics.Append(gone)
 			progress("The endpoint of %s is being deleted by its owner: it carries no traffic.", ref)
 			return
 		}
-		resp.Diagnostics.Append(decisionActionDiag(d, err, timeout))
+		resp.Diagnostics.Append(decisionOutcomeDiag(d, err, decisionActionFollowUp(d, timeout)))
 		return
 	}
 	took := "at once"
@@ -182,86 +181,15 @@ func durationText(d time.Duration) string {
 	return s
 }
 
-// rejectedByDeletion: a reject that finds the endpoint being deleted has
-// nothing left to do, which is a warning, not a failure.
-func rejectedByDeletion(d approval.Request, err error) (diag.Diagnostic, bool) {
-	e := approval.AsError(err)
-	if d.Action != client.ActionReject || e == nil || e.Kind != approval.Gone || e.LastStatus() != client.StatusDeleting &&
-		!client.HasCode(e.Err, "EndPoint.2018") {
-		return nil, false
-	}
-	return diag.NewWarningDiagnostic("VPC endpoint is being deleted",
-		fmt.Sprintf("The owner of the endpoint of %s is deleting it, so it carries no traffic and there is nothing "+
-			"left to reject.", connectionRef(d.ServiceID, d.EndpointID))), true
-}
-
-// decisionActionDiag says what happened to a decision that did not settle.
-// The action keeps no state, so what the next run does is simply: send the
-// decision again, which does not undo or restart one in progress.
-func decisionActionDiag(d approval.Request, err error, timeout time.Duration) diag.Diagnostic {
-	ref := connectionRef(d.ServiceID, d.EndpointID)
-	want := approval.TargetStatus(d.Action)
-	e := approval.AsError(err)
-	if e == nil {
-		return apiErrorDiag(fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action),
-			fmt.Sprintf("Could not %s the connection of %s.", actionVerb(d.Action), ref), err)
-	}
-	retry := fmt.Sprintf("Invoking the action again sends %q again, which is harmless.", d.Action)
-	original := ""
-	if e.Err != nil {
-		original = "\n\nOriginal Error: " + e.Err.Error()
-	}
-	title, detail := fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action), ""
-	switch e.Kind {
-	case approval.NotSent:
-		title = "Request not sent"
-		detail = fmt.Sprintf("The request to %s the connection of %s never left the provider, so the API did "+
-			"nothing. %s", actionVerb(d.Action), ref, notSentText(e.Err))
-	case approval.Refused:
-		detail = fmt.Sprintf("The API refused to %s the connection of %s, so nothing changed. Check service_id "+
-			"and endpoint_id; throttling and transient errors were already retried.", actionVerb(d.Action), ref)
-		if why := callerIndependentText(e.Err); why != "" {
-			detail = why
+// decisionActionFollowUp is the action's follow-up: it keeps no state, so
+// the next run simply sends the decision again, which does not undo or
+// restart one in progress.
+func decisionActionFollowUp(d approval.Request, timeout time.Duration) decisionFollowUp {
+	return decisionFollowUp{timeoutName: "timeout", timeout: timeout, next: func(sent bool) string {
+		if sent {
+			return fmt.Sprintf("The decision was sent; the API finishes it without Terraform. Invoking the action "+
+				"again sends %q again, which is harmless.", d.Action)
 		}
-		detail += " " + retry
-	case approval.Gone:
-		if e.Sent {
-			title = "VPC endpoint deleted"
-			detail = fmt.Sprintf("%q was sent, but the owner of the endpoint of %s deleted it before the "+
-				"connection became %s: there is nothing left to decide.", d.Action, ref, want)
-			break
-		}
-		fallthrough
-	case approval.ServiceNotFound, approval.NotVisible:
-		title = "VPC endpoint connection not found"
-		detail = fmt.Sprintf("The API does not list endpoint %s among the connections of endpoint service %s "+
-			"(the endpoint was deleted, or an id is wrong), so nothing was changed. Ids are case-sensitive: "+
-			"check service_id, endpoint_id and the provider's project_id.", d.EndpointID, d.ServiceID)
-	case approval.Failed:
-		errs := "the API gave no error details"
-		if e.Conn != nil {
-			errs = queryErrorsText(e.Conn.Error)
-		}
-		title = "VPC endpoint connection failed"
-		detail = fmt.Sprintf("The connection of %s is in status %q, which nobody can change; the API reports: "+
-			"%s. The endpoint's owner must delete and re-create the endpoint.", ref, client.StatusFailed, errs)
-	case approval.OutcomeUnknown:
-		title = fmt.Sprintf("Outcome of %q unknown", d.Action)
-		detail = fmt.Sprintf("The request to %s the connection of %s may have reached the API, but no answer "+
-			"came back. %s %s", actionVerb(d.Action), ref, unreachableText(e.Err), retry)
-	case approval.Interrupted:
-		title = "Interrupted"
-		detail = fmt.Sprintf("Terraform was interrupted after %s while the connection of %s was on its way to %s "+
-			"(last status seen: %q). The decision was sent; the API finishes it without Terraform. %s",
-			e.Waited.Round(100*time.Millisecond), ref, want, lastStatus(e), retry)
-	case approval.TimedOut:
-		title = "Timed out waiting for the VPC endpoint connection"
-		detail = fmt.Sprintf("%q was sent, but the connection of %s did not become %s within %s (timeout); the "+
-			"last status seen was %q. %s If the connection needs longer, raise timeout; otherwise ask the "+
-			"endpoint's owner to check the endpoint.", d.Action, ref, want, durationText(timeout), lastStatus(e), retry)
-	default:
-		detail = fmt.Sprintf("Deciding the connection of %s stopped (%s; last status seen: %q). %s", ref, e.Kind,
-			lastStatus(e), retry)
-	}
-	return diag.NewErrorDiagnostic(title, detail+original)
+		return fmt.Sprintf("Invoking the action again sends %q again, which is harmless.", d.Action)
+	}}
 }

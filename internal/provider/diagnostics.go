@@ -124,7 +124,7 @@ func queryErrorsText(errs []client.QueryError) string {
 	return strings.Join(parts, "; ")
 }
 
-// operation is the resource operation a diagnostic reports on; it decides
+// operation is the operation a decision diagnostic reports on; it decides
 // what the message says about state and the next run.
 type operation string
 
@@ -134,10 +134,30 @@ const (
 	opDelete operation = "delete"
 )
 
-// failedAdvice is what a user can do about a failed connection.
-const failedAdvice = "Nobody can change a failed connection: the endpoint's owner must delete and re-create the " +
-	"endpoint. Until then, remove this resource from the configuration (destroying it leaves the failed " +
-	"connection as it is)."
+// decisionFollowUp is what one caller of a decision adds to the description
+// of its outcome, which decisionOutcomeDiag alone writes.
+type decisionFollowUp struct {
+	// timeoutName is the setting that bounded the decision, e.g. "timeouts.create".
+	timeoutName string
+	timeout     time.Duration
+	// next says what state holds and what the next run does, after an
+	// outcome whose decision reached the API (sent) or not.
+	next func(sent bool) string
+	// undecidable says what to do about a connection nobody can decide
+	// (failed, or its endpoint gone); "" when there is nothing to add.
+	undecidable string
+}
+
+// approvalFollowUp is the follow-up of vpcep_connection_approval's operation op.
+func approvalFollowUp(op operation, d approval.Request, timeout time.Duration) decisionFollowUp {
+	return decisionFollowUp{
+		timeoutName: "timeouts." + string(op),
+		timeout:     timeout,
+		next:        func(sent bool) string { return nextRunText(op, d, sent) },
+		undecidable: "To stop managing it, remove this resource from the configuration (destroying it leaves the " +
+			"connection as it is).",
+	}
+}
 
 // nextRunText says truthfully what the state holds after a failed
 // operation and what the next run does.
@@ -160,37 +180,48 @@ func nextRunText(op operation, d approval.Request, sent bool) string {
 		"way to status %q again and the next apply waits for it (sending %q again is harmless).", d.Action, want, d.Action)
 }
 
-// decisionDiag maps a failed decision to one diagnostic.
+// decisionDiag maps a failed decision of vpcep_connection_approval to one diagnostic.
 func decisionDiag(op operation, d approval.Request, err error, timeout time.Duration) diag.Diagnostic {
+	return decisionOutcomeDiag(d, err, approvalFollowUp(op, d, timeout))
+}
+
+// decisionOutcomeDiag is the one mapping of a decision's outcome to a
+// diagnostic: what happened, what the API said, and then f's follow-up.
+func decisionOutcomeDiag(d approval.Request, err error, f decisionFollowUp) diag.Diagnostic {
 	ref := connectionRef(d.ServiceID, d.EndpointID)
+	want := approval.TargetStatus(d.Action)
+	sendTitle := fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action)
 	e := approval.AsError(err)
 	if e == nil {
-		return apiErrorDiag(fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action),
-			fmt.Sprintf("Could not %s the connection of %s. %s", actionVerb(d.Action), ref, nextRunText(op, d, true)), err)
+		return apiErrorDiag(sendTitle,
+			fmt.Sprintf("Could not %s the connection of %s. %s", actionVerb(d.Action), ref, f.next(true)), err)
 	}
-	next := nextRunText(op, d, e.Sent)
+	next := f.next(e.Sent)
 	original := ""
 	if e.Err != nil {
 		original = "\n\nOriginal Error: " + e.Err.Error()
 	}
-	timeoutName := "timeouts." + string(op)
+	undecidable := ""
+	if f.undecidable != "" {
+		undecidable = " " + f.undecidable
+	}
+	title, detail := sendTitle, ""
 	switch e.Kind {
 	case approval.NotSent:
-		return diag.NewErrorDiagnostic("Request not sent",
-			fmt.Sprintf("The request to %s the connection of %s never left the provider, so the API did nothing. "+
-				"%s %s%s", actionVerb(d.Action), ref, notSentText(e.Err), next, original))
+		title = "Request not sent"
+		detail = fmt.Sprintf("The request to %s the connection of %s never left the provider, so the API did nothing. "+
+			"%s %s", actionVerb(d.Action), ref, notSentText(e.Err), next)
 	case approval.Refused:
-		what := fmt.Sprintf("The API refused to %s the connection of %s. Check service_id and endpoint_id; "+
+		detail = fmt.Sprintf("The API refused to %s the connection of %s. Check service_id and endpoint_id; "+
 			"throttling and transient errors were already retried.", actionVerb(d.Action), ref)
 		if why := callerIndependentText(e.Err); why != "" {
-			what = why
+			detail = why
 		}
-		return diag.NewErrorDiagnostic(fmt.Sprintf("Error sending %q for the VPC endpoint connection", d.Action),
-			what+" "+next+original)
+		detail += " " + next
 	case approval.ServiceNotFound:
-		return diag.NewErrorDiagnostic("VPC endpoint service not found",
-			fmt.Sprintf("The endpoint service %s does not exist in the configured project. Check service_id and "+
-				"the provider's project_id. %s%s", d.ServiceID, next, original))
+		title = "VPC endpoint service not found"
+		detail = fmt.Sprintf("The endpoint service %s does not exist in the configured project. Check service_id and "+
+			"the provider's project_id. %s", d.ServiceID, next)
 	case approval.NotVisible:
 		count := "the"
 		if e.ServiceConnections >= 0 {
@@ -198,38 +229,67 @@ func decisionDiag(op operation, d approval.Request, err error, timeout time.Dura
 		}
 		limit := "missing_endpoint_timeout"
 		if e.OperationTimedOut {
-			limit = timeoutName
+			limit = f.timeoutName
 		}
-		return diag.NewErrorDiagnostic("VPC endpoint not connected to the service",
-			fmt.Sprintf("Endpoint %s did not appear among %s connections of endpoint service %s within %s "+
-				"(%s). Ids are case-sensitive: check endpoint_id with the endpoint's owner. "+
-				"If the endpoint is being created and needs longer, raise %s. %s%s",
-				d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), limit, limit, next, original))
+		title = "VPC endpoint not connected to the service"
+		detail = fmt.Sprintf("Endpoint %s did not appear among %s connections of endpoint service %s within %s "+
+			"(%s). Ids are case-sensitive: check endpoint_id with the endpoint's owner. "+
+			"If the endpoint is being created and needs longer, raise %s. %s",
+			d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), limit, limit, next)
 	case approval.Failed:
 		errs := "the API gave no error details"
 		if e.Conn != nil {
 			errs = strings.TrimSuffix(queryErrorsText(e.Conn.Error), ".")
 		}
-		return diag.NewErrorDiagnostic("VPC endpoint connection failed",
-			fmt.Sprintf("The connection of %s is in status %q. The API reports: %s. %s %s", ref, client.StatusFailed,
-				errs, failedAdvice, next))
+		title = "VPC endpoint connection failed"
+		detail = fmt.Sprintf("The connection of %s is in status %q, which nobody can change; the API reports: %s. "+
+			"%s%s %s", ref, client.StatusFailed, errs, recreateAdvice, undecidable, next)
+		original = ""
 	case approval.Gone:
-		return diag.NewErrorDiagnostic("VPC endpoint is being deleted",
-			fmt.Sprintf("The owner of the endpoint of %s deleted it or is deleting it, so there is nothing to "+
-				"decide. Remove the resource from the configuration.%s", ref, original))
+		if !e.Sent && !e.EndpointDeleting() {
+			title = "VPC endpoint connection not found"
+			detail = fmt.Sprintf("The API does not list endpoint %s among the connections of endpoint service %s "+
+				"(the endpoint was deleted, or an id is wrong), so nothing was changed. Ids are case-sensitive: "+
+				"check service_id, endpoint_id and the provider's project_id. %s", d.EndpointID, d.ServiceID, next)
+			break
+		}
+		title = "VPC endpoint is being deleted"
+		detail = fmt.Sprintf("The owner of the endpoint of %s deleted it or is deleting it, so there is nothing "+
+			"to decide.%s", ref, undecidable)
 	case approval.OutcomeUnknown:
-		return diag.NewErrorDiagnostic(fmt.Sprintf("Outcome of %q unknown", d.Action),
-			fmt.Sprintf("The request to %s the connection of %s may have reached the API, but no answer came back. "+
-				"%s %s%s", actionVerb(d.Action), ref, unreachableText(e.Err), next, original))
+		title = fmt.Sprintf("Outcome of %q unknown", d.Action)
+		detail = fmt.Sprintf("The request to %s the connection of %s may have reached the API, but no answer came back. "+
+			"%s %s", actionVerb(d.Action), ref, unreachableText(e.Err), next)
 	case approval.Interrupted:
-		return diag.NewErrorDiagnostic("Interrupted",
-			fmt.Sprintf("Terraform was interrupted after %s while deciding the connection of %s (last status "+
-				"seen: %q). %s", e.Waited.Round(100*time.Millisecond), ref, lastStatus(e), next))
+		title = "Interrupted"
+		detail = fmt.Sprintf("Terraform was interrupted after %s while the connection of %s was on its way to %q "+
+			"(last status seen: %q). %s", e.Waited.Round(100*time.Millisecond), ref, want, lastStatus(e), next)
+		original = ""
+	default:
+		title = "Timed out waiting for the VPC endpoint connection"
+		detail = fmt.Sprintf("%q was sent, but the connection of %s did not become %q within %s (%s); the last "+
+			"status seen was %q. %s If the connection needs longer, raise %s; otherwise ask the endpoint's owner "+
+			"to check the endpoint.", d.Action, ref, want, durationText(f.timeout), f.timeoutName, lastStatus(e), next,
+			f.timeoutName)
 	}
-	return diag.NewErrorDiagnostic("Timed out waiting for the VPC endpoint connection",
-		fmt.Sprintf("The connection of %s did not become %q within %s (%s); the last status seen was %q. %s "+
-			"If the connection needs longer, raise %s; otherwise ask the endpoint's owner to check the endpoint.%s",
-			ref, approval.TargetStatus(d.Action), timeout, timeoutName, lastStatus(e), next, timeoutName, original))
+	return diag.NewErrorDiagnostic(title, detail+original)
+}
+
+// recreateAdvice is what a failed connection's owner can do about it.
+const recreateAdvice = "The endpoint's owner must delete and re-create the endpoint."
+
+// rejectedByDeletion decides, for every caller, whether a reject that met a
+// gone endpoint is done: the endpoint carries no traffic, so it is, with a
+// warning that ends with then. An endpoint the API does not list counts only
+// when it was connected before (wasConnected): otherwise the id may be wrong.
+func rejectedByDeletion(d approval.Request, err error, wasConnected bool, then string) (diag.Diagnostic, bool) {
+	e := approval.AsError(err)
+	if d.Action != client.ActionReject || e == nil || e.Kind != approval.Gone || !wasConnected && !e.EndpointDeleting() {
+		return nil, false
+	}
+	return diag.NewWarningDiagnostic("VPC endpoint is gone",
+		fmt.Sprintf("The owner of the endpoint of %s deleted it or is deleting it, so it carries no traffic and "+
+			"there is nothing left to reject.%s", connectionRef(d.ServiceID, d.EndpointID), then)), true
 }
 
 func lastStatus(e *approval.Error) string {

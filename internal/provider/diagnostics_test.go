@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
@@ -154,5 +156,95 @@ func TestUnitAPIErrorDiagListingAndDecoding(t *testing.T) {
 				t.Errorf("detail lacks %q:\n%s", w, d.Detail())
 			}
 		}
+	}
+}
+
+// TestUnitDecisionOutcomeDiagAction: the action gets the same titles as the
+// resource, with its own timeout name and next step. Catches: the action's
+// own copy of the mapping drifting from the resource's (a missing endpoint
+// under another title, a timeout naming timeouts.create).
+func TestUnitDecisionOutcomeDiagAction(t *testing.T) {
+	t.Parallel()
+	reject := approval.Request{ServiceID: "svc", EndpointID: "ep", Action: client.ActionReject}
+	tests := []struct {
+		name    string
+		err     error
+		title   string
+		want    []string
+		notWant []string
+	}{
+		{"missing endpoint", &approval.Error{Kind: approval.Gone, Action: "reject", Err: errBadRequest},
+			"VPC endpoint connection not found", []string{"an id is wrong", "nothing was changed", "Invoking the action again"},
+			[]string{"remove this resource"}},
+		{"timed out", &approval.Error{Kind: approval.TimedOut, Action: "reject", Sent: true,
+			Conn: &client.Connection{Status: client.StatusCreating}, Err: errTimedOut},
+			"Timed out waiting for the VPC endpoint connection",
+			[]string{`"reject" was sent`, "within 2s (timeout)", "raise timeout;", "finishes it without Terraform"},
+			[]string{"timeouts."}},
+		{"deleting after the send", &approval.Error{Kind: approval.Gone, Action: "reject", Sent: true,
+			Conn: &client.Connection{Status: client.StatusDeleting}}, "VPC endpoint is being deleted",
+			[]string{"deleted it or is deleting it"}, []string{"an id is wrong"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := decisionOutcomeDiag(reject, tt.err, decisionActionFollowUp(reject, 2*time.Second))
+			if d.Summary() != tt.title {
+				t.Errorf("title %q, want %q", d.Summary(), tt.title)
+			}
+			if r := decisionDiag(opUpdate, reject, tt.err, time.Minute); r.Summary() != tt.title {
+				t.Errorf("the resource's title %q, want the action's %q", r.Summary(), tt.title)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(d.Detail(), w) {
+					t.Errorf("detail lacks %q:\n%s", w, d.Detail())
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(d.Detail(), w) {
+					t.Errorf("detail has %q:\n%s", w, d.Detail())
+				}
+			}
+		})
+	}
+}
+
+// TestUnitRejectedByDeletion: whether a reject that met a gone endpoint is
+// done is decided in one place. Catches: a reject of a never-seen id (a
+// typo) reported as done, and a reject of a deleted, managed endpoint
+// reported as a failure.
+func TestUnitRejectedByDeletion(t *testing.T) {
+	t.Parallel()
+	reject := approval.Request{ServiceID: "svc", EndpointID: "ep", Action: client.ActionReject}
+	receive := approval.Request{ServiceID: "svc", EndpointID: "ep", Action: client.ActionReceive}
+	notListed := &approval.Error{Kind: approval.Gone, Action: "reject",
+		Err: &client.APIError{StatusCode: http.StatusBadRequest, Code: client.CodeEndpointNotInService}}
+	deleting := &approval.Error{Kind: approval.Gone, Action: "reject",
+		Err: &client.APIError{StatusCode: http.StatusBadRequest, Code: client.CodeEndpointDeleting}}
+	tests := []struct {
+		name         string
+		d            approval.Request
+		err          error
+		wasConnected bool
+		want         bool
+	}{
+		{"deleting, never managed", reject, deleting, false, true},
+		{"not listed, never managed", reject, notListed, false, false},
+		{"not listed, was connected", reject, notListed, true, true},
+		{"receive meets a deleting endpoint", receive, deleting, true, false},
+		{"timed out", reject, &approval.Error{Kind: approval.TimedOut, Action: "reject", Sent: true}, true, false},
+		{"success", reject, nil, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, got := rejectedByDeletion(tt.d, tt.err, tt.wasConnected, " then.")
+			if got != tt.want {
+				t.Fatalf("rejectedByDeletion = %v, want %v", got, tt.want)
+			}
+			if got && (d.Severity() != diag.SeverityWarning || !strings.HasSuffix(d.Detail(), "nothing left to reject. then.")) {
+				t.Errorf("diagnostic %s: %q", d.Severity(), d.Detail())
+			}
+		})
 	}
 }

@@ -332,13 +332,10 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 
 	if !plan.Action.Equal(state.Action) || state.Status.ValueString() != approval.TargetStatus(decision.Action) {
 		conn, err := r.decider(ctx).Decide(ctx, decision)
-		if e := approval.AsError(err); e != nil && e.Kind == approval.Gone && decision.Action == client.ActionReject {
-			// A gone endpoint carries no traffic: as good as rejected; the next refresh drops it.
+		if gone, ok := rejectedByDeletion(decision, err, true, " The next refresh removes it from state."); ok {
 			next.Status = types.StringValue(client.StatusRejected)
 			next.Error = emptyErrorList()
-			resp.Diagnostics.AddWarning("VPC endpoint is gone", fmt.Sprintf("The endpoint of %s was deleted by its "+
-				"owner, so there is nothing to reject; the next refresh removes it from state.",
-				connectionRef(decision.ServiceID, decision.EndpointID)))
+			resp.Diagnostics.Append(gone)
 			return
 		}
 		if err != nil {
@@ -388,17 +385,16 @@ func (r *connectionApprovalResource) Delete(ctx context.Context, req resource.De
 		ServiceID: state.ServiceID.ValueString(), EndpointID: state.EndpointID.ValueString(), Action: client.ActionReject,
 	}
 	_, err := r.decider(ctx).Decide(ctx, decision)
-	e := approval.AsError(err)
-	switch {
-	case err == nil, e != nil && e.Kind == approval.Gone:
+	if _, gone := rejectedByDeletion(decision, err, true, ""); err == nil || gone {
 		return
-	case e != nil && e.Kind == approval.Failed:
+	}
+	if e := approval.AsError(err); e != nil && e.Kind == approval.Failed {
 		// Nobody can change a failed connection, and it carries no traffic:
 		// keeping it would block destroy for ever.
 		resp.Diagnostics.AddWarning("Failed VPC endpoint connection left as it is",
 			fmt.Sprintf("The connection of %s is in status %q, which the API does not let anyone change, so it "+
 				"was not rejected; it was removed from Terraform state. %s", connectionRef(decision.ServiceID,
-				decision.EndpointID), client.StatusFailed, failedAdvice))
+				decision.EndpointID), client.StatusFailed, recreateAdvice))
 		return
 	}
 	resp.Diagnostics.Append(decisionDiag(opDelete, decision, err, timeout))

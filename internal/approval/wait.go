@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // Backoff is a schedule of pauses between polls: First, growing by Factor
@@ -46,7 +47,7 @@ func (d *Decider) wait(ctx context.Context, poll pollFunc) error {
 	}
 	sleep := d.Sleep
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = pause.For
 	}
 	var lastErr error
 	for n := 0; ; n++ {
@@ -78,16 +79,4 @@ func waitEnded(ctxErr, lastErr error) error {
 		return ctxErr
 	}
 	return fmt.Errorf("%w (the last poll failed: %w)", ctxErr, lastErr)
-}
-
-// sleepCtx sleeps for d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

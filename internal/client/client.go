@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // Headers and content types of the API (docs/api-notes.md).
@@ -461,12 +462,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		tflog.Debug(ctx, "VPCEP API call will be retried", map[string]any{
 			"method": method, "path": path, "attempt": attempt, "delay_ms": delay.Milliseconds(), "error": err.Error(),
 		})
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return ctx.Err()
-		case <-timer.C:
+		if err := pause.For(ctx, delay); err != nil {
+			return err
 		}
 	}
 }

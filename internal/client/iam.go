@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // IAM wire names (the IAM API reference; the official SDK's iam/v3 meta).
@@ -248,22 +250,11 @@ func (c *IAMClient) call(ctx context.Context, method, path string, query url.Val
 		if !IsRetryable(lastErr) || attempt == iamAttempts {
 			break
 		}
-		if !sleepCtx(ctx, time.Duration(attempt)*500*time.Millisecond) {
+		if pause.For(ctx, time.Duration(attempt)*500*time.Millisecond) != nil {
 			return nil, ctx.Err()
 		}
 	}
 	return nil, fmt.Errorf("IAM %s %s: %w", method, path, lastErr)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // MetadataClient reads temporary keys from the ECS instance metadata

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // throttleGate is the one back-off every request of a Client shares while
@@ -50,12 +52,8 @@ func (g *throttleGate) wait(ctx context.Context) error {
 		if d <= 0 {
 			return ctx.Err()
 		}
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := pause.For(ctx, d); err != nil {
+			return err
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // API is the part of the VPCEP client an apply uses.
@@ -193,14 +194,7 @@ func (a *Applier) sleep(ctx context.Context, d time.Duration) error {
 	if a.Sleep != nil {
 		return a.Sleep(ctx, d)
 	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
+	return pause.For(ctx, d)
 }
 
 func (a *Applier) log(msg string, fields map[string]any) {

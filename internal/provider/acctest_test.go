@@ -1,13 +1,16 @@
 package provider
 
 import (
-	"crypto/rand"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock/mocktest"
@@ -121,7 +124,7 @@ func keyLines(ak, sk string) string {
 // are accepted at once.
 func (e *testEnv) NewService(t *testing.T, approval bool) string {
 	t.Helper()
-	id := newUUID()
+	id := vpcepmock.NewID()
 	e.Mock.CreateService(e.ProjectID, vpcepmock.ServiceSpec{ID: id, Name: "svc-" + id[:8], ApprovalEnabled: &approval})
 	return id
 }
@@ -130,25 +133,56 @@ func (e *testEnv) NewService(t *testing.T, approval bool) string {
 // domainID, and returns its id.
 func (e *testEnv) NewEndpoint(t *testing.T, serviceID, domainID string) string {
 	t.Helper()
-	id := newUUID()
+	id := vpcepmock.NewID()
 	if _, err := e.Mock.CreateEndpoint(e.ProjectID, vpcepmock.EndpointSpec{ID: id, ServiceID: serviceID, DomainID: domainID}); err != nil {
 		t.Fatalf("creating endpoint for service %s in the mock: %v", serviceID, err)
 	}
 	return id
 }
 
-// newUUID returns a random version-4 UUID string, the id form the API uses.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+// Checks shared by the acceptance tests.
+
+// approvalAddr is the address of the approval most tests manage.
+const approvalAddr = "vpcep_connection_approval.test"
+
+// emptyPlanAfterApply is set on every apply step: a plan right after apply
+// (and refresh) must be empty.
+var emptyPlanAfterApply = resource.ConfigPlanChecks{
+	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 }
 
-// randomHex returns n random bytes as 2n hex characters.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return fmt.Sprintf("%x", b)
+// expectErr compiles an ExpectError pattern; Terraform wraps diagnostics, so
+// every space in the pattern matches any run of whitespace, and . matches
+// newlines.
+func expectErr(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// checkMockConnection checks the mock's view of the connection.
+func checkMockConnection(e *testEnv, serviceID, endpointID, wantStatus, wantDescription string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, ok := e.Mock.Connection(serviceID, endpointID)
+		if !ok {
+			return fmt.Errorf("mock: no connection of endpoint %s to service %s", endpointID, serviceID)
+		}
+		if c.Status != wantStatus {
+			return fmt.Errorf("mock: connection status %q, want %q", c.Status, wantStatus)
+		}
+		if c.Description != wantDescription {
+			return fmt.Errorf("mock: connection description %q, want %q", c.Description, wantDescription)
+		}
+		return nil
+	}
+}
+
+// checkDestroyRejected is a CheckDestroy: destroy must leave the connection
+// rejected (or gone, when its endpoint was deleted).
+func checkDestroyRejected(e *testEnv, serviceID, endpointID string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		c, ok := e.Mock.Connection(serviceID, endpointID)
+		if ok && c.Status != vpcepmock.StatusRejected {
+			return fmt.Errorf("after destroy the mock shows status %q for endpoint %s, want %q", c.Status, endpointID, vpcepmock.StatusRejected)
+		}
+		return nil
+	}
 }

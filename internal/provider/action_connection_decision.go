@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -167,18 +166,6 @@ func (w answerWatcher) AcceptOrReject(ctx context.Context, serviceID, endpointID
 		w.answered(c)
 	}
 	return c, err
-}
-
-// durationText writes d as a user would: 10m rather than 10m0s.
-func durationText(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }
 
 // decisionActionFollowUp is the action's follow-up: it keeps no state, so

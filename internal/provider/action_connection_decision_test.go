@@ -115,7 +115,7 @@ func TestAccConnectionDecision_failures(t *testing.T) {
 		Errors: []vpcepmock.QueryError{{ErrorCode: "EndPoint.0042", ErrorMessage: "port conflict"}}}); err != nil {
 		t.Fatal(err)
 	}
-	missing := newUUID()
+	missing := vpcepmock.NewID()
 
 	r := newModernCLIRun(t, decisionConfig(e, svc, ep, client.ActionReceive, `    timeout = "2s"`))
 	out, code := invoke(r)

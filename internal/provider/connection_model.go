@@ -178,6 +178,3 @@ func connectionComputedDataSourceAttributes() map[string]schema.Attribute {
 		connAttrError:       connectionErrorDataSourceAttribute(),
 	}
 }
-
-// isKnown reports whether v holds a value (neither null nor unknown).
-func isKnown(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }

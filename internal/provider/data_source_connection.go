@@ -18,10 +18,6 @@ var (
 	_ datasource.DataSourceWithConfigure = (*connectionDataSource)(nil)
 )
 
-// apiIDMaxLength is the longest id the API accepts in a path or query
-// parameter (endpoint service, endpoint and domain ids alike).
-const apiIDMaxLength = 64
-
 // dataSourceIDValidators validate an id argument of a data source: 1 to 64
 // characters, no whitespace (a pasted id with a trailing newline or space
 // would otherwise reach the API and come back as a confusing "not found").

@@ -127,7 +127,7 @@ func TestAccDataSourceConnection_statuses(t *testing.T) {
 			t.Parallel()
 			env := newTestEnv(t)
 			serviceID := env.NewService(t, true)
-			endpointID := env.NewEndpoint(t, serviceID, "domain-"+randomHex(8))
+			endpointID := env.NewEndpoint(t, serviceID, "domain-"+vpcepmock.RandomHex(8))
 			if tc.force != nil {
 				if err := env.Mock.ForceStatus(serviceID, endpointID, *tc.force); err != nil {
 					t.Fatalf("forcing the connection to %s: %v", tc.force.Status, err)
@@ -165,9 +165,9 @@ func TestAccDataSourceConnection_description(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	serviceID := env.NewService(t, true)
-	endpointID := newUUID()
+	endpointID := vpcepmock.NewID()
 	if _, err := env.Mock.CreateEndpoint(env.ProjectID, vpcepmock.EndpointSpec{
-		ID: endpointID, ServiceID: serviceID, DomainID: "domain-" + randomHex(8), Description: "team billing, ticket 42",
+		ID: endpointID, ServiceID: serviceID, DomainID: "domain-" + vpcepmock.RandomHex(8), Description: "team billing, ticket 42",
 	}); err != nil {
 		t.Fatalf("creating endpoint: %v", err)
 	}
@@ -189,8 +189,8 @@ func TestAccDataSourceConnection_missing(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	serviceID := env.NewService(t, true)
-	env.NewEndpoint(t, serviceID, "domain-"+randomHex(8)) // the service is not empty
-	missingEndpoint, missingService := newUUID(), newUUID()
+	env.NewEndpoint(t, serviceID, "domain-"+vpcepmock.RandomHex(8)) // the service is not empty
+	missingEndpoint, missingService := vpcepmock.NewID(), vpcepmock.NewID()
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -315,7 +315,7 @@ func TestAccDataSourceConnection_afterApproval(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	serviceID := env.NewService(t, true)
-	endpointID := env.NewEndpoint(t, serviceID, "domain-"+randomHex(8))
+	endpointID := env.NewEndpoint(t, serviceID, "domain-"+vpcepmock.RandomHex(8))
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -355,7 +355,7 @@ func TestAccDataSourceConnection_coalesced(t *testing.T) {
 	config.WriteString(env.ProviderConfig())
 	checks := make([]statecheck.StateCheck, 0, n)
 	for i := range n {
-		endpointID := env.NewEndpoint(t, serviceID, "domain-"+randomHex(8))
+		endpointID := env.NewEndpoint(t, serviceID, "domain-"+vpcepmock.RandomHex(8))
 		fmt.Fprintf(&config, "\ndata \"vpcep_connection\" \"c%d\" {\n  service_id  = %q\n  endpoint_id = %q\n}\n", i, serviceID, endpointID)
 		checks = append(checks, statecheck.ExpectKnownValue(fmt.Sprintf("data.vpcep_connection.c%d", i),
 			tfjsonpath.New(connAttrEndpointID), knownvalue.StringExact(endpointID)))

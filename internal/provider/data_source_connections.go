@@ -229,7 +229,7 @@ func (m connectionsDataSourceModel) listOptions() client.ListConnectionsOptions 
 		SortDir: m.SortDir.ValueString(),
 		Limit:   client.MaxPageSize,
 	}
-	if !m.MarkerID.IsNull() && !m.MarkerID.IsUnknown() {
+	if isKnown(m.MarkerID) {
 		// The API takes marker_id as a string in the query, though it
 		// returns it as a number.
 		opts.MarkerID = strconv.FormatInt(m.MarkerID.ValueInt64(), 10)

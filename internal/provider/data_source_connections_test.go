@@ -40,7 +40,7 @@ func newConnectionsFixture(t *testing.T) *connectionsFixture {
 	t.Helper()
 	env := newTestEnv(t, withSteppingClock())
 	f := &connectionsFixture{env: env, serviceID: env.NewService(t, true),
-		domain1: "domain1-" + randomHex(8), domain2: "domain2-" + randomHex(8)}
+		domain1: "domain1-" + vpcepmock.RandomHex(8), domain2: "domain2-" + vpcepmock.RandomHex(8)}
 	pendingA := env.NewEndpoint(t, f.serviceID, f.domain1)
 	accepted := env.NewEndpoint(t, f.serviceID, f.domain1)
 	pendingB := env.NewEndpoint(t, f.serviceID, f.domain2)
@@ -122,7 +122,7 @@ func TestAccDataSourceConnections_filters(t *testing.T) {
 		},
 		{
 			name: "endpoint_id of no connection",
-			args: func(*connectionsFixture) string { return fmt.Sprintf("endpoint_id = %q", newUUID()) },
+			args: func(*connectionsFixture) string { return fmt.Sprintf("endpoint_id = %q", vpcepmock.NewID()) },
 			want: func(*connectionsFixture) []vpcepmock.Connection { return nil },
 		},
 		{
@@ -213,7 +213,7 @@ func TestAccDataSourceConnections_paging(t *testing.T) {
 	wantCalls := (total + client.MaxPageSize - 1) / client.MaxPageSize
 	env := newTestEnv(t)
 	serviceID := env.NewService(t, false)
-	domain := "domain-" + randomHex(8)
+	domain := "domain-" + vpcepmock.RandomHex(8)
 	for range total {
 		env.NewEndpoint(t, serviceID, domain)
 	}
@@ -271,7 +271,7 @@ data "vpcep_connections" "all" {
 func TestAccDataSourceConnections_missingService(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	missing := newUUID()
+	missing := vpcepmock.NewID()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -480,7 +480,7 @@ func TestAccDataSourceConnections_approveAllowList(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	serviceID := env.NewService(t, true)
-	allowed1, allowed2, stranger := "allowed1-"+randomHex(8), "allowed2-"+randomHex(8), "stranger-"+randomHex(8)
+	allowed1, allowed2, stranger := "allowed1-"+vpcepmock.RandomHex(8), "allowed2-"+vpcepmock.RandomHex(8), "stranger-"+vpcepmock.RandomHex(8)
 	first := env.NewEndpoint(t, serviceID, allowed1)
 	second := env.NewEndpoint(t, serviceID, allowed2)
 	strangers := env.NewEndpoint(t, serviceID, stranger)

@@ -125,7 +125,7 @@ func (f connectionFilter) match(c client.Connection) bool {
 
 // stringSet turns a list of strings into a set; a null list gives nil.
 func stringSet(ctx context.Context, l types.List) (map[string]bool, diag.Diagnostics) {
-	if l.IsNull() || l.IsUnknown() {
+	if !isKnown(l) {
 		return nil, nil
 	}
 	var values []string

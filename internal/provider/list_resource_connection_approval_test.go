@@ -46,7 +46,7 @@ func (s listedService) count(keep func(vpcepmock.Connection) bool) int {
 // one's status, account and description.
 func newListedService(t *testing.T, e *testEnv, n int, conn func(i int) vpcepmock.FixtureConnection) listedService {
 	t.Helper()
-	svc := newUUID()
+	svc := vpcepmock.NewID()
 	conns := make([]vpcepmock.FixtureConnection, n)
 	for i := range conns {
 		conns[i] = conn(i)
@@ -251,7 +251,7 @@ list "vpcep_connection_approval" "test" {
 			ExpectError: expectErr(pattern),
 		}
 	}
-	missing := newUUID()
+	missing := vpcepmock.NewID()
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		TerraformVersionChecks:   skipBelowQuery,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -397,7 +397,7 @@ func TestUnitConnectionApprovalListStream(t *testing.T) {
 		t.Errorf("with a limit of 1: %d results in %d calls, want 1 in 1", len(results), calls)
 	}
 
-	missing := newUUID()
+	missing := vpcepmock.NewID()
 	results, _ = listAll(t, e, map[string]tftypes.Value{connAttrServiceID: tftypes.NewValue(tftypes.String, missing)}, 0)
 	if len(results) != 1 || !results[0].Diagnostics.HasError() {
 		t.Fatalf("listing a missing service: %d results, want one with an error", len(results))

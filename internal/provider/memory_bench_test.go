@@ -34,18 +34,18 @@ func BenchmarkApplyWaitsMemory(b *testing.B) {
 		delay   = 200 * time.Millisecond
 	)
 	for range b.N {
-		project, token := randomHex(16), "token-"+randomHex(16)
+		project, token := vpcepmock.RandomHex(16), "token-"+vpcepmock.RandomHex(16)
 		mock := vpcepmock.New(vpcepmock.Config{
 			Credentials:     []vpcepmock.Credential{{ProjectID: project, Token: token}},
 			TransitionDelay: delay,
 		})
 		srv := httptest.NewServer(mock)
 		manual := true
-		svc := newUUID()
+		svc := vpcepmock.NewID()
 		mock.CreateService(project, vpcepmock.ServiceSpec{ID: svc, Name: "svc", ApprovalEnabled: &manual})
 		ids := make([]string, n)
 		for i := range ids {
-			ids[i] = newUUID()
+			ids[i] = vpcepmock.NewID()
 			if _, err := mock.CreateEndpoint(project, vpcepmock.EndpointSpec{ID: ids[i], ServiceID: svc, DomainID: "domain"}); err != nil {
 				b.Fatal(err)
 			}

@@ -253,15 +253,15 @@ func TestAccAuth_oidcTokenFile(t *testing.T) {
 // project list, and the approvals land in that project.
 func TestAccAuth_projectName(t *testing.T) {
 	t.Parallel()
-	sub := randomHex(16)
+	sub := vpcepmock.RandomHex(16)
 	subName := vpcepmock.DefaultRegion + "_dev"
 	e := newIAMTestEnv(t, time.Hour, func(c *vpcepmock.Config) {
 		c.Credentials = append(c.Credentials, vpcepmock.Credential{ProjectID: sub, AccessKey: "SUBAK", SecretKey: "SUBSK"})
 		c.IAM.Projects = map[string]string{subName: sub}
 	})
-	svc := newUUID()
+	svc := vpcepmock.NewID()
 	e.Mock.CreateService(sub, vpcepmock.ServiceSpec{ID: svc, Name: "sub"})
-	ep := newUUID()
+	ep := vpcepmock.NewID()
 	if _, err := e.Mock.CreateEndpoint(sub, vpcepmock.EndpointSpec{ID: ep, ServiceID: svc, DomainID: "d"}); err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func (w *stampingWriter) Write(b []byte) (int, error) {
 // request ids, and returns the env pointing at it with the id.
 func mockBehind(t *testing.T, e *testEnv) string {
 	t.Helper()
-	id := "req-" + randomHex(12)
+	id := "req-" + vpcepmock.RandomHex(12)
 	srv := httptest.NewServer(stampRequestID(e.Mock, id))
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL
@@ -100,7 +100,7 @@ func mockBehind(t *testing.T, e *testEnv) string {
 // nested error body {"error":{"code","message"}}, plus an X-Request-Id.
 func failingAPI(t *testing.T, status int, code, message string) (url, requestID string) {
 	t.Helper()
-	requestID = "req-" + randomHex(12)
+	requestID = "req-" + vpcepmock.RandomHex(12)
 	body, err := json.Marshal(map[string]any{"error": map[string]string{"code": code, "message": message}})
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func applyConfig(url, projectID, credentials, serviceID, endpointID string) stri
 func failingAPIRow(status int, code, message string) func(t *testing.T) (string, string) {
 	return func(t *testing.T) (string, string) {
 		url, id := failingAPI(t, status, code, message)
-		return applyConfig(url, "p", `  auth_token = "t"`, newUUID(), newUUID()), id
+		return applyConfig(url, "p", `  auth_token = "t"`, vpcepmock.NewID(), vpcepmock.NewID()), id
 	}
 }
 
@@ -248,12 +248,12 @@ func badInputs() []badInput {
 			return keyLines(e.AccessKey, e.SecretKey), e.ProjectID
 		}), want: `HTTP 401 APIGW.0301: .*signature expired.*\(request id REQ\)`},
 		{name: "403 another project", apply: mockRow(nil, func(e *testEnv) (string, string) {
-			return tokenLine(e.Token), randomHex(16)
+			return tokenLine(e.Token), vpcepmock.RandomHex(16)
 		}), want: `Error sending "receive".*credentials are valid, but they lack permission.*HTTP 403 EndPoint.0004: Authentication information is incorrect or you have no permissions. \(request id REQ\)`},
 		{name: "404 unknown service", apply: func(t *testing.T) (string, string) {
 			e := newTestEnv(t)
 			id := mockBehind(t, e)
-			return applyConfig(e.URL, e.ProjectID, tokenLine(e.Token), "00000000-0000-4000-8000-000000000000", newUUID()), id
+			return applyConfig(e.URL, e.ProjectID, tokenLine(e.Token), "00000000-0000-4000-8000-000000000000", vpcepmock.NewID()), id
 		}, want: `VPC endpoint service not found.*00000000-0000-4000-8000-000000000000 does not exist.*Check service_id.*HTTP 404 EndPoint.0005: The requested resource does not exist. \(request id REQ\)`},
 		{name: "failed connection (nothing listening)", apply: func(t *testing.T) (string, string) {
 			return applyConfig("http://"+closedAddr(t), "p", tokenLine("t"), "svc", "ep"), ""

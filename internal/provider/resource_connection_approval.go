@@ -174,7 +174,7 @@ func (r *connectionApprovalResource) ValidateConfig(ctx context.Context, req res
 func validateTimeouts(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var t timeouts.Value
 	diags.Append(config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	if t.IsNull() || t.IsUnknown() {
+	if !isKnown(t) {
 		return
 	}
 	for name, v := range t.Attributes() {
@@ -412,7 +412,7 @@ func (r *connectionApprovalResource) ImportState(ctx context.Context, req resour
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(connAttrEndpointID), endpointID)...)
 }
 
-// parseConnectionID splits "service_id/endpoint_id", each half following the id rule.
+// parseImportID splits "service_id/endpoint_id", each half following the id rule.
 func parseImportID(id string) (serviceID, endpointID string, err error) {
 	parts := strings.Split(id, connectionIDSeparator)
 	v := idValidator{forbidSlash: true}
@@ -472,16 +472,4 @@ func (m *connectionApprovalModel) nullUnknowns() {
 	if m.Error.IsUnknown() {
 		m.Error = types.ListNull(connectionErrorObjectType)
 	}
-}
-
-// parseDurationOr parses a validated duration attribute, or returns def when it is not set.
-func parseDurationOr(v types.String, def time.Duration) time.Duration {
-	if !isKnown(v) {
-		return def
-	}
-	d, err := time.ParseDuration(v.ValueString())
-	if err != nil || d <= 0 {
-		return def
-	}
-	return d
 }

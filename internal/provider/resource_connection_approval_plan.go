@@ -82,10 +82,3 @@ func connectionErrorResourceAttribute() schema.ListNestedAttribute {
 		}},
 	}
 }
-
-// describer gives a plan modifier or validator its description.
-type describer string
-
-func (d describer) Description(context.Context) string { return string(d) }
-
-func (d describer) MarkdownDescription(context.Context) string { return string(d) }

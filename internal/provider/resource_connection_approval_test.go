@@ -17,50 +17,6 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-const approvalAddr = "vpcep_connection_approval.test"
-
-// emptyPlanAfterApply is set on every apply step: a plan right after apply
-// (and refresh) must be empty.
-var emptyPlanAfterApply = resource.ConfigPlanChecks{
-	PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-}
-
-// expectErr compiles an ExpectError pattern; Terraform wraps diagnostics, so
-// every space in the pattern matches any run of whitespace, and . matches
-// newlines.
-func expectErr(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(`(?s)` + strings.ReplaceAll(pattern, " ", `\s+`))
-}
-
-// checkMockConnection checks the mock's view of the connection.
-func checkMockConnection(e *testEnv, serviceID, endpointID, wantStatus, wantDescription string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		c, ok := e.Mock.Connection(serviceID, endpointID)
-		if !ok {
-			return fmt.Errorf("mock: no connection of endpoint %s to service %s", endpointID, serviceID)
-		}
-		if c.Status != wantStatus {
-			return fmt.Errorf("mock: connection status %q, want %q", c.Status, wantStatus)
-		}
-		if c.Description != wantDescription {
-			return fmt.Errorf("mock: connection description %q, want %q", c.Description, wantDescription)
-		}
-		return nil
-	}
-}
-
-// checkDestroyRejected is a CheckDestroy: destroy must leave the connection
-// rejected (or gone, when its endpoint was deleted).
-func checkDestroyRejected(e *testEnv, serviceID, endpointID string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		c, ok := e.Mock.Connection(serviceID, endpointID)
-		if ok && c.Status != vpcepmock.StatusRejected {
-			return fmt.Errorf("after destroy the mock shows status %q for endpoint %s, want %q", c.Status, endpointID, vpcepmock.StatusRejected)
-		}
-		return nil
-	}
-}
-
 // checkNotInState checks that the resource is not in state.
 func checkNotInState(addr string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
@@ -311,7 +267,7 @@ func TestAccConnectionApproval_appearsLater(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
-	ep := newUUID()
+	ep := vpcepmock.NewID()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyRejected(e, svc, ep),
@@ -341,7 +297,7 @@ func TestAccConnectionApproval_neverAppears(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
-	ep := newUUID()
+	ep := vpcepmock.NewID()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -359,7 +315,7 @@ func TestAccConnectionApproval_neverAppears(t *testing.T) {
 func TestAccConnectionApproval_serviceMissing(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
-	svc, ep := newUUID(), newUUID()
+	svc, ep := vpcepmock.NewID(), vpcepmock.NewID()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -67,7 +67,7 @@ func (v idValidator) problem(id string) string {
 
 // ValidateString implements validator.String.
 func (v idValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if !isKnown(req.ConfigValue) {
 		return
 	}
 	id := req.ConfigValue.ValueString()
@@ -91,7 +91,7 @@ func positiveDurationValidator() positiveDuration {
 }
 
 func (positiveDuration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if !isKnown(req.ConfigValue) {
 		return
 	}
 	if problem := durationProblem(req.ConfigValue.ValueString()); problem != "" {

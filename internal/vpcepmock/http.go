@@ -2,19 +2,17 @@ package vpcepmock
 
 import (
 	"bytes"
-	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"path"
 	"strings"
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // call is one authenticated API request on its way to a handler.
@@ -88,7 +86,7 @@ func (m *Mock) routes() *http.ServeMux {
 // ServeHTTP serves the API and, under /_mock/, the test controls. Every
 // response carries X-Request-Id.
 func (m *Mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set(headerRequestID, newRequestID())
+	w.Header().Set(headerRequestID, RandomHex(16))
 	// ServeMux would serve HEAD as GET and redirect unclean paths; the API gateway does neither.
 	if p := r.URL.EscapedPath(); r.Method == http.MethodHead || !strings.HasPrefix(p, "/") || path.Clean(p) != p {
 		m.noRoute(w, r)
@@ -145,7 +143,7 @@ func (m *Mock) apiHandler(op string, h handler) http.Handler {
 			return
 		}
 		latency, fault := m.drawFault()
-		if latency > 0 && !sleep(r.Context(), latency) {
+		if latency > 0 && pause.For(r.Context(), latency) != nil {
 			return // the client gave up; nobody reads an answer
 		}
 		if fault != nil {
@@ -252,27 +250,4 @@ func (m *Mock) drawFault() (time.Duration, *apiError) {
 		e = errTooManyRequests
 	}
 	return latency, &e
-}
-
-// sleep waits d or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// newRequestID returns 32 random hex digits, the form of the API's request ids.
-func newRequestID() string {
-	var b [16]byte
-	hi, lo := rand.Uint64(), rand.Uint64()
-	for i := 0; i < 8; i++ {
-		b[i] = byte(hi >> (8 * i))
-		b[8+i] = byte(lo >> (8 * i))
-	}
-	return hex.EncodeToString(b[:])
 }

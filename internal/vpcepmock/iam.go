@@ -1,9 +1,7 @@
 package vpcepmock
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -324,8 +322,8 @@ func (m *Mock) handleSecurityTokens(c *iamCall) {
 // issue creates a temporary credential bound to projectID; every credential
 // lives CredentialTTL, so that tests can make keys expire mid-apply.
 func (m *Mock) issue(method, projectID, subject string, now time.Time) iamCredentialBody {
-	ak := "TMP" + strings.ToUpper(randomHex(10))
-	t := temporaryCredential{secret: randomHex(20), securityToken: "gQ" + base64.RawURLEncoding.EncodeToString(randomBytes(96)),
+	ak := "TMP" + strings.ToUpper(RandomHex(10))
+	t := temporaryCredential{secret: RandomHex(20), securityToken: "gQ" + base64.RawURLEncoding.EncodeToString(randomBytes(96)),
 		projectID: projectID, expires: now.Add(m.iam.cfg.CredentialTTL)}
 	m.iam.mu.Lock()
 	m.iam.temporary[ak] = t
@@ -366,7 +364,7 @@ func (m *Mock) handleIDToken(c *iamCall) {
 	writeJSON(c.w, http.StatusCreated, map[string]any{"token": map[string]any{
 		"expires_at": expires.UTC().Format(iamTimeLayout), "issued_at": c.now.UTC().Format(iamTimeLayout),
 		"methods": []string{"mapped"},
-		"user": map[string]any{"id": randomHex(16), "name": "federated-" + idp,
+		"user": map[string]any{"id": RandomHex(16), "name": "federated-" + idp,
 			"domain": map[string]string{"id": cfg.DomainID, "name": cfg.DomainName}},
 	}})
 }
@@ -453,11 +451,3 @@ func (m *Mock) IAMRequestCount() int {
 	}
 	return n
 }
-
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return b
-}
-
-func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }

@@ -38,7 +38,7 @@ func (m *Mock) handleMetadataToken(c *iamCall) {
 		http.Error(c.w, "X-Metadata-Token-Ttl-Seconds must be 1..21600", http.StatusBadRequest)
 		return
 	}
-	token := randomHex(24)
+	token := RandomHex(24)
 	m.iam.mu.Lock()
 	m.iam.metadataTokens[token] = c.now.Add(time.Duration(ttl) * time.Second)
 	m.iam.mu.Unlock()

@@ -188,23 +188,10 @@ func (m *Mock) SetTransitionDelay(d time.Duration) {
 	m.mu.Unlock()
 }
 
-// newIDLocked returns a random UUID (v4 layout).
-func newID() string {
-	var b [16]byte
-	hi, lo := rand.Uint64(), rand.Uint64()
-	for i := 0; i < 8; i++ {
-		b[i] = byte(hi >> (8 * i))
-		b[8+i] = byte(lo >> (8 * i))
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
 // newServiceLocked creates a service; the caller has checked the id.
 func (m *Mock) newServiceLocked(projectID string, info Service, name string, now time.Time) *service {
 	if info.ID == "" {
-		info.ID = newID()
+		info.ID = NewID()
 	}
 	if projectID == "" {
 		projectID = m.defaultProject
@@ -223,13 +210,13 @@ func (m *Mock) newServiceLocked(projectID string, info Service, name string, now
 		info.ServerType = serverTypeLB
 	}
 	if info.PortID == "" {
-		info.PortID = newID()
+		info.PortID = NewID()
 	}
 	if info.VPCID == "" {
-		info.VPCID = newID()
+		info.VPCID = NewID()
 	}
 	if info.PoolID == "" {
-		info.PoolID = newID()
+		info.PoolID = NewID()
 	}
 	if info.CIDRType == "" {
 		info.CIDRType = cidrTypeInternal
@@ -274,7 +261,7 @@ type connSpec struct {
 // newConnLocked creates an endpoint on s; an empty status follows the service's approval setting.
 func (m *Mock) newConnLocked(s *service, spec connSpec, now time.Time) (*conn, error) {
 	if spec.id == "" {
-		spec.id = newID()
+		spec.id = NewID()
 	}
 	if _, ok := m.endpoints[spec.id]; ok {
 		return nil, fmt.Errorf("%w: endpoint %s", ErrDuplicateID, spec.id)
@@ -295,10 +282,10 @@ func (m *Mock) newConnLocked(s *service, spec connSpec, now time.Time) (*conn, e
 		spec.domainID = m.domainForProject(spec.projectID)
 	}
 	if spec.vpcID == "" {
-		spec.vpcID = newID()
+		spec.vpcID = NewID()
 	}
 	if spec.subnetID == "" {
-		spec.subnetID = newID()
+		spec.subnetID = NewID()
 	}
 	if spec.created.IsZero() {
 		spec.created = now

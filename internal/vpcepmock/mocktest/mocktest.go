@@ -2,8 +2,6 @@
 package mocktest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"net/http/httptest"
 	"testing"
 
@@ -23,10 +21,10 @@ type Server struct {
 // project, so that tests running in parallel do not see each other's
 // services and endpoints.
 func NewCredentials() []vpcepmock.Credential {
-	project := randomHex(16)
+	project := vpcepmock.RandomHex(16)
 	return []vpcepmock.Credential{
-		{ProjectID: project, Token: "token-" + randomHex(16)},
-		{ProjectID: project, AccessKey: "AK" + randomHex(9), SecretKey: "SK" + randomHex(19)},
+		{ProjectID: project, Token: "token-" + vpcepmock.RandomHex(16)},
+		{ProjectID: project, AccessKey: "AK" + vpcepmock.RandomHex(9), SecretKey: "SK" + vpcepmock.RandomHex(19)},
 	}
 }
 
@@ -54,11 +52,4 @@ func Start(tb testing.TB, cfg vpcepmock.Config) *Server {
 	tb.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s
-}
-
-// randomHex returns n random bytes as 2n hex characters.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

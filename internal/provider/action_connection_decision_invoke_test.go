@@ -39,7 +39,7 @@ func TestAccConnectionDecision_badInputFromVariables(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
-	ep := e.NewEndpoint(t, svc, "domain-"+randomHex(8))
+	ep := e.NewEndpoint(t, svc, "domain-"+vpcepmock.RandomHex(8))
 	r := newModernCLIRun(t, decisionFromVariables(e))
 	writeFile(t, filepath.Join(r.dir, "null.tfvars.json"), `{"service_id": null}`)
 	good := map[string]string{"service_id": svc, "endpoint_id": ep, "decision": client.ActionReject, "timeout": "30s"}

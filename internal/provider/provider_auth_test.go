@@ -347,7 +347,7 @@ func TestAccAuth_profileProjectOtherRegion(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
 	file := hcloudFile(t, t.TempDir(), "other", map[string]any{"name": "other", "mode": "AKSK", "accessKeyId": e.AccessKey,
-		"secretAccessKey": e.SecretKey, "region": "ap-southeast-3", "projectId": randomHex(16)})
+		"secretAccessKey": e.SecretKey, "region": "ap-southeast-3", "projectId": vpcepmock.RandomHex(16)})
 	e.Mock.ResetRequestCounts()
 	runAuthTest(t, e, fmt.Sprintf("  shared_config_file = %q", file), 1, func(t *testing.T) {
 		if countOf(e, vpcepmock.OpKeystoneListProjects) == 0 {
@@ -521,7 +521,7 @@ func TestUnitRenewalRefusedByIAMBlamesIAM(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Mock.ResetRequestCounts()
-	_, err = c.GetConnection(context.Background(), newUUID(), newUUID())
+	_, err = c.GetConnection(context.Background(), vpcepmock.NewID(), vpcepmock.NewID())
 	d := apiErrorDiag("Error reading the VPC endpoint connection", "Check service_id and endpoint_id.", err)
 	for _, want := range []string{"never reached the VPCEP API", "IAM failed. IAM refused the ID token", "IAM API error: HTTP 401"} {
 		if !strings.Contains(d.Detail(), want) {

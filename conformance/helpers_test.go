@@ -25,9 +25,15 @@ const (
 	otherSK      = "OTHERSECRETKEY"
 )
 
+// mockServer is an in-process mock and its URL.
+type mockServer struct {
+	*vpcepmock.Mock
+	URL string
+}
+
 // newMock starts an in-process mock with its default credentials, another
 // project's, and one agency.
-func newMock(t *testing.T) (*vpcepmock.Mock, string) {
+func newMock(t *testing.T) *mockServer {
 	t.Helper()
 	m := vpcepmock.New(vpcepmock.Config{
 		Credentials: []vpcepmock.Credential{
@@ -38,7 +44,7 @@ func newMock(t *testing.T) (*vpcepmock.Mock, string) {
 	})
 	srv := httptest.NewServer(m)
 	t.Cleanup(srv.Close)
-	return m, srv.URL
+	return &mockServer{Mock: m, URL: srv.URL}
 }
 
 // httpConfig is the SDK's default without retries, so that every request

@@ -14,7 +14,8 @@ import (
 // project id and the SDK looks it up by region.
 func TestUnitSDKProjectLookup(t *testing.T) {
 	t.Parallel()
-	m, url := newMock(t)
+	m := newMock(t)
+	url := m.URL
 	projects, err := iamClient(t, url).KeystoneListProjects(&iammodel.KeystoneListProjectsRequest{Name: ptr(vpcepmock.DefaultRegion)})
 	if err != nil {
 		t.Fatalf("KeystoneListProjects: %v", err)
@@ -39,7 +40,8 @@ func TestUnitSDKProjectLookup(t *testing.T) {
 // keys and their security token; an agency not granted is refused.
 func TestUnitSDKTemporaryKeys(t *testing.T) {
 	t.Parallel()
-	m, url := newMock(t)
+	m := newMock(t)
+	url := m.URL
 	ic := iamClient(t, url)
 	assume := func(name string) (*iammodel.CreateTemporaryAccessKeyByAgencyResponse, error) {
 		return ic.CreateTemporaryAccessKeyByAgency(&iammodel.CreateTemporaryAccessKeyByAgencyRequest{

@@ -44,6 +44,16 @@ func newService(t *testing.T, c *vpcep.VpcepClient, n int) (string, []string) {
 	return *svc.Id, eps
 }
 
+// serviceWithEndpoints starts a mock and creates, through the SDK's client
+// for the default project, a service with n endpoints.
+func serviceWithEndpoints(t *testing.T, n int) (*mockServer, *vpcep.VpcepClient, string, []string) {
+	t.Helper()
+	m := newMock(t)
+	c := defaultClient(t, m.URL)
+	svc, eps := newService(t, c, n)
+	return m, c, svc, eps
+}
+
 // listIDs lists the service's connections through the SDK and returns their ids and total_count.
 func listIDs(t *testing.T, c *vpcep.VpcepClient, req model.ListServiceConnectionsRequest) ([]string, int32) {
 	t.Helper()
@@ -68,9 +78,7 @@ func listIDs(t *testing.T, c *vpcep.VpcepClient, req model.ListServiceConnection
 // whose filters, paging and total_count differ from the API's.
 func TestUnitSDKListFiltersAndPaging(t *testing.T) {
 	t.Parallel()
-	_, url := newMock(t)
-	c := defaultClient(t, url)
-	svc, eps := newService(t, c, 5)
+	_, c, svc, eps := serviceWithEndpoints(t, 5)
 	statuses := model.GetListServiceConnectionsRequestStatusEnum()
 
 	pending, total := listIDs(t, c, model.ListServiceConnectionsRequest{VpcEndpointServiceId: svc, Status: &statuses.PENDING_ACCEPTANCE})
@@ -122,9 +130,7 @@ func TestUnitSDKListFiltersAndPaging(t *testing.T) {
 // answer it cannot decode, or a status that differs from the API's state machine.
 func TestUnitSDKReceiveAndReject(t *testing.T) {
 	t.Parallel()
-	m, url := newMock(t)
-	c := defaultClient(t, url)
-	svc, eps := newService(t, c, 3)
+	m, c, svc, eps := serviceWithEndpoints(t, 3)
 	actions := model.GetAcceptOrRejectEndpointRequestBodyActionEnum()
 	decide := func(action model.AcceptOrRejectEndpointRequestBodyAction, ep string) string {
 		t.Helper()
@@ -171,9 +177,8 @@ func TestUnitSDKReceiveAndReject(t *testing.T) {
 // reach the SDK's caller with the API's status, code, message and request id.
 func TestUnitSDKRefusals(t *testing.T) {
 	t.Parallel()
-	m, url := newMock(t)
-	c := defaultClient(t, url)
-	svc, eps := newService(t, c, 2)
+	m, c, svc, eps := serviceWithEndpoints(t, 2)
+	url := m.URL
 	actions := model.GetAcceptOrRejectEndpointRequestBodyActionEnum()
 	act := func(service string, endpoints ...string) error {
 		_, err := c.AcceptOrRejectEndpoint(&model.AcceptOrRejectEndpointRequest{VpcEndpointServiceId: service,

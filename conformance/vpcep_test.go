@@ -211,3 +211,45 @@ func TestUnitSDKRefusals(t *testing.T) {
 		t.Errorf("refused calls changed the mock: %+v", acts)
 	}
 }
+
+// TestUnitSDKConsumerSideAndDeletes catches answers of the consumer's calls
+// and the deletes that the SDK cannot decode, or that differ from the API:
+// list and read endpoints, describe a service, read it, delete an endpoint
+// (its connection goes) and the service.
+func TestUnitSDKConsumerSideAndDeletes(t *testing.T) {
+	t.Parallel()
+	m, c, svc, eps := serviceWithEndpoints(t, 2)
+	list, err := c.ListEndpoints(&model.ListEndpointsRequest{Id: &eps[0]})
+	if err != nil || list.Endpoints == nil || len(*list.Endpoints) != 1 || *(*list.Endpoints)[0].EndpointServiceId != svc || *list.TotalCount != 1 {
+		t.Fatalf("ListEndpoints id=%s: %+v, %v", eps[0], list, err)
+	}
+	ep, err := c.ListEndpointInfoDetails(&model.ListEndpointInfoDetailsRequest{VpcEndpointId: eps[1]})
+	if err != nil || ep.Id == nil || *ep.Id != eps[1] || ep.Status == nil || *ep.Status != vpcepmock.StatusPendingAcceptance ||
+		ep.MarkerId == nil || ep.CreatedAt == nil || ep.ProjectId == nil || *ep.ProjectId != vpcepmock.DefaultProjectID {
+		t.Fatalf("ListEndpointInfoDetails: %+v, %v", ep, err)
+	}
+	desc, err := c.ListServiceDescribeDetails(&model.ListServiceDescribeDetailsRequest{Id: &svc})
+	if err != nil || desc.Id == nil || *desc.Id != svc || desc.CreatedAt == nil || desc.ServiceName == nil {
+		t.Fatalf("ListServiceDescribeDetails: %+v, %v", desc, err)
+	}
+	details, err := c.ListServiceDetails(&model.ListServiceDetailsRequest{VpcEndpointServiceId: svc})
+	if err != nil || details.Id == nil || *details.Id != svc || details.Ports == nil || len(*details.Ports) != 1 || details.ProjectId == nil || *details.ProjectId != vpcepmock.DefaultProjectID {
+		t.Fatalf("ListServiceDetails: %+v, %v", details, err)
+	}
+	if _, err := c.DeleteEndpoint(&model.DeleteEndpointRequest{VpcEndpointId: eps[0]}); err != nil {
+		t.Fatalf("DeleteEndpoint: %v", err)
+	}
+	if ids, total := listIDs(t, c, model.ListServiceConnectionsRequest{VpcEndpointServiceId: svc}); total != 1 || !slices.Equal(ids, eps[1:]) {
+		t.Errorf("after DeleteEndpoint (no transition delay): %v, total %d", ids, total)
+	}
+	_, err = c.ListEndpointInfoDetails(&model.ListEndpointInfoDetailsRequest{VpcEndpointId: eps[0]})
+	wantAPIError(t, "a deleted endpoint", err, 404, "EndPoint.0005")
+	if _, err := c.DeleteEndpointService(&model.DeleteEndpointServiceRequest{VpcEndpointServiceId: svc}); err != nil {
+		t.Fatalf("DeleteEndpointService: %v", err)
+	}
+	if _, ok := m.Endpoint(eps[1]); ok {
+		t.Errorf("the mock still has endpoint %s of the deleted service", eps[1])
+	}
+	_, err = c.ListServiceDetails(&model.ListServiceDetailsRequest{VpcEndpointServiceId: svc})
+	wantAPIError(t, "a deleted service", err, 404, "EndPoint.0005")
+}

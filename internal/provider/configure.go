@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -79,7 +78,7 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		tflog.Info(ctx, "vpcep provider configuration has unknown values; not configuring it during this plan")
 		return
 	}
-	s, errs := settings.Resolve(cfg.settings(), os.Getenv)
+	s, errs := settings.Resolve(cfg.settings(), p.getenv)
 	if resp.Diagnostics.Append(settingsDiags(errs)...); resp.Diagnostics.HasError() {
 		return
 	}

@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -21,7 +22,7 @@ import (
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &vpcepProvider{version: version} }
+	return func() provider.Provider { return &vpcepProvider{version: version, getenv: os.Getenv} }
 }
 
 var (
@@ -33,6 +34,8 @@ var (
 
 type vpcepProvider struct {
 	version string
+	// getenv reads the environment (os.Getenv); tests give a provider its own.
+	getenv func(string) string
 	// probes keeps failed ECS metadata probes for the life of the instance.
 	probes settings.MetadataProbes
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -28,6 +30,21 @@ func clearProviderEnv(t *testing.T) {
 		t.Setenv(name, "")
 	}
 	t.Setenv(settings.MetadataEndpoint.Env[0], closedMetadataEndpoint)
+}
+
+// envProviderFactories serve a provider whose environment is env alone (and
+// metadata on the closed port unless env names another), so that a test of
+// environment variables runs in parallel with the others.
+func envProviderFactories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	getenv := func(name string) string {
+		if v, ok := env[name]; ok || name != settings.MetadataEndpoint.Env[0] {
+			return v
+		}
+		return closedMetadataEndpoint
+	}
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"vpcep": providerserver.NewProtocol6WithError(&vpcepProvider{version: "test", getenv: getenv}),
+	}
 }
 
 func TestUnitProviderSchemaDescriptions(t *testing.T) {
@@ -215,9 +232,9 @@ resource "vpcep_connection_approval" "test" {
 }
 
 // TestAccProvider_envFallbacks configures the provider from the environment
-// only (VPCEP_* and HW_* variants). It sets process environment variables,
-// so it cannot run in parallel.
+// only (VPCEP_* and HW_* variants).
 func TestAccProvider_envFallbacks(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	tests := []struct {
 		name string
@@ -231,14 +248,11 @@ func TestAccProvider_envFallbacks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clearProviderEnv(t)
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
+			t.Parallel()
 			svc := e.NewService(t, true)
 			ep := e.NewEndpoint(t, svc, "domain-env")
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: envProviderFactories(tt.env),
 				CheckDestroy:             checkDestroyRejected(e, svc, ep),
 				Steps: []resource.TestStep{{
 					Config: fmt.Sprintf(`
@@ -256,8 +270,9 @@ resource "vpcep_connection_approval" "test" {
 }
 
 // TestAccProvider_envErrors: configuration errors that depend on the
-// environment. Not parallel: it sets process environment variables.
+// environment.
 func TestAccProvider_envErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		body string
@@ -279,12 +294,9 @@ func TestAccProvider_envErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clearProviderEnv(t)
-			for k, v := range tt.env {
-				t.Setenv(k, v)
-			}
+			t.Parallel()
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: envProviderFactories(tt.env),
 				Steps: []resource.TestStep{{
 					Config:      providerOnlyConfig(tt.body),
 					PlanOnly:    true,
@@ -330,15 +342,13 @@ func TestAccProvider_argumentErrors(t *testing.T) {
 // TestAccProvider_tokenWithNewlineNeverSent: a token with a trailing newline
 // from the environment is refused at configure time and no request reaches
 // the API (before, the client retried for seconds and tainted the resource).
-// Not parallel: it sets process environment variables.
 func TestAccProvider_tokenWithNewlineNeverSent(t *testing.T) {
+	t.Parallel()
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
 	ep := e.NewEndpoint(t, svc, "domain-nl")
-	clearProviderEnv(t)
-	t.Setenv(settings.AuthToken.Env[0], e.Token+"\n")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: envProviderFactories(map[string]string{settings.AuthToken.Env[0]: e.Token + "\n"}),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 provider "vpcep" {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -110,7 +111,7 @@ func (r runner) run(ctx context.Context, w workload, around func(phase string, r
 		if err != nil {
 			log, _ := os.ReadFile(output.Name())
 			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
-			return nil, errors.Join(errors.New("terraform "+phase), err, errors.New(strings.Join(lines[max(0, len(lines)-20):], "\n")))
+			return nil, fmt.Errorf("terraform %s: %w\n%s", phase, err, strings.Join(lines[max(0, len(lines)-20):], "\n"))
 		}
 		results[phase] = res
 	}

@@ -57,11 +57,12 @@ func Changes(entries map[string]Entry) []Change {
 
 // DestroyChanges are the rejections destroying a policy sends: the
 // connections it accepts (per entries, from state) that live (conns) shows
-// still accepted, and nothing else.
+// still accepted, or on the way there (creating), and nothing else.
 func DestroyChanges(entries map[string]Entry, conns []client.Connection) []Change {
 	var out []Change
 	for _, c := range conns {
-		if e, ok := entries[c.ID]; ok && e.Decision == DecisionAccept && c.Status == client.StatusAccepted {
+		if e, ok := entries[c.ID]; ok && e.Decision == DecisionAccept &&
+			(c.Status == client.StatusAccepted || c.Status == client.StatusCreating) {
 			out = append(out, Change{EndpointID: c.ID, Decision: DecisionReject})
 		}
 	}

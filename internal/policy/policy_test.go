@@ -207,7 +207,7 @@ func TestUnitEvaluateChangesDestroy(t *testing.T) {
 		t.Errorf("Changes = %v", got)
 	}
 	live := append(slices.Clone(conns), client.Connection{ID: "gone-since", Status: client.StatusAccepted})
-	live[0].Status = client.StatusAccepted // accepted since the last read: still the policy's
+	live[0].Status = client.StatusCreating // being accepted since the last read: rejected too
 	entries["gone-since"] = Entry{EndpointID: "gone-since", Decision: DecisionAccept}
 	want := []Change{{"done", DecisionReject}, {"gone-since", DecisionReject}, {"pending", DecisionReject}}
 	if got := DestroyChanges(entries, live); !slices.Equal(got, want) {

@@ -116,7 +116,8 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 			policyAttrOnDestroy: schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(policy.OnDestroyReject),
 				MarkdownDescription: "What destroying the policy does: `reject` (the default) rejects the connections " +
-					"the policy accepts that are still accepted, and nothing else; `leave` leaves every connection as it is.",
+					"the policy accepts that are still accepted (or being accepted), and nothing else; `leave` leaves every " +
+					"connection as it is.",
 				Validators: []validator.String{stringvalidator.OneOf(policy.OnDestroyReject, policy.OnDestroyLeave)},
 			},
 			policyAttrConcurrency: schema.Int64Attribute{

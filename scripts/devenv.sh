@@ -36,7 +36,11 @@ devenv_cleanup() {
   if [ -n "$DEVENV_MOCK_PID" ] && kill -0 "$DEVENV_MOCK_PID" 2>/dev/null; then
     note "stopping vpcep-mock (pid $DEVENV_MOCK_PID)"
     kill -TERM "$DEVENV_MOCK_PID" 2>/dev/null || true
-    wait "$DEVENV_MOCK_PID" 2>/dev/null || true
+    local _
+    for _ in $(seq 1 100); do
+      kill -0 "$DEVENV_MOCK_PID" 2>/dev/null || break
+      sleep 0.1
+    done
   fi
   if [ -n "$DEVENV_DIR" ] && [ -d "$DEVENV_DIR" ]; then
     if [ "$rc" -ne 0 ] && [ -s "$DEVENV_DIR/mock.log" ]; then
@@ -79,24 +83,15 @@ devenv_terraform() {
   export TERRAFORM
 }
 
-# devenv_start_mock FIXTURES starts vpcep-mock on a free loopback port and
-# waits for the first line it prints, which names its URL.
+# devenv_start_mock FIXTURES starts vpcep-mock on a free loopback port in the
+# background (-detach returns once it listens, or fails with the mock's own
+# error) and sets MOCK_URL to its URL.
 devenv_start_mock() {
-  local fixtures=$1 line=""
-  "$DEVENV_DIR/bin/vpcep-mock" -listen 127.0.0.1:0 \
-    -project-id "$DEVENV_PROJECT_ID" -token "$DEVENV_TOKEN" \
-    -fixtures "$fixtures" >"$DEVENV_DIR/mock.log" 2>&1 &
-  DEVENV_MOCK_PID=$!
-  for _ in $(seq 1 100); do
-    line=$(head -n 1 "$DEVENV_DIR/mock.log" 2>/dev/null || true)
-    case "$line" in listening\ on\ http://*) break ;; esac
-    kill -0 "$DEVENV_MOCK_PID" 2>/dev/null || fail "vpcep-mock exited at start: $(cat "$DEVENV_DIR/mock.log")"
-    sleep 0.1
-  done
-  case "$line" in
-    listening\ on\ http://*) MOCK_URL=${line#listening on } ;;
-    *) fail "vpcep-mock did not print 'listening on http://...' within 10 seconds" ;;
-  esac
+  local fixtures=$1
+  MOCK_URL=$("$DEVENV_DIR/bin/vpcep-mock" -detach -pid-file "$DEVENV_DIR/mock.pid" -listen 127.0.0.1:0 \
+    -project-id "$DEVENV_PROJECT_ID" -token "$DEVENV_TOKEN" -fixtures "$fixtures" 2>"$DEVENV_DIR/mock.log") ||
+    fail "vpcep-mock did not start: $(cat "$DEVENV_DIR/mock.log")"
+  DEVENV_MOCK_PID=$(cat "$DEVENV_DIR/mock.pid")
   export MOCK_URL
   export VPCEP_ENDPOINT=$MOCK_URL VPCEP_PROJECT_ID=$DEVENV_PROJECT_ID VPCEP_AUTH_TOKEN=$DEVENV_TOKEN
   # Credentials or a region left in the caller's environment must not leak in.

@@ -26,6 +26,7 @@ progress=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-test.XXXXXX")
 trap 'rm -rf "$progress"' EXIT
 go build -o "$progress/testprogress" ./internal/testprogress || fail "building internal/testprogress failed"
 started=$(date +%s)
+# shellcheck disable=SC2086 # TEST_PACKAGES is a list of packages
 go test -race -count=1 -timeout 30m -parallel "${TEST_PARALLEL:-8}" -json "$@" ${TEST_PACKAGES:-./...} |
   "$progress/testprogress" -tests internal/provider || fail "tests failed: see FAIL above"
 note "the tests passed in $(($(date +%s) - started))s"

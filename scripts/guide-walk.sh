@@ -10,7 +10,8 @@
 #   <!-- walk: skip REASON -->   do not run it (for example `git clone`)
 #   <!-- walk: background -->    run it in the background, as in a second
 #                                 terminal, and wait until it prints
-#                                 "listening on" (it starts vpcep-mock)
+#                                 "listening on" (it starts vpcep-mock;
+#                                 the walk fails at once if it exits)
 #   <!-- walk: file NAME -->     (before a non-shell block) write it to NAME
 #   <!-- walk: expect TEXT -->   the block's output must contain TEXT
 # Terraform's approval prompts are answered "yes".
@@ -59,12 +60,12 @@ run_block() { # dir index kind arg
     background)
       (. "$file") >"$out.color" 2>&1 </dev/null &
       local pid=$! i
-      for i in $(seq 1 300); do
+      for i in $(seq 1 1200); do # two minutes: a loaded machine starts it slowly
         grep -q '^listening on ' "$out.color" && return 0
         kill -0 "$pid" 2>/dev/null || { echo "the block exited instead of serving" >&2; return 1; }
         sleep 0.1
       done
-      echo "the block did not print 'listening on' within 30 seconds" >&2
+      echo "the block did not print 'listening on' within two minutes" >&2
       return 1
       ;;
     file)

@@ -306,13 +306,14 @@ func TestAccConnectionPolicy_listShiftsBetweenPages(t *testing.T) {
 
 // TestAccConnectionPolicy_badInput catches near-miss values reaching the
 // API, or refused without naming the attribute: an id with whitespace, an
-// empty id, an `others` value that would admit anyone, a zero bound, and a
-// conflict between ids known only at apply.
+// empty id, an `others` value that would admit anyone, a zero bound, a
+// service that does not exist, and a conflict between ids known only at apply.
 func TestAccConnectionPolicy_badInput(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
 	svc := e.NewService(t, true)
 	ep := e.NewEndpoint(t, svc, "acct-1")
+	missingService := vpcepmock.NewID()
 	for _, tc := range []struct {
 		name  string
 		extra []string
@@ -323,10 +324,14 @@ func TestAccConnectionPolicy_badInput(t *testing.T) {
 		{"others accept", []string{`  others = "accept"`}, []string{"others", `"leave"`, `"reject"`}},
 		{"zero bound", []string{"  concurrent_requests = 0"}, []string{"concurrent_requests", "between 1 and 256"}},
 		{"on_destroy typo", []string{`  on_destroy = "rejected"`}, []string{"on_destroy"}},
+		{"no such service", nil, []string{missingService, "does not exist", "project_id"}},
 		{"conflict known at apply", []string{"  accept_endpoint_ids = terraform_data.ids.output", idsLine("reject_endpoint_ids", ep)},
 			[]string{"ID both accepted and rejected", fmt.Sprintf("%q", ep), "Nothing was sent"}},
 	} {
 		config := policyConfig(e, svc, tc.extra...) + fmt.Sprintf("\nresource \"terraform_data\" \"ids\" {\n  input = [%q]\n}\n", ep)
+		if tc.name == "no such service" {
+			config = policyConfig(e, missingService, idsLine("accept_domain_ids", "acct-1"))
+		}
 		r := newCLIRun(t, config)
 		out := r.mustRun(1, "apply", "-auto-approve")
 		for _, w := range tc.want {

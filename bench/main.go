@@ -153,7 +153,8 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 	}
 	// The in-process provider reads this environment: quiet, as main.go makes
 	// it when no TF_LOG variable is set, unless -env says otherwise.
-	for _, kv := range append([]string{"TF_LOG_SDK=off", "TF_LOG_SDK_PROTO=off", "TF_LOG_SDK_FRAMEWORK=off", "TF_LOG_PROVIDER_VPCEP=off"}, r.env...) {
+	for _, kv := range append([]string{"TF_LOG_SDK=off", "TF_LOG_SDK_PROTO=off", "TF_LOG_SDK_FRAMEWORK=off", "TF_LOG_PROVIDER_VPCEP=off",
+		"VPCEP_METADATA_ENDPOINT=" + closedMetadataEndpoint}, r.env...) {
 		k, v, _ := strings.Cut(kv, "=")
 		os.Setenv(k, v)
 	}

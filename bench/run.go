@@ -58,7 +58,9 @@ func (r runner) run(ctx context.Context, w workload, around func(phase string, r
 	); err != nil {
 		return nil, err
 	}
-	env := append(devprovider.Env(filepath.Join(dir, "cli.tfrc")), r.env...)
+	// ECS metadata on a closed loopback port, unless -env says otherwise.
+	env := append(devprovider.Env(filepath.Join(dir, "cli.tfrc")), "VPCEP_METADATA_ENDPOINT="+closedMetadataEndpoint)
+	env = append(env, r.env...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VPCEP_") && !strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
 			env = append(env, kv)
@@ -172,3 +174,7 @@ func vmHWM(pid int) int64 {
 	}
 	return 0
 }
+
+// closedMetadataEndpoint is a loopback port nothing listens on: the
+// provider's ECS metadata probe fails there at once, never leaving the machine.
+const closedMetadataEndpoint = "http://127.0.0.1:9"

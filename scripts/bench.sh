@@ -7,6 +7,8 @@
 # Usage: scripts/bench.sh [smoke]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ECS metadata on a closed loopback port unless the caller points it elsewhere.
+export VPCEP_METADATA_ENDPOINT=${VPCEP_METADATA_ENDPOINT:-http://127.0.0.1:9}
 
 TERRAFORM=${TERRAFORM:-$(scripts/ensure-cli.sh terraform)}
 export TERRAFORM

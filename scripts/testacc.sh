@@ -6,6 +6,8 @@
 # Usage: scripts/testacc.sh terraform|terraform-1.5.7|terraform-1.15|tofu [go test flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ECS metadata on a closed loopback port unless the caller points it elsewhere.
+export VPCEP_METADATA_ENDPOINT=${VPCEP_METADATA_ENDPOINT:-http://127.0.0.1:9}
 
 cli=${1:?usage: testacc.sh terraform|terraform-1.5.7|terraform-1.15|tofu [go test flags]}
 shift

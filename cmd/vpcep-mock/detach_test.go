@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/testguard"
 )
 
 // mockBuild is the command built once per test binary, for the tests that
@@ -44,8 +46,10 @@ func builtMock(t *testing.T) string {
 	return mockBuild.bin
 }
 
+// TestMain keeps the tests on loopback (package testguard) and removes the
+// built mock.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testguard.Main(m)
 	if mockBuild.dir != "" {
 		_ = os.RemoveAll(mockBuild.dir)
 	}

@@ -272,7 +272,7 @@ func NewMetadata(base string, timeout time.Duration) *MetadataClient {
 	}
 	transport := &http.Transport{
 		// Never through a proxy: the service is link-local.
-		DialContext:           (&net.Dialer{Timeout: timeout}).DialContext,
+		DialContext:           guarded((&net.Dialer{Timeout: timeout}).DialContext),
 		ResponseHeaderTimeout: timeout,
 	}
 	hc := &http.Client{Transport: transport, Timeout: timeout, CheckRedirect: refuseRedirect}

@@ -21,12 +21,13 @@ const Address = "vpcep/vpcep"
 const BinaryName = "terraform-provider-vpcep"
 
 // Build compiles the provider (the main package in moduleDir) into binDir,
-// creating binDir if needed.
+// creating binDir if needed. The binary is built with the loopbackguard tag:
+// it refuses every connection outside loopback (package testguard).
 func Build(moduleDir, binDir string) error {
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, BinaryName), ".")
+	cmd := exec.Command("go", "build", "-tags", "loopbackguard", "-o", filepath.Join(binDir, BinaryName), ".")
 	cmd.Dir = moduleDir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the provider in %s: %w\n%s", moduleDir, err, out)

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/devprovider"
-	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
+	"github.com/vpcep/terraform-provider-vpcep/internal/testguard"
 )
 
 // Helpers of the CLI-driven tests: they run the real Terraform CLI
@@ -38,13 +38,10 @@ var builtProvider struct {
 	err       error
 }
 
+// TestMain keeps every test, and every provider the tests start, on
+// loopback (package testguard), and removes the built provider.
 func TestMain(m *testing.M) {
-	// Every provider the tests start, in process or as a binary, looks for
-	// ECS metadata on a closed loopback port unless a test says otherwise.
-	if os.Getenv(settings.MetadataEndpoint.Env[0]) == "" {
-		_ = os.Setenv(settings.MetadataEndpoint.Env[0], closedMetadataEndpoint)
-	}
-	code := m.Run()
+	code := testguard.Main(m)
 	if builtProvider.dir != "" {
 		_ = os.RemoveAll(builtProvider.dir)
 	}

@@ -1,0 +1,61 @@
+package testguard
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
+
+// TestUnitGuardRefusesEverythingOffLoopback catches a guard that lets a test
+// probe the real metadata address or resolve a cloud's host name: both are
+// refused before any packet leaves, and noted, while loopback still works.
+// Not parallel: it sets the guard's log.
+func TestUnitGuardRefusesEverythingOffLoopback(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "guard.log")
+	t.Setenv(EnvLog, logFile)
+	Install()
+	ctx := context.Background()
+
+	if _, err := client.NewMetadata(client.DefaultMetadataEndpoint, time.Second).SecurityKey(ctx); err == nil || !strings.Contains(err.Error(), "loopback guard") {
+		t.Errorf("metadata at %s: %v, want the guard's refusal", client.DefaultMetadataEndpoint, err)
+	}
+	iam, err := client.NewIAM(client.IAMConfig{Endpoint: "https://iam.eu-de.otc.t-systems.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iam.ProjectsByName(ctx, client.Credentials{AuthToken: "t"}, "eu-de"); err == nil || !strings.Contains(err.Error(), "loopback guard") {
+		t.Errorf("IAM on a cloud host: %v, want the guard's refusal", err)
+	}
+	if _, err := (&http.Client{}).Get("http://vpcep.invalid/"); err == nil || !strings.Contains(err.Error(), "loopback guard") {
+		t.Errorf("a name lookup outside the clients: %v, want the guard's refusal", err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) }))
+	defer srv.Close()
+	if _, err := client.NewMetadata(srv.URL, time.Second).SecurityKey(ctx); err != nil && strings.Contains(err.Error(), "loopback guard") {
+		t.Errorf("loopback was refused: %v", err)
+	}
+
+	noted, _ := os.ReadFile(logFile)
+	for _, want := range []string{"dial 169.254.169.254:80", "dial iam.eu-de.otc.t-systems.com:443", "DNS query"} {
+		if !strings.Contains(string(noted), want) {
+			t.Errorf("the guard's log does not note %q:\n%s", want, noted)
+		}
+	}
+	for _, ok := range []string{"127.0.0.1:9", "[::1]:443", "localhost:80", "LOCALHOST:1"} {
+		if err := Loopback(ok); err != nil {
+			t.Errorf("Loopback(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"169.254.169.254:80", "10.0.0.1:443", "vpcep.example.com:443", "localhost.example.com:80"} {
+		if Loopback(bad) == nil {
+			t.Errorf("Loopback(%q) accepted", bad)
+		}
+	}
+}

@@ -63,6 +63,7 @@ func main() {
 		profileDir   = flag.String("profile", "", "write profiles of one run of the first scenario here instead")
 		policyRun    = flag.Bool("policy", false, "run the vpcep_connection_policy scenarios (beside per-endpoint approvals and noop_policy) instead")
 		only         = flag.String("only", "", "with -policy: only the scenarios whose name contains this")
+		kindList     = flag.String("kinds", strings.Join(policyKinds, ","), "with -policy: which of policy, approval and noop to run")
 		extraEnv     = flag.String("env", "", "comma-separated K=V added to Terraform's (and so the providers') environment, for experiments")
 	)
 	flag.Parse()
@@ -93,7 +94,13 @@ func main() {
 		return
 	}
 	if *policyRun {
-		md, err := r.runPolicy(ctx, *runs, *only)
+		kinds := strings.Split(*kindList, ",")
+		for _, k := range kinds {
+			if !slices.Contains(policyKinds, k) {
+				die(fmt.Errorf("-kinds: %q is none of %s", k, strings.Join(policyKinds, ", ")))
+			}
+		}
+		md, err := r.runPolicy(ctx, *runs, *only, kinds)
 		die(err)
 		fmt.Print(md)
 		die(writeMarkedSection(*out, policySectionBegin, policySectionEnd, md))

@@ -126,7 +126,7 @@ type policyKey struct {
 
 // runPolicy runs every policy scenario with every kind, runs times, and
 // returns the markdown of the generated section.
-func (r runner) runPolicy(ctx context.Context, runs int, only string) (string, error) {
+func (r runner) runPolicy(ctx context.Context, runs int, only string, kinds []string) (string, error) {
 	load := [2]string{loadAvg()}
 	cells := map[policyKey][]map[string]phaseResult{}
 	failures := map[policyKey]string{}
@@ -137,7 +137,7 @@ func (r runner) runPolicy(ctx context.Context, runs int, only string) (string, e
 		}
 		order = append(order, ps)
 		for i := range runs {
-			for _, kind := range policyKinds {
+			for _, kind := range kinds {
 				res, err := r.run(ctx, ps.workload(kind), nil)
 				if err != nil {
 					// One kind failing (a timeout on a loaded machine) must not lose the others' figures.
@@ -160,7 +160,7 @@ func (r runner) runPolicy(ctx context.Context, runs int, only string) (string, e
 	w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, ps := range order {
 		for _, ph := range phases {
-			for _, kind := range policyKinds {
+			for _, kind := range kinds {
 				runsOf := cells[policyKey{ps.Name, kind}]
 				if msg, failed := failures[policyKey{ps.Name, kind}]; failed && len(runsOf) == 0 {
 					w("| %s | %s | %s | 0 | failed: %s | | | | | | |\n", ps.Name, ph, kind, msg)

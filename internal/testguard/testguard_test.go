@@ -59,3 +59,39 @@ func TestUnitGuardRefusesEverythingOffLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestUnitEveryTestBinaryIsGuarded catches a package whose tests run without
+// the guard: every folder with tests has a TestMain that calls Main.
+func TestUnitEveryTestBinaryIsGuarded(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root {
+			// testdata, hidden folders and other modules (with their own go.mod) are not this module's tests.
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+		}
+		if d.IsDir() || !strings.HasSuffix(path, "_test.go") || filepath.Dir(path) == "." {
+			return nil
+		}
+		dir := filepath.Dir(path)
+		if filepath.Base(dir) == "testguard" {
+			return nil
+		}
+		tests, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		for _, f := range tests {
+			if b, _ := os.ReadFile(f); strings.Contains(string(b), "testguard.Main(m)") {
+				return nil
+			}
+		}
+		t.Errorf("%s has tests but no TestMain calling testguard.Main", dir)
+		return filepath.SkipDir
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

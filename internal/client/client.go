@@ -21,7 +21,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
@@ -217,136 +216,6 @@ func defaultHTTPClient(insecure bool) *http.Client {
 		},
 	}
 	return &http.Client{Transport: transport, Timeout: DefaultTimeout}
-}
-
-// SettingError is a Config value New refuses. Field is the Config field's Go
-// name ("AuthToken", "AccessKey", "SecretKey", "ProjectID") so that a caller
-// can name its own setting for it.
-type SettingError struct {
-	Field, Name string
-	Err         error
-}
-
-// Error implements error.
-func (e *SettingError) Error() string {
-	return "VPCEP client: the " + e.Name + " cannot be used: " + e.Err.Error()
-}
-
-// Unwrap returns the underlying error.
-func (e *SettingError) Unwrap() error { return e.Err }
-
-// NotSentError is a request that never left this process: it could not be
-// encoded, built or signed, one of its header values is one HTTP cannot carry,
-// or the context had ended before the first attempt. The API cannot have
-// acted on it, so a caller may report it as a local error and leave its state
-// as it was; the client never retries it. Test for it with IsNotSent.
-type NotSentError struct {
-	// Method and Path name the call (the path without host or query).
-	Method, Path string
-	// Setting is the Config field at fault ("AuthToken", "AccessKey",
-	// "ProjectID", "UserAgent", ...), or "" when no setting is (e.g. the
-	// context ended).
-	Setting string
-	// Err is the cause; errors.Is(err, context.Canceled) and
-	// context.DeadlineExceeded still work through it.
-	Err error
-}
-
-// Error implements error.
-func (e *NotSentError) Error() string {
-	return "VPCEP API request " + e.Method + " " + e.Path + " was not sent: " + e.Err.Error()
-}
-
-// Unwrap returns the underlying error.
-func (e *NotSentError) Unwrap() error { return e.Err }
-
-// IsNotSent reports whether err (or an error it wraps) is a *NotSentError:
-// the request was never sent, so the API cannot have acted on it, whatever
-// the call was. It is false for every error that came after a request was
-// sent, including a lost answer or an ended context during a retry, where the
-// API may have acted. Use errors.As with *NotSentError to read the Setting at
-// fault.
-func IsNotSent(err error) bool {
-	var ns *NotSentError
-	return errors.As(err, &ns)
-}
-
-// headerSettings maps the headers carrying a setting to that Config field.
-var headerSettings = map[string]struct{ field, name string }{
-	headerAuthToken:          {"AuthToken", "auth token"},
-	headerSecurityToken:      {"SecurityToken", "security token"},
-	aksk.AuthorizationHeader: {"AccessKey", "access key"},
-	headerProjectID:          {"ProjectID", "project id"},
-	headerUserAgent:          {"UserAgent", "user agent"},
-}
-
-// checkHeaders finds a header value net/http would refuse to send (it would
-// fail the request before writing anything, and the failure looks like any
-// other transport error).
-func checkHeaders(h http.Header) (field string, err error) {
-	for name, values := range h {
-		for _, v := range values {
-			if err := checkHeaderValue(v); err != nil {
-				if s, ok := headerSettings[name]; ok {
-					return s.field, fmt.Errorf("the %s cannot be sent in the %s header: %w", s.name, name, err)
-				}
-				return "", fmt.Errorf("the %s header cannot be sent: %w", name, err)
-			}
-		}
-	}
-	return "", nil
-}
-
-// checkHeaderValue refuses the control characters RFC 9110 forbids in a field
-// value (all below 0x20 except tab, and DEL), naming the first one and where
-// it is, since it is usually a newline at the end of a pasted or file-read
-// secret. The value itself is never quoted.
-func checkHeaderValue(v string) error {
-	for i := 0; i < len(v); i++ {
-		if b := v[i]; (b < 0x20 && b != '\t') || b == 0x7f {
-			what := fmt.Sprintf("control character 0x%02x", b)
-			switch b {
-			case '\n':
-				what = "line feed (0x0a)"
-			case '\r':
-				what = "carriage return (0x0d)"
-			}
-			hint := ""
-			if strings.TrimRight(v, "\r\n") != v {
-				hint = " (a trailing newline, e.g. from a file or a shell command?)"
-			}
-			return fmt.Errorf("character %d of %d is a %s, which an HTTP header cannot carry; remove it%s", i+1, len(v), what, hint)
-		}
-	}
-	return nil
-}
-
-// refuseRedirect makes http.Client hand back a 3xx answer instead of
-// following it; attempt turns that answer into a *RedirectError.
-func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// RedirectError is a 3xx answer from the configured endpoint. The client never
-// follows it (no credential or body leaves for the Location) and never retries
-// it: the VPCEP API does not redirect, so the endpoint setting points at
-// something else (a proxy, a load balancer, a web page).
-type RedirectError struct {
-	Method, URL string
-	// StatusCode is the 3xx status; Location the target as the server gave
-	// it, resolved against the request URL, without any userinfo.
-	StatusCode int
-	Location   string
-}
-
-// Error implements error.
-func (e *RedirectError) Error() string {
-	loc := e.Location
-	if loc == "" {
-		loc = "(no Location header)"
-	}
-	return fmt.Sprintf("VPCEP API request %s %s was answered with HTTP %d %s to %s; "+
-		"the VPCEP API never redirects, so the redirect was not followed and nothing was sent there: "+
-		"check that the endpoint setting is the VPCEP API's own URL",
-		e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode), loc)
 }
 
 // projectPath is /v1/{project_id}/ followed by the escaped segments.
@@ -588,27 +457,6 @@ func (c *Client) attempt(ctx context.Context, creds Credentials, method, target,
 	return nil, requestID, apiErr
 }
 
-// logRequest writes the request at trace level with secrets masked.
-func (c *Client) logRequest(ctx context.Context, req *http.Request, body []byte, attempt int) {
-	logged, truncated := bodyForLog(body)
-	tflog.Trace(ctx, "VPCEP API request", map[string]any{
-		"method":         req.Method,
-		"path":           req.URL.EscapedPath(),
-		"query":          req.URL.RawQuery,
-		"attempt":        attempt,
-		"headers":        maskHeaders(req.Header),
-		"body":           logged,
-		"body_bytes":     len(body),
-		"body_truncated": truncated,
-	})
-}
-
-// bodyForLog returns at most maxLoggedBody bytes of body for a log field, and whether it was cut.
-func bodyForLog(body []byte) (string, bool) {
-	b, cut := cutUTF8(body, maxLoggedBody)
-	return string(b), cut
-}
-
 // readBody reads at most maxResponseBytes, in one buffer when the length is announced.
 func readBody(resp *http.Response) ([]byte, error) {
 	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
@@ -619,62 +467,4 @@ func readBody(resp *http.Response) ([]byte, error) {
 		return buf, nil
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-}
-
-// logResult writes the one debug line of an attempt.
-func (c *Client) logResult(ctx context.Context, method, path string, query url.Values, status int, requestID string, d time.Duration, attempt int, err error) {
-	fields := map[string]any{
-		"method":      method,
-		"path":        path,
-		"query":       query.Encode(),
-		"status":      status,
-		"request_id":  requestID,
-		"duration_ms": d.Milliseconds(),
-		"attempt":     attempt,
-	}
-	if err != nil {
-		fields["error"] = err.Error()
-	}
-	tflog.Debug(ctx, "VPCEP API call", fields)
-}
-
-// maskHeaders copies h for logging with the token and the signature hidden (a
-// signature with its date could be replayed); access key and signed headers stay.
-func maskHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for name, values := range h {
-		v := strings.Join(values, ", ")
-		switch http.CanonicalHeaderKey(name) {
-		case headerAuthToken, headerSecurityToken:
-			v = maskedValue
-		case aksk.AuthorizationHeader:
-			if i := strings.Index(v, "Signature="); i >= 0 {
-				v = v[:i+len("Signature=")] + maskedValue
-			} else {
-				v = maskedValue
-			}
-		}
-		out[name] = v
-	}
-	return out
-}
-
-// redactURL drops any userinfo from u for error messages.
-func redactURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	return c.String()
-}
-
-// redirectTarget resolves a Location header against the request URL for an
-// error message, dropping userinfo; an unparsable one is quoted as given.
-func redirectTarget(base *url.URL, location string) string {
-	if location == "" {
-		return ""
-	}
-	u, err := base.Parse(location)
-	if err != nil {
-		return strconv.Quote(location)
-	}
-	return redactURL(u)
 }

@@ -2,7 +2,9 @@
 // open a connection outside 127.0.0.0/8, ::1 and localhost, such as the ECS
 // metadata address 169.254.169.254 or a host of a real cloud. Main guards a
 // test binary, and every provider binary it builds (devprovider builds them
-// with the loopbackguard tag), and fails the run when anything tried.
+// with the loopbackguard tag), and fails the run when anything tried; the
+// environment it sets keeps the Terraform CLIs the tests run from checking
+// for a newer version.
 package testguard
 
 import (
@@ -26,6 +28,8 @@ const (
 	// EnvMetadataEndpoint is the provider's override of the ECS metadata
 	// address; Main points it at ClosedEndpoint unless it is set.
 	EnvMetadataEndpoint = "VPCEP_METADATA_ENDPOINT"
+	// EnvCheckpointDisable turns off the Terraform CLI's version check.
+	EnvCheckpointDisable = "CHECKPOINT_DISABLE"
 	// EnvLog names the file where every guarded process notes what it was
 	// refused, one line each.
 	EnvLog = "VPCEP_LOOPBACK_GUARD_LOG"
@@ -85,13 +89,22 @@ func Install() {
 	}}
 }
 
+// setEnv points ECS metadata at a closed port and turns off the Terraform
+// CLI's version check (a DNS query and an HTTPS request to HashiCorp, made by
+// every CLI command without it, such as `terraform version`), unless set.
+func setEnv() {
+	for name, value := range map[string]string{EnvMetadataEndpoint: ClosedEndpoint, EnvCheckpointDisable: "1"} {
+		if os.Getenv(name) == "" {
+			_ = os.Setenv(name, value)
+		}
+	}
+}
+
 // Main runs the tests of m with the guard installed here and in every
 // process they start, and returns the exit code: a failure when any process
 // tried to leave loopback, listing what it tried.
 func Main(m *testing.M) int {
-	if os.Getenv(EnvMetadataEndpoint) == "" {
-		_ = os.Setenv(EnvMetadataEndpoint, ClosedEndpoint)
-	}
+	setEnv()
 	log, err := os.CreateTemp("", "loopback-guard-*.log")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testguard:", err)

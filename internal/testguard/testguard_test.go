@@ -95,3 +95,22 @@ func TestUnitEveryTestBinaryIsGuarded(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUnitEnvironmentOfTestProcesses catches a Terraform CLI started by a
+// test (e.g. `terraform version`) resolving HashiCorp's version-check host,
+// and a provider started by a test probing the real metadata address: Main
+// sets both variables for every process the tests start, and keeps a value
+// a test or the caller set. Not parallel: it sets variables.
+func TestUnitEnvironmentOfTestProcesses(t *testing.T) {
+	t.Setenv(EnvCheckpointDisable, "")
+	t.Setenv(EnvMetadataEndpoint, "")
+	setEnv()
+	if os.Getenv(EnvCheckpointDisable) != "1" || os.Getenv(EnvMetadataEndpoint) != ClosedEndpoint {
+		t.Errorf("CHECKPOINT_DISABLE=%q VPCEP_METADATA_ENDPOINT=%q", os.Getenv(EnvCheckpointDisable), os.Getenv(EnvMetadataEndpoint))
+	}
+	t.Setenv(EnvMetadataEndpoint, "http://127.0.0.1:18080")
+	setEnv()
+	if os.Getenv(EnvMetadataEndpoint) != "http://127.0.0.1:18080" {
+		t.Errorf("a metadata endpoint set before was replaced: %q", os.Getenv(EnvMetadataEndpoint))
+	}
+}

@@ -375,3 +375,32 @@ func TestUnitPolicyFailureDiagnostic(t *testing.T) {
 		t.Errorf("endpoints are not sorted:\n%s", text)
 	}
 }
+
+// TestAccConnectionPolicy_refreshCost catches a refresh that reads a
+// service in more than one pass of pages (or looks connections up one by
+// one): 1,500 connections must cost ceil(1500/1000) = 2 list requests per plan.
+func TestAccConnectionPolicy_refreshCost(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	s := newListedService(t, e, 1500, mixedConnection)
+	r := newCLIRun(t, policyConfig(e, s.ID, idsLine("accept_domain_ids", "domain-a"), idsLine("reject_domain_ids", "domain-b")))
+	r.mustRun(0, "apply", "-auto-approve")
+	off := 0 // connections whose status is not their account's decision
+	for _, c := range s.Conns {
+		if c.DomainID == "domain-a" && c.Status != client.StatusAccepted || c.DomainID == "domain-b" && c.Status != client.StatusRejected {
+			off++
+		}
+	}
+	if n := len(e.Mock.Actions()); n != off {
+		t.Errorf("%d effective actions, want one per connection not yet decided as its account's rule says (%d)", n, off)
+	}
+	e.Mock.ResetRequestCounts()
+	r.mustRun(0, "plan", "-detailed-exitcode")
+	counts := e.Mock.RequestCounts()
+	if counts[vpcepmock.OpListServiceConnections] != 2 || counts[vpcepmock.OpAcceptOrRejectEndpoint] != 0 {
+		t.Errorf("a plan of 1,500 connections made requests %v, want 2 list requests and nothing else", counts)
+	}
+	if p, _ := r.policy(); len(p.Connections) != 1500 {
+		t.Errorf("%d connections in state, want all 1500 (every one is decided)", len(p.Connections))
+	}
+}

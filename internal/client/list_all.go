@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -18,6 +19,9 @@ const listAttempts = 3
 // sortKeys that order by update time, which changes while pages are read.
 var updateSortKeys = map[string]bool{"update_at": true, "updated_at": true}
 
+// sortAsc is sort_dir for oldest first.
+const sortAsc = "asc"
+
 // ListAllConnections returns every connection matching opts, from opts.Offset
 // on, in the order of opts (the API's default: newest first), read in pages
 // of opts.Limit (1000 when unset).
@@ -26,9 +30,12 @@ var updateSortKeys = map[string]bool{"update_at": true, "updated_at": true}
 // filter) changes status between two page reads, and a shifted page skips a
 // live connection. So each page after the first starts one connection early,
 // and that connection must be the one that ended the page before; the pages
-// must also agree on total_count, hold no connection twice and add up to it.
-// A list that fails a check is read again, up to listAttempts times in all;
-// after that the error wraps ErrListChanged. With nothing changing, M
+// must hold no connection twice and add up to the last total_count. A list
+// that fails a check is read again, up to listAttempts times in all; after
+// that the error wraps ErrListChanged. From offset 0 the pages are read oldest
+// first and the result reversed when newest first was asked: a connection
+// created meanwhile then lands after the pages already read instead of
+// shifting them, and costs no second reading. With nothing changing, M
 // connections cost ceil((M-1)/999) requests: ceil(M/1000) unless M is within
 // a few connections below a multiple of 1000.
 func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts ListConnectionsOptions) ([]Connection, error) {
@@ -39,6 +46,10 @@ func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts 
 		opts.Limit = MaxPageSize
 	}
 	opts.Limit = max(opts.Limit, 2) // pages overlap by one connection
+	reverse := opts.Offset == 0 && opts.SortDir != sortAsc
+	if reverse {
+		opts.SortDir = sortAsc
+	}
 	var shifts []string
 	for attempt := 1; attempt <= listAttempts; attempt++ {
 		conns, shift, err := c.listOnce(ctx, serviceID, opts)
@@ -46,6 +57,9 @@ func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts 
 			return nil, err
 		}
 		if shift == "" {
+			if reverse {
+				slices.Reverse(conns)
+			}
 			return conns, nil
 		}
 		tflog.Debug(ctx, "VPCEP connections changed while being listed; listing again", map[string]any{
@@ -62,19 +76,16 @@ func (c *Client) ListAllConnections(ctx context.Context, serviceID string, opts 
 // listOnce reads the pages of one listing; a non-empty shift says why the
 // result cannot be trusted.
 func (c *Client) listOnce(ctx context.Context, serviceID string, opts ListConnectionsOptions) (conns []Connection, shift string, err error) {
-	start, total := opts.Offset, -1
+	start, total := opts.Offset, 0
 	seen := make(map[string]bool)
 	for {
 		page, err := c.ListConnections(ctx, serviceID, opts)
 		if err != nil {
 			return nil, "", err
 		}
+		// total_count may change between pages: the overlap below tells whether that moved them.
 		fresh := page.Connections
-		if total < 0 {
-			total = page.TotalCount
-		} else if page.TotalCount != total {
-			return nil, fmt.Sprintf("total_count went from %d to %d before the page at offset %d", total, page.TotalCount, opts.Offset), nil
-		}
+		total = page.TotalCount
 		if len(conns) > 0 {
 			want := conns[len(conns)-1].ID
 			if len(fresh) == 0 || fresh[0].ID != want {

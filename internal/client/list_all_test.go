@@ -60,16 +60,19 @@ func TestUnitListAllConnectionsRelistsAfterShift(t *testing.T) {
 		name   string
 		opts   ListConnectionsOptions
 		change vpcepmock.ListChange
+		calls  int
 	}{
 		// Newest first: page 1 holds ep-1009..ep-0010; a deletion there moves ep-0009 to offset 999.
 		{"deletion on page 1", ListConnectionsOptions{},
-			vpcepmock.ListChange{DeleteEndpoint: epName(500)}},
+			vpcepmock.ListChange{DeleteEndpoint: epName(500)}, 4},
 		// Oldest first: total_count stays 1010 while ep-1000 moves to offset 999.
 		{"deletion and creation, oldest first", ListConnectionsOptions{SortDir: "asc"},
-			vpcepmock.ListChange{DeleteEndpoint: epName(400), CreateEndpoint: true}},
+			vpcepmock.ListChange{DeleteEndpoint: epName(400), CreateEndpoint: true}, 4},
 		// A status filter: a connection leaving the filter shifts the pages after it.
 		{"status change under a status filter", ListConnectionsOptions{Status: StatusAccepted},
-			vpcepmock.ListChange{Status: &vpcepmock.ListChangeStatus{EndpointID: epName(700), Status: StatusRejected}}},
+			vpcepmock.ListChange{Status: &vpcepmock.ListChangeStatus{EndpointID: epName(700), Status: StatusRejected}}, 4},
+		// Read oldest first, a new connection lands after the pages read: no second reading.
+		{"creation", ListConnectionsOptions{}, vpcepmock.ListChange{CreateEndpoint: true}, 2},
 	} {
 		ch := c.change
 		ch.ServiceID, ch.AtOffset = svcID, 1
@@ -87,9 +90,9 @@ func TestUnitListAllConnectionsRelistsAfterShift(t *testing.T) {
 		if want := env.liveIDs(svcID, c.opts.Status); !slices.Equal(sortedIDs(got), want) {
 			t.Errorf("%s: listed %d connections, the service has %d live ones; the list lost or kept some", c.name, len(got), len(want))
 		}
-		// Two pages, the shift seen on the second, then two pages again.
-		if calls := env.mock.RequestCounts()[vpcepmock.OpListServiceConnections]; calls != 4 {
-			t.Errorf("%s: %d list calls, want 4", c.name, calls)
+		// Two pages, and after a shift seen on the second, two pages again.
+		if calls := env.mock.RequestCounts()[vpcepmock.OpListServiceConnections]; calls != c.calls {
+			t.Errorf("%s: %d list calls, want %d", c.name, calls, c.calls)
 		}
 	}
 	if acts := env.mock.Actions(); len(acts) != 0 {
@@ -98,19 +101,21 @@ func TestUnitListAllConnectionsRelistsAfterShift(t *testing.T) {
 }
 
 // Catches: a service that never holds still between page reads is listed
-// anyway (incomplete), or relisted without bound.
+// anyway (incomplete), or relisted without bound. Newest first from an
+// offset (as the shared reader lists the rest after a first page), each new
+// connection shifts the pages.
 func TestUnitListAllConnectionsGivesUpWithClearError(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
 	svcID := env.acceptedService(t, "", 1500)
-	if err := env.mock.ChangeBeforeList(vpcepmock.ListChange{ServiceID: svcID, AtOffset: 1, Times: 10, CreateEndpoint: true}); err != nil {
+	if err := env.mock.ChangeBeforeList(vpcepmock.ListChange{ServiceID: svcID, AtOffset: 2, Times: 10, CreateEndpoint: true}); err != nil {
 		t.Fatal(err)
 	}
-	conns, err := env.client(t, nil).ListAllConnections(context.Background(), svcID, ListConnectionsOptions{})
+	conns, err := env.client(t, nil).ListAllConnections(context.Background(), svcID, ListConnectionsOptions{Offset: 1})
 	if !errors.Is(err, ErrListChanged) || conns != nil {
 		t.Fatalf("got %d connections, error %v; want none and ErrListChanged", len(conns), err)
 	}
-	for _, want := range []string{svcID, "3 attempts", "total_count went from", "run again once"} {
+	for _, want := range []string{svcID, "3 attempts", "no longer began with endpoint", "run again once"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}

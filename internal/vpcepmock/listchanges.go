@@ -32,7 +32,7 @@ type ListChangeStatus struct {
 	Status     string `json:"status"`
 }
 
-// ErrInvalidListChange: a list change with nothing to do or a bad trigger.
+// ErrInvalidListChange is a list change with nothing to do or a bad trigger.
 var ErrInvalidListChange = errors.New("vpcepmock: invalid list change")
 
 // listChanges holds the changes that have not run out yet.

@@ -30,6 +30,9 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
+// version is set at release (-X main.version); a build from source is "dev".
+var version = "dev"
+
 // shutdownTimeout bounds how long in-flight requests may finish on exit.
 const shutdownTimeout = 5 * time.Second
 
@@ -78,6 +81,7 @@ type options struct {
 	metadata        bool
 	detach          bool
 	pidFile         string
+	version         bool
 }
 
 // credentialFlags are the flags that replace the built-in credentials.
@@ -112,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.iam.CredentialTTL, "credential-ttl", vpcepmock.DefaultCredentialTTL, "lifetime of every temporary credential and IAM token the mock issues")
 	fs.BoolVar(&o.metadata, "metadata", true, "serve ECS instance metadata (temporary keys of the default credential)")
 	fs.BoolVar(&o.detach, "detach", false, "run in the background: print only the URL once the mock listens and exit 0, or exit non-zero with the mock's error")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.pidFile, "pid-file", "", "write the process id to this file once the mock listens (removed when it stops)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -206,6 +211,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.version {
+		_, err := fmt.Fprintln(stdout, "vpcep-mock", version)
+		return err
+	}
 	if o.detach {
 		return detach(args, stdout, stderr)
 	}
@@ -247,8 +256,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			"(state, reset, fixtures, forced statuses) are reachable by anyone who can reach this port; "+
 			"use -listen 127.0.0.1:PORT unless that is what you want\n", exposed)
 	}
-	fmt.Fprintf(stderr, "vpcep-mock: project %s, %d credential(s), transition delay %s, errors %s\n",
-		o.projectID, len(cfg.Credentials), o.transitionDelay, o.errorFormat)
+	fmt.Fprintf(stderr, "vpcep-mock %s: project %s, %d credential(s), transition delay %s, errors %s\n",
+		version, o.projectID, len(cfg.Credentials), o.transitionDelay, o.errorFormat)
 	if o.pidFile != "" {
 		if err := os.WriteFile(o.pidFile, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil { //nolint:gosec // a pid is no secret
 			_ = ln.Close()

@@ -392,3 +392,16 @@ func TestUnitRunRateLimit(t *testing.T) {
 	t.Error("20 requests in a row at -rate-limit 1 were all served")
 	_ = stop()
 }
+
+// TestUnitRunVersion catches -version starting a server, or printing
+// anything but the version a release sets.
+func TestUnitRunVersion(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	if err := run(context.Background(), []string{"-version", "-listen", "256.0.0.1:1"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "vpcep-mock "+version+"\n" {
+		t.Errorf("-version printed %q", out.String())
+	}
+}

@@ -25,6 +25,8 @@ fail() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 goreleaser=$(go tool -modfile=tools/go.mod -n goreleaser) || fail "building goreleaser from tools/go.mod failed"
 work=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-release.XXXXXX")
 cleanup() {
+  # The throwaway keyring's gpg-agent must not outlive the check.
+  [ ! -d "$work/gnupg" ] || GNUPGHOME="$work/gnupg" gpgconf --kill all 2>/dev/null || true
   rm -rf "$work"
   [ "${KEEP_DIST:-0}" = 1 ] || rm -rf dist
 }

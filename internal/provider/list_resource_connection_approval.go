@@ -225,7 +225,9 @@ func (l *connectionApprovalListResource) result(ctx context.Context, req list.Li
 func setApprovalResourceObject(ctx context.Context, res *tfsdk.Resource, serviceID string, c client.Connection) diag.Diagnostics {
 	var m connectionApprovalModel
 	diags := m.setConnection(&c)
-	action := types.StringNull() // an unsettled connection waits for the user's decision
+	// Adoption fails closed: a connection nobody has decided is generated as
+	// rejected, so applying generated configuration never admits a consumer.
+	action := types.StringValue(client.ActionReject)
 	if a, ok := approval.ActionForStatus(c.Status); ok {
 		action = types.StringValue(a)
 	}

@@ -56,7 +56,7 @@ func stuckConnectionsDiag(serviceID string, stuck map[string]client.Connection) 
 		fmt.Sprintf("The policy of endpoint service %s skipped %d connection(s) that nobody can accept or reject:\n%s\n\n"+
 			"A failed connection stays failed: its endpoint's owner must delete and re-create the endpoint, and the "+
 			"policy decides the new one in the next apply. A connection being deleted drops out of `connections` "+
-			"at the next refresh. The other connections were decided.",
+			"at the next refresh. The policy decides the other connections as usual.",
 			serviceID, len(stuck), strings.Join(lines, "\n")))
 }
 

@@ -290,7 +290,8 @@ func TestUnitConnectionApprovalListResult(t *testing.T) {
 	}{
 		{client.StatusAccepted, client.ActionReceive},
 		{client.StatusRejected, client.ActionReject},
-		{client.StatusPendingAcceptance, ""}, // no decision yet: the user chooses
+		{client.StatusPendingAcceptance, client.ActionReject}, // no decision yet: fail closed
+		{client.StatusCreating, client.ActionReject},
 	}
 	for _, tt := range tests {
 		t.Run(tt.status, func(t *testing.T) {
@@ -312,10 +313,7 @@ func TestUnitConnectionApprovalListResult(t *testing.T) {
 				m.DomainID.ValueString() != "dom-9" {
 				t.Errorf("resource object %+v does not carry the connection", m)
 			}
-			if tt.wantAction == "" && !m.Action.IsNull() {
-				t.Errorf("action %s for an unsettled connection, want null", m.Action)
-			}
-			if tt.wantAction != "" && m.Action.ValueString() != tt.wantAction {
+			if m.Action.ValueString() != tt.wantAction {
 				t.Errorf("action %s, want %q", m.Action, tt.wantAction)
 			}
 			var id connectionApprovalIdentityModel

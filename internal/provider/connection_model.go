@@ -21,6 +21,7 @@ const (
 	connAttrServiceID    = "service_id"
 	connAttrEndpointID   = "endpoint_id"
 	connAttrStatus       = "status"
+	connAttrAction       = "action" // the resource's decision
 	connAttrMarkerID     = "marker_id"
 	connAttrDomainID     = "domain_id"
 	connAttrCreatedAt    = "created_at"

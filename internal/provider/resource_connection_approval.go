@@ -13,10 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -77,22 +74,19 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 			connAttrID: schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "`service_id/endpoint_id`; also the import id.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			connAttrServiceID: schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of your VPC endpoint service (1-64 characters). Changing it replaces the resource.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:          []validator.String{idValidator{forbidSlash: true}},
 			},
 			connAttrEndpointID: schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "ID of the consumer's VPC endpoint connected to the service (1-64 characters, " +
 					"case-sensitive). Changing it replaces the resource.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{idValidator{forbidSlash: true}},
+				Validators: []validator.String{idValidator{forbidSlash: true}},
 			},
-			"action": schema.StringAttribute{
+			connAttrAction: schema.StringAttribute{
 				Optional: true,
 				Computed: true,
 				Default:  stringdefault.StaticString(client.ActionReceive),
@@ -105,7 +99,6 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 				Computed: true,
 				MarkdownDescription: "Description of the connection, 0-512 characters, without `<` or `>`. When omitted, " +
 					"the live description is left as it is; `\"\"` clears it.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(0, 512),
 					stringvalidator.RegexMatches(regexp.MustCompile(`^[^<>]*$`), "must not contain < or >"),
@@ -123,27 +116,22 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 				Computed: true,
 				MarkdownDescription: connDescStatus + " When it is not the status `action` leads to, the plan shows " +
 					"the change and apply waits for it.",
-				PlanModifiers: []planmodifier.String{statusFollowsAction{"status is planned as the one the action leads to"}},
 			},
 			connAttrMarkerID: schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: connDescMarkerID,
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
 			connAttrDomainID: schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: connDescDomainID,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			connAttrCreatedAt: schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: connDescCreatedAt,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			connAttrUpdatedAt: schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: connDescUpdatedAt,
-				PlanModifiers:       []planmodifier.String{updatedAtFollowsStatus{"updated_at changes when the status does"}},
 			},
 			connAttrError: connectionErrorResourceAttribute(),
 		},

@@ -2,65 +2,79 @@ package provider
 
 import (
 	"context"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 )
 
-// plannedTarget returns the status the planned action leads to, and whether
-// the prior state's status is already there; ok is false on create, destroy
-// or an unknown action, where nothing can be planned.
-func plannedTarget(ctx context.Context, plan tfsdk.Plan, state tfsdk.State) (target string, settled, ok bool) {
-	if state.Raw.IsNull() || plan.Raw.IsNull() {
-		return "", false, false
+var _ resource.ResourceWithModifyPlan = (*connectionApprovalResource)(nil)
+
+// Attributes planned from state: changing one replaces the resource, or an
+// unknown planned value keeps the value in state.
+var (
+	approvalReplaceAttrs   = []string{connAttrServiceID, connAttrEndpointID}
+	approvalKeepStateAttrs = []string{connAttrID, connAttrDescription, connAttrMarkerID, connAttrDomainID, connAttrCreatedAt}
+)
+
+// ModifyPlan plans an update in one pass over the raw values, where
+// attribute plan modifiers would each walk the schema again:
+//   - service_id or endpoint_id changed: replace;
+//   - id, description, marker_id, domain_id, created_at: the value in state
+//     when the plan does not know it (and the configuration does not leave it unknown);
+//   - status: the one the planned action leads to, so that a connection left
+//     pendingAcceptance, creating or failed never plans "No changes";
+//   - updated_at: unknown when status moves, which the framework does not
+//     see since the configuration did not change;
+//   - error: as in state while status stays, empty when it moves (a
+//     settled connection has none).
+//
+// Create and destroy plan nothing here.
+func (r *connectionApprovalResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
 	}
-	var action, prior types.String
-	if plan.GetAttribute(ctx, path.Root("action"), &action).HasError() || !isKnown(action) ||
-		state.GetAttribute(ctx, path.Root(connAttrStatus), &prior).HasError() {
-		return "", false, false
+	var plan, state, config map[string]tftypes.Value
+	if req.Plan.Raw.As(&plan) != nil || req.State.Raw.As(&state) != nil || req.Config.Raw.As(&config) != nil {
+		return // not objects: the framework reports such values before planning
 	}
-	target = approval.TargetStatus(action.ValueString())
-	return target, prior.ValueString() == target, true
-}
-
-// statusFollowsAction plans status as the one the configured action leads
-// to, so that a connection left pendingAcceptance, creating or failed never
-// plans "No changes".
-type statusFollowsAction struct{ describer }
-
-func (statusFollowsAction) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if target, _, ok := plannedTarget(ctx, req.Plan, req.State); ok {
-		resp.PlanValue = types.StringValue(target)
+	for _, name := range approvalReplaceAttrs {
+		if !plan[name].Equal(state[name]) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(name))
+		}
 	}
-}
-
-// updatedAtFollowsStatus plans updated_at as unknown when status moves, which
-// the framework does not see: the configuration did not change.
-type updatedAtFollowsStatus struct{ describer }
-
-func (updatedAtFollowsStatus) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if _, settled, ok := plannedTarget(ctx, req.Plan, req.State); ok && !settled {
-		resp.PlanValue = types.StringUnknown()
+	changed := false
+	set := func(name string, v tftypes.Value) {
+		if !plan[name].Equal(v) {
+			plan[name], changed = v, true
+		}
 	}
-}
-
-// errorFollowsStatus plans error: as it is while status stays, empty when
-// the status moves (a settled connection has none).
-type errorFollowsStatus struct{ describer }
-
-func (errorFollowsStatus) PlanModifyList(ctx context.Context, req planmodifier.ListRequest, resp *planmodifier.ListResponse) {
-	_, settled, ok := plannedTarget(ctx, req.Plan, req.State)
-	switch {
-	case !ok:
-	case settled && !req.StateValue.IsNull():
-		resp.PlanValue = req.StateValue
-	default:
-		resp.PlanValue = emptyErrorList()
+	for _, name := range approvalKeepStateAttrs {
+		if !plan[name].IsKnown() && config[name].IsKnown() {
+			set(name, state[name])
+		}
+	}
+	var action, prior string
+	if a := plan[connAttrAction]; a.IsKnown() && !a.IsNull() && a.As(&action) == nil && state[connAttrStatus].As(&prior) == nil {
+		target := approval.TargetStatus(action)
+		set(connAttrStatus, tftypes.NewValue(tftypes.String, target))
+		switch settled := prior == target; {
+		case !settled:
+			set(connAttrUpdatedAt, tftypes.NewValue(tftypes.String, tftypes.UnknownValue))
+			set(connAttrError, emptyErrorListTerraform())
+		case state[connAttrError].IsNull():
+			set(connAttrError, emptyErrorListTerraform())
+		default:
+			set(connAttrError, state[connAttrError])
+		}
+	}
+	if changed {
+		resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
 	}
 }
 
@@ -70,12 +84,17 @@ func emptyErrorList() types.List {
 	return list
 }
 
+// emptyErrorListTerraform is emptyErrorList as a raw value, made once.
+var emptyErrorListTerraform = sync.OnceValue(func() tftypes.Value {
+	v, _ := emptyErrorList().ToTerraformValue(context.Background())
+	return v
+})
+
 // connectionErrorResourceAttribute is the schema of the resource's error list.
 func connectionErrorResourceAttribute() schema.ListNestedAttribute {
 	return schema.ListNestedAttribute{
 		Computed:            true,
 		MarkdownDescription: connDescError,
-		PlanModifiers:       []planmodifier.List{errorFollowsStatus{"error is empty once the connection settles"}},
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			connAttrErrorCode:    schema.StringAttribute{Computed: true, MarkdownDescription: connDescErrorCode},
 			connAttrErrorMessage: schema.StringAttribute{Computed: true, MarkdownDescription: connDescErrorMessage},

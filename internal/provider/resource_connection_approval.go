@@ -23,6 +23,12 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
+// Attribute names of the resource beside those of a connection.
+const (
+	attrMissingEndpointTimeout = "missing_endpoint_timeout"
+	attrTimeouts               = "timeouts"
+)
+
 // Default timeouts: a connection normally settles within seconds.
 const (
 	defaultCreateTimeout = 10 * time.Minute
@@ -42,23 +48,6 @@ func NewConnectionApprovalResource() resource.Resource { return &connectionAppro
 
 type connectionApprovalResource struct {
 	data *providerData // nil until the provider is configured
-}
-
-// connectionApprovalModel is the resource's schema as Go values.
-type connectionApprovalModel struct {
-	ID                     types.String   `tfsdk:"id"`
-	ServiceID              types.String   `tfsdk:"service_id"`
-	EndpointID             types.String   `tfsdk:"endpoint_id"`
-	Action                 types.String   `tfsdk:"action"`
-	Description            types.String   `tfsdk:"description"`
-	MissingEndpointTimeout types.String   `tfsdk:"missing_endpoint_timeout"`
-	Status                 types.String   `tfsdk:"status"`
-	MarkerID               types.Int64    `tfsdk:"marker_id"`
-	DomainID               types.String   `tfsdk:"domain_id"`
-	CreatedAt              types.String   `tfsdk:"created_at"`
-	UpdatedAt              types.String   `tfsdk:"updated_at"`
-	Error                  types.List     `tfsdk:"error"`
-	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *connectionApprovalResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -104,7 +93,7 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 					stringvalidator.RegexMatches(regexp.MustCompile(`^[^<>]*$`), "must not contain < or >"),
 				},
 			},
-			"missing_endpoint_timeout": schema.StringAttribute{
+			attrMissingEndpointTimeout: schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How long create waits for an endpoint that the service has never "+
 					"listed (a duration such as `30s`; default `%s`), before it reports the id as unknown. An endpoint "+
@@ -136,7 +125,7 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 			connAttrError: connectionErrorResourceAttribute(),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+			attrTimeouts: timeouts.Block(ctx, timeouts.Opts{
 				Create: true, Update: true, Delete: true,
 				CreateDescription: "How long create may wait for the endpoint to appear and the connection to settle " +
 					"(a positive duration such as `30s` or `10m`). Default: `10m`.",
@@ -161,7 +150,7 @@ func (r *connectionApprovalResource) ValidateConfig(ctx context.Context, req res
 // validateTimeouts refuses the durations of a timeouts block that are too short to work.
 func validateTimeouts(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
 	var t timeouts.Value
-	diags.Append(config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	diags.Append(config.GetAttribute(ctx, path.Root(attrTimeouts), &t)...)
 	if !isKnown(t) {
 		return
 	}
@@ -174,7 +163,7 @@ func validateTimeouts(ctx context.Context, config tfsdk.Config, diags *diag.Diag
 			continue // the timeouts block reports unparsable values itself
 		}
 		if problem := durationProblem(s.ValueString()); problem != "" {
-			diags.AddAttributeError(path.Root("timeouts").AtName(name), "Invalid timeout",
+			diags.AddAttributeError(path.Root(attrTimeouts).AtName(name), "Invalid timeout",
 				fmt.Sprintf("timeouts.%s %s; got %q.", name, problem, s.ValueString()))
 		}
 	}
@@ -186,8 +175,8 @@ func (r *connectionApprovalResource) decider(ctx context.Context) *approval.Deci
 }
 
 func (r *connectionApprovalResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan connectionApprovalModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := approvalModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -231,12 +220,12 @@ func (r *connectionApprovalResource) Create(ctx context.Context, req resource.Cr
 	}
 	plan.ID = types.StringValue(connectionID(decision.ServiceID, decision.EndpointID))
 	resp.Diagnostics.Append(plan.setConnection(conn)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.writeTo(ctx, &resp.State)...)
 }
 
 func (r *connectionApprovalResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state connectionApprovalModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := approvalModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -279,13 +268,14 @@ func (r *connectionApprovalResource) Read(ctx context.Context, req resource.Read
 		state.Action = types.StringValue(action)
 	}
 	state.ID = types.StringValue(connectionID(serviceID, endpointID))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(state.writeTo(ctx, &resp.State)...)
 }
 
 func (r *connectionApprovalResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state connectionApprovalModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := approvalModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := approvalModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -314,7 +304,7 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 		plan.Action, state.Description, plan.Timeouts, plan.MissingEndpointTimeout
 	defer func() {
 		next.nullUnknowns()
-		resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+		resp.Diagnostics.Append(next.writeTo(ctx, &resp.State)...)
 		resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, decision.ServiceID, decision.EndpointID)...)
 	}()
 
@@ -353,8 +343,8 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 }
 
 func (r *connectionApprovalResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state connectionApprovalModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := approvalModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -420,44 +410,4 @@ func (r *connectionApprovalResource) updateDescription(ctx context.Context, d ap
 		return r.data.Reader.Get(ctx, d.ServiceID, d.EndpointID, time.Now())
 	}
 	return c, err
-}
-
-// setConnection copies the API's view into m. Immutable fields that the
-// answer leaves empty keep a known value, since Update planned them from
-// state. A settled connection has no errors, whatever the answer lists.
-func (m *connectionApprovalModel) setConnection(c *client.Connection) (diags diag.Diagnostics) {
-	m.Status = types.StringValue(c.Status)
-	if c.MarkerID != 0 || !isKnown(m.MarkerID) {
-		m.MarkerID = types.Int64Value(c.MarkerID)
-	}
-	if c.DomainID != "" || !isKnown(m.DomainID) {
-		m.DomainID = types.StringValue(c.DomainID)
-	}
-	if c.CreatedAt != "" || !isKnown(m.CreatedAt) {
-		m.CreatedAt = types.StringValue(c.CreatedAt)
-	}
-	m.UpdatedAt = types.StringValue(c.UpdatedAt)
-	m.Description = types.StringValue(c.Description)
-	errs := c.Error
-	if _, settled := approval.ActionForStatus(c.Status); settled {
-		errs = nil
-	}
-	m.Error, diags = connectionErrorsValue(errs)
-	return diags
-}
-
-// nullUnknowns replaces values still unknown after a failure with null:
-// state must not hold unknowns.
-func (m *connectionApprovalModel) nullUnknowns() {
-	for _, s := range []*types.String{&m.Status, &m.DomainID, &m.CreatedAt, &m.UpdatedAt, &m.Description} {
-		if s.IsUnknown() {
-			*s = types.StringNull()
-		}
-	}
-	if m.MarkerID.IsUnknown() {
-		m.MarkerID = types.Int64Null()
-	}
-	if m.Error.IsUnknown() {
-		m.Error = types.ListNull(connectionErrorObjectType)
-	}
 }

@@ -198,7 +198,7 @@ func (r *connectionPolicyResource) Update(ctx context.Context, req resource.Upda
 	// only the connections still to decide.
 	var state connectionPolicyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	prior, diags := policyEntries(ctx, state.Connections)
+	prior, diags := policyEntries(state.Connections)
 	resp.Diagnostics.Append(diags...)
 	next, _ := r.apply(ctx, plan, prior, timeout, opUpdate, &resp.Diagnostics)
 	if next.Connections.IsUnknown() {
@@ -220,7 +220,7 @@ func (r *connectionPolicyResource) apply(ctx context.Context, plan connectionPol
 		return next, false
 	}
 	serviceID := plan.ServiceID.ValueString()
-	rules, _ := policyRules(ctx, plan) // known at apply
+	rules, _ := policyRules(plan) // known at apply
 	if conflictDiags(rules, diags) {
 		return next, false
 	}
@@ -228,7 +228,7 @@ func (r *connectionPolicyResource) apply(ctx context.Context, plan connectionPol
 	defer cancel()
 	ctx = tflog.SetField(ctx, connAttrServiceID, serviceID)
 
-	entries, d := policyEntries(ctx, plan.Connections)
+	entries, d := policyEntries(plan.Connections)
 	diags.Append(d...)
 	if plan.Connections.IsUnknown() {
 		// The rules or the provider were not known at plan time: decide from a fresh read.
@@ -276,7 +276,7 @@ func (r *connectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 				"Terraform show in the next plan.", serviceID))
 		return
 	}
-	rules, _ := policyRules(ctx, state) // state holds no unknowns
+	rules, _ := policyRules(state) // state holds no unknowns
 	conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "endpoint service is gone; removing the policy from state", map[string]any{connAttrServiceID: serviceID})
@@ -314,7 +314,7 @@ func (r *connectionPolicyResource) Delete(ctx context.Context, req resource.Dele
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	serviceID := state.ServiceID.ValueString()
-	entries, diags := policyEntries(ctx, state.Connections)
+	entries, diags := policyEntries(state.Connections)
 	resp.Diagnostics.Append(diags...)
 	conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
 	if client.IsNotFound(err) {

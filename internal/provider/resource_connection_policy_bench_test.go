@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -47,13 +48,13 @@ func BenchmarkPolicyStateOfSettledService(b *testing.B) {
 			Others: types.StringValue(policy.OthersReject), OnDestroy: types.StringValue(policy.OnDestroyLeave),
 			ConcurrentRequests: types.Int64Value(policy.DefaultConcurrency)}
 		model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
-		var diags = state.Set(ctx, &model)
 		entries := policy.Evaluate(rules, conns)
+		var diags diag.Diagnostics
 		model.Connections, diags = policyConnectionsValue(entries)
 		diags.Append(state.Set(ctx, &model)...)
 		var back connectionPolicyModel
 		diags.Append(state.Get(ctx, &back)...)
-		again, d := policyEntries(ctx, back.Connections)
+		again, d := policyEntries(back.Connections)
 		diags.Append(d...)
 		_, d = policyConnectionsValue(again)
 		diags.Append(d...)

@@ -116,7 +116,7 @@ func readMovedApproval(providerAddress, typeName string, schemaVersion int64, st
 	if s.Timeouts != nil && string(*s.Timeouts) != "null" {
 		var t struct{ Create, Delete *string }
 		if err := json.Unmarshal(*s.Timeouts, &t); err != nil {
-			return m, fmt.Errorf("the state of %s holds unreadable timeouts (%v). Nothing was changed", typeName, err)
+			return m, fmt.Errorf("the state of %s holds unreadable timeouts (%w). Nothing was changed", typeName, err)
 		}
 		if t.Create != nil {
 			m.CreateTimeout = *t.Create

@@ -31,13 +31,6 @@ var policyConnectionAttrTypes = map[string]attr.Type{
 // policyConnectionType is the element type of `connections`.
 var policyConnectionType = types.ObjectType{AttrTypes: policyConnectionAttrTypes}
 
-// policyConnectionModel is one entry of `connections`.
-type policyConnectionModel struct {
-	DomainID types.String `tfsdk:"domain_id"`
-	Status   types.String `tfsdk:"status"`
-	Decision types.String `tfsdk:"decision"`
-}
-
 // ValidateConfig refuses an id under both accept and reject of one kind,
 // and timeouts that cannot work, at plan time.
 func (r *connectionPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -48,7 +41,7 @@ func (r *connectionPolicyResource) ValidateConfig(ctx context.Context, req resou
 		return
 	}
 	// Unknown ids are checked again at apply, when they are known.
-	rules, _ := policyRules(ctx, m)
+	rules, _ := policyRules(m)
 	conflictDiags(rules, &resp.Diagnostics)
 }
 
@@ -96,13 +89,13 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	planned := types.MapUnknown(policyConnectionType)
-	rules, known := policyRules(ctx, plan)
+	rules, known := policyRules(plan)
 	if !req.State.Raw.IsNull() && known {
 		var state connectionPolicyModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		stateRules, _ := policyRules(ctx, state)
+		stateRules, _ := policyRules(state)
 		if state.ServiceID.Equal(plan.ServiceID) && stateRules.Equal(rules) && isKnown(state.Connections) {
-			entries, diags := policyEntries(ctx, state.Connections)
+			entries, diags := policyEntries(state.Connections)
 			resp.Diagnostics.Append(diags...)
 			for id, e := range entries {
 				if e.NeedsAction() {
@@ -118,7 +111,7 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 }
 
 // policyRules reads the rules of m; known is false while any of them is unknown.
-func policyRules(ctx context.Context, m connectionPolicyModel) (rules policy.Rules, known bool) {
+func policyRules(m connectionPolicyModel) (rules policy.Rules, known bool) {
 	known = !m.Others.IsUnknown()
 	lists := make([][]string, 4)
 	for i, s := range []types.Set{m.AcceptEndpointIDs, m.AcceptDomainIDs, m.RejectEndpointIDs, m.RejectDomainIDs} {
@@ -141,16 +134,27 @@ func policyRules(ctx context.Context, m connectionPolicyModel) (rules policy.Rul
 }
 
 // policyEntries converts `connections`; an unknown status becomes "".
-func policyEntries(ctx context.Context, v types.Map) (map[string]policy.Entry, diag.Diagnostics) {
+func policyEntries(v types.Map) (map[string]policy.Entry, diag.Diagnostics) {
 	out := map[string]policy.Entry{}
 	if !isKnown(v) {
 		return out, nil
 	}
-	var m map[string]policyConnectionModel
-	diags := v.ElementsAs(ctx, &m, false)
-	for id, c := range m {
-		out[id] = policy.Entry{EndpointID: id, DomainID: c.DomainID.ValueString(), Status: c.Status.ValueString(),
-			Decision: c.Decision.ValueString()}
+	// Read the objects directly: the framework's reflection (ElementsAs)
+	// costs about 11 KB per element, which a 100,000-connection service multiplies.
+	var diags diag.Diagnostics
+	str := func(attrs map[string]attr.Value, name string) string {
+		s, _ := attrs[name].(types.String)
+		return s.ValueString()
+	}
+	for id, elem := range v.Elements() {
+		obj, ok := elem.(types.Object)
+		if !ok {
+			diags.AddError("Unexpected connections value", fmt.Sprintf("connections[%q] is %T, not an object: please report this as a bug.", id, elem))
+			continue
+		}
+		attrs := obj.Attributes()
+		out[id] = policy.Entry{EndpointID: id, DomainID: str(attrs, connAttrDomainID), Status: str(attrs, connAttrStatus),
+			Decision: str(attrs, policyAttrDecision)}
 	}
 	return out, diags
 }

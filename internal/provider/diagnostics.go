@@ -54,7 +54,9 @@ func callerIndependentText(err error) string {
 	case apiErr.StatusCode == http.StatusUnauthorized:
 		return "The API did not accept the provider's credentials (HTTP 401): they are wrong, expired, or for " +
 			"another cloud or region. Check auth_token (VPCEP_AUTH_TOKEN), or access_key and secret_key " +
-			"(VPCEP_ACCESS_KEY and VPCEP_SECRET_KEY, or HW_ACCESS_KEY and HW_SECRET_KEY), and the region they belong to."
+			"(VPCEP_ACCESS_KEY and VPCEP_SECRET_KEY, HW_ACCESS_KEY and HW_SECRET_KEY, or HUAWEICLOUD_SDK_AK and " +
+			"HUAWEICLOUD_SDK_SK; each key is taken from the first of these that is set, so a stale one can pair with " +
+			"another's secret), and the region they belong to."
 	case apiErr.StatusCode == http.StatusForbidden:
 		return "The credentials are valid, but they lack permission for this call on this project (HTTP 403). " +
 			"Grant the user or agency the VPCEP permissions on the project (for example the VPCEP FullAccess " +

@@ -155,7 +155,6 @@ func TestUnitRunRefusesBadFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"-error-format", "xml"},
-		{"-error-format", "seed"},
 		{"-fault-rate", "1.5"},
 		{"-latency", "-1s"},
 		{"-rate-limit", "-1"},

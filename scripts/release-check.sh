@@ -68,7 +68,7 @@ if [ "${RELEASE_CHECK_ALL:-0}" != 1 ]; then
   if [ "$(grep -c 'goos: \[linux, windows\]' "$config")" != 2 ] || [ "$(grep -c 'goarch: \[amd64\]' "$config")" != 2 ]; then
     fail "could not derive the subset configuration from .goreleaser.yml"
   fi
-  echo "    building $platforms (RELEASE_CHECK_ALL=1 for all six platforms)"
+  echo "    building $platforms (RELEASE_CHECK_ALL=1 for every platform)"
 fi
 
 say "goreleaser release --snapshot --clean --skip=publish"

@@ -100,8 +100,7 @@ func main() {
 				die(fmt.Errorf("-kinds: %q is none of %s", k, strings.Join(policyKinds, ", ")))
 			}
 		}
-		md, err := r.runPolicy(ctx, *runs, *only, kinds)
-		die(err)
+		md := r.runPolicy(ctx, *runs, *only, kinds)
 		fmt.Print(md)
 		die(writeMarkedSection(*out, policySectionBegin, policySectionEnd, md))
 		return

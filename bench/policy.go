@@ -126,7 +126,7 @@ type policyKey struct {
 
 // runPolicy runs every policy scenario with every kind, runs times, and
 // returns the markdown of the generated section.
-func (r runner) runPolicy(ctx context.Context, runs int, only string, kinds []string) (string, error) {
+func (r runner) runPolicy(ctx context.Context, runs int, only string, kinds []string) string {
 	load := [2]string{loadAvg()}
 	cells := map[policyKey][]map[string]phaseResult{}
 	failures := map[policyKey]string{}
@@ -191,5 +191,5 @@ func (r runner) runPolicy(ctx context.Context, runs int, only string, kinds []st
 			}
 		}
 	}
-	return b.String(), nil
+	return b.String()
 }

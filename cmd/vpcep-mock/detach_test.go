@@ -34,7 +34,8 @@ func builtMock(t *testing.T) string {
 		t.Skip("builds the binary")
 	}
 	mockBuild.once.Do(func() {
-		if mockBuild.dir, mockBuild.err = os.MkdirTemp("", "vpcep-mock-test"); mockBuild.err != nil {
+		// Shared by every test of the binary, so not one test's t.TempDir.
+		if mockBuild.dir, mockBuild.err = os.MkdirTemp("", "vpcep-mock-test"); mockBuild.err != nil { //nolint:usetesting // shared across tests
 			return
 		}
 		mockBuild.bin = filepath.Join(mockBuild.dir, "vpcep-mock")

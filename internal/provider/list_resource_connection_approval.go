@@ -212,7 +212,7 @@ func connectionDisplayName(c client.Connection) string {
 func (l *connectionApprovalListResource) result(ctx context.Context, req list.ListRequest, serviceID string, c client.Connection) list.ListResult {
 	r := req.NewListResult(ctx)
 	r.DisplayName = connectionDisplayName(c)
-	r.Diagnostics.Append(setApprovalIdentity(ctx, r.Identity, serviceID, c.ID)...)
+	setApprovalIdentity(r.Identity, serviceID, c.ID)
 	if req.IncludeResource {
 		r.Diagnostics.Append(setApprovalResourceObject(ctx, r.Resource, serviceID, c)...)
 	}

@@ -198,7 +198,7 @@ func (r *connectionApprovalResource) Create(ctx context.Context, req resource.Cr
 	}
 	ctx = tflog.SetField(ctx, connAttrServiceID, decision.ServiceID)
 	ctx = tflog.SetField(ctx, connAttrEndpointID, decision.EndpointID)
-	resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, decision.ServiceID, decision.EndpointID)...)
+	setApprovalIdentity(resp.Identity, decision.ServiceID, decision.EndpointID)
 
 	// Any failure leaves nothing in state: a resource in state after a
 	// failed create would be tainted, and replacing it would send the
@@ -229,7 +229,7 @@ func (r *connectionApprovalResource) Read(ctx context.Context, req resource.Read
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, state.ServiceID.ValueString(), state.EndpointID.ValueString())...)
+	setApprovalIdentity(resp.Identity, state.ServiceID.ValueString(), state.EndpointID.ValueString())
 	if r.data == nil {
 		// The provider's configuration is known only at apply: keep state and say so.
 		resp.Diagnostics.AddWarning("VPC endpoint connection not refreshed",
@@ -305,7 +305,7 @@ func (r *connectionApprovalResource) Update(ctx context.Context, req resource.Up
 	defer func() {
 		next.nullUnknowns()
 		resp.Diagnostics.Append(next.writeTo(ctx, &resp.State)...)
-		resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, decision.ServiceID, decision.EndpointID)...)
+		setApprovalIdentity(resp.Identity, decision.ServiceID, decision.EndpointID)
 	}()
 
 	if !plan.Action.Equal(state.Action) || state.Status.ValueString() != approval.TargetStatus(decision.Action) {
@@ -384,7 +384,7 @@ func (r *connectionApprovalResource) ImportState(ctx context.Context, req resour
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(setApprovalIdentity(ctx, resp.Identity, serviceID, endpointID)...)
+	setApprovalIdentity(resp.Identity, serviceID, endpointID)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(connAttrID), connectionID(serviceID, endpointID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(connAttrServiceID), serviceID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(connAttrEndpointID), endpointID)...)

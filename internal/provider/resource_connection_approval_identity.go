@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -46,16 +45,15 @@ func (r *connectionApprovalResource) IdentitySchema(_ context.Context, _ resourc
 // setApprovalIdentity stores the identity of a connection. It is called
 // before any early return of Create and Read: the framework refuses a
 // response without identity, even one that removes the resource.
-func setApprovalIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, serviceID, endpointID string) diag.Diagnostics {
+func setApprovalIdentity(identity *tfsdk.ResourceIdentity, serviceID, endpointID string) {
 	if identity == nil {
-		return nil
+		return
 	}
 	// Built by hand: Set goes through reflection, a cost paid on every read (bench/RESULTS.md).
 	identity.Raw = tftypes.NewValue(approvalIdentityType, map[string]tftypes.Value{
 		connAttrServiceID:  tftypes.NewValue(tftypes.String, serviceID),
 		connAttrEndpointID: tftypes.NewValue(tftypes.String, endpointID),
 	})
-	return nil
 }
 
 // approvalIdentityType is the identity schema's object type.

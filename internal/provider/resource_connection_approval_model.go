@@ -84,7 +84,10 @@ func (m *connectionApprovalModel) nullUnknowns() {
 var approvalTypes = sync.OnceValues(func() (map[string]attr.Type, tftypes.Type) {
 	var resp resource.SchemaResponse
 	(&connectionApprovalResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	object := resp.Schema.Type().(types.ObjectType)
+	object, ok := resp.Schema.Type().(types.ObjectType)
+	if !ok {
+		panic("the approval schema's type is not an object")
+	}
 	return object.AttrTypes, object.TerraformType(context.Background())
 })
 

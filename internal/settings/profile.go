@@ -125,7 +125,10 @@ func (p *HcloudProfile) inRegion(region string) bool {
 // it may not, or on Windows, where the mode bits do not say.
 func permissionWarning(file string) *Error {
 	st, err := os.Stat(file)
-	if err != nil || runtime.GOOS == "windows" || st.Mode().Perm()&0o066 == 0 {
+	if err != nil {
+		return nil //nolint:nilerr // an unreadable file is reported where it is read; here there is nothing to warn about
+	}
+	if runtime.GOOS == "windows" || st.Mode().Perm()&0o066 == 0 {
 		return nil
 	}
 	return &Error{Attr: SharedConfigFile.Attr, Summary: "Credentials file open to other users",

@@ -33,7 +33,11 @@ func TestUnitGuardRefusesEverythingOffLoopback(t *testing.T) {
 	if _, err := iam.ProjectsByName(ctx, client.Credentials{AuthToken: "t"}, "eu-de"); err == nil || !strings.Contains(err.Error(), "loopback guard") {
 		t.Errorf("IAM on a cloud host: %v, want the guard's refusal", err)
 	}
-	if _, err := (&http.Client{}).Get("http://vpcep.invalid/"); err == nil || !strings.Contains(err.Error(), "loopback guard") {
+	resp, err := (&http.Client{}).Get("http://vpcep.invalid/")
+	if err == nil {
+		resp.Body.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "loopback guard") {
 		t.Errorf("a name lookup outside the clients: %v, want the guard's refusal", err)
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) }))

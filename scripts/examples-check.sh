@@ -35,6 +35,13 @@ while IFS= read -r dir; do
   if ! grep -qs required_providers "$copy"/*.tf; then
     printf 'terraform {\n  required_providers {\n    vpcep = {\n      source = "vpcep/vpcep"\n    }\n  }\n}\n' >"$copy/zz_required_providers.tf"
   fi
+  # Test files may call helper modules, which validate needs installed (local paths: nothing is downloaded).
+  if [ -d "$copy/tests" ] && ! out=$("$TERRAFORM" -chdir="$copy" get -no-color 2>&1); then
+    note "FAILED  $rel (terraform get)"
+    printf '%s\n' "$out" | sed 's/^/        /'
+    failed=1
+    continue
+  fi
   validate=("$TERRAFORM" -chdir="$copy" validate -no-color)
   case $rel in
     examples/actions/*) validate[0]=$TERRAFORM_MODERN ;;

@@ -44,20 +44,13 @@ list "vpcep_connection_approval" "rejected" {
 	r := newModernCLIRun(t, requiredProviders+e.ProviderConfig())
 	writeFile(t, filepath.Join(r.dir, "adopt.tfquery.hcl"), query)
 
-	out, code := r.run("query", "-no-color", "-generate-config-out=adopt.tf")
-	if code != 0 {
-		t.Fatalf("terraform query -generate-config-out exited %d:\n%s", code, out)
-	}
-	generated, err := os.ReadFile(filepath.Join(r.dir, "adopt.tf"))
-	if err != nil {
-		t.Fatalf("reading the generated configuration: %v\n%s", err, out)
-	}
+	generated := generateConfig(t, r)
 	settled := s.count(func(c vpcepmock.Connection) bool { return c.Status != client.StatusPendingAcceptance })
 	if n := strings.Count(string(generated), "import {"); n != settled {
 		t.Fatalf("generated %d import blocks, want %d (the accepted and rejected connections):\n%s", n, settled, generated)
 	}
 	// The query file is for `terraform query` only; plan and apply read *.tf.
-	out, code = r.run("apply", "-auto-approve", "-no-color")
+	out, code := r.run("apply", "-auto-approve", "-no-color")
 	if code != 0 {
 		t.Fatalf("applying the generated configuration exited %d:\n%s\n--- adopt.tf:\n%s", code, out, generated)
 	}
@@ -100,19 +93,12 @@ list "vpcep_connection_approval" "all" {
 `, s.ID)
 	r := newModernCLIRun(t, requiredProviders+e.ProviderConfig())
 	writeFile(t, filepath.Join(r.dir, "adopt.tfquery.hcl"), query)
-	out, code := r.run("query", "-no-color", "-generate-config-out=adopt.tf")
-	if code != 0 {
-		t.Fatalf("terraform query -generate-config-out exited %d:\n%s", code, out)
-	}
-	generated, err := os.ReadFile(filepath.Join(r.dir, "adopt.tf"))
-	if err != nil {
-		t.Fatalf("reading the generated configuration: %v\n%s", err, out)
-	}
+	generated := generateConfig(t, r)
 	pending := s.count(func(c vpcepmock.Connection) bool { return c.Status == client.StatusPendingAcceptance })
 	if pending == 0 {
 		t.Fatal("the fixture has no pending connection; the test would prove nothing")
 	}
-	out, code = r.run("apply", "-auto-approve", "-no-color")
+	out, code := r.run("apply", "-auto-approve", "-no-color")
 	if code != 0 {
 		t.Fatalf("applying the generated configuration exited %d:\n%s\n--- adopt.tf:\n%s", code, out, generated)
 	}
@@ -138,4 +124,19 @@ list "vpcep_connection_approval" "all" {
 	if code != 0 {
 		t.Errorf("the plan after adoption is not empty (exit %d):\n%s", code, out)
 	}
+}
+
+// generateConfig runs terraform query -generate-config-out=adopt.tf in r's
+// directory and returns the generated configuration.
+func generateConfig(t *testing.T, r *cliRun) []byte {
+	t.Helper()
+	out, code := r.run("query", "-no-color", "-generate-config-out=adopt.tf")
+	if code != 0 {
+		t.Fatalf("terraform query -generate-config-out exited %d:\n%s", code, out)
+	}
+	generated, err := os.ReadFile(filepath.Join(r.dir, "adopt.tf"))
+	if err != nil {
+		t.Fatalf("reading the generated configuration: %v\n%s", err, out)
+	}
+	return generated
 }

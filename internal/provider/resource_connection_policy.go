@@ -143,7 +143,7 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+			attrTimeouts: timeouts.Block(ctx, timeouts.Opts{
 				Create: true, Update: true, Delete: true,
 				CreateDescription: "How long create may take to send every decision and wait for the connections " +
 					"to settle (a duration such as `30s` or `10m`). Default: `10m`.",

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -18,16 +19,17 @@ import (
 var version = "dev"
 
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers such as delve")
+	var debugMode bool
+	flag.BoolVar(&debugMode, "debug", false, "start the provider with support for debuggers such as delve")
 	flag.Parse()
-	if !debug {
+	if !debugMode {
 		quietUnlessLogging(os.Environ(), os.Setenv)
 	}
+	tuneGC(os.Getenv)
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address:         "registry.terraform.io/vpcep/vpcep",
-		Debug:           debug,
+		Debug:           debugMode,
 		ProtocolVersion: 6,
 	})
 	if err != nil {
@@ -46,5 +48,20 @@ func quietUnlessLogging(environ []string, setenv func(key, value string) error) 
 	}
 	for _, key := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER_VPCEP"} {
 		_ = setenv(key, "off")
+	}
+}
+
+// defaultGCPercent lets the heap grow to three times what is live between
+// collections, not twice: the provider's live heap is a few megabytes, so at
+// Go's default it collects every few requests, a fifth of its CPU time in the
+// benchmark's applies of hundreds of approvals (bench/RESULTS.md), and a peak
+// heap half as large again costs little beside that.
+const defaultGCPercent = 200
+
+// tuneGC sets the collector's target to defaultGCPercent unless the user
+// chose one with GOGC, which Go has then applied already.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
 	}
 }

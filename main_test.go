@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"runtime/debug"
+	"testing"
+)
 
 // TestUnitQuietUnlessLogging: logs stay on whenever the user asked Terraform
 // for them (a quiet provider would leave a TF_LOG=trace run without its
@@ -24,5 +27,20 @@ func TestUnitQuietUnlessLogging(t *testing.T) {
 		if got := set["TF_LOG_SDK_FRAMEWORK"] == "off" && set["TF_LOG_PROVIDER_VPCEP"] == "off"; got != tt.quiet {
 			t.Errorf("environment %v: quiet = %v, want %v (set %v)", tt.environ, got, tt.quiet, set)
 		}
+	}
+}
+
+// TestUnitTuneGC: the provider's own target applies only when the user has
+// not set GOGC.
+func TestUnitTuneGC(t *testing.T) {
+	previous := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(previous)
+	tuneGC(func(k string) string { return map[string]string{"GOGC": "50"}[k] })
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC=50 set, tuneGC changed the target to %d", got)
+	}
+	tuneGC(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != defaultGCPercent {
+		t.Errorf("without GOGC, the target is %d, want %d", got, defaultGCPercent)
 	}
 }

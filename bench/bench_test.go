@@ -35,20 +35,25 @@ func TestUnitParseFlags(t *testing.T) {
 	}
 }
 
-// TestUnitModuleHCL: both providers get the same module shape, and the
+// TestUnitModuleHCL: every kind gets the same module shape, and the
 // approvals of a large service are spread over it, not packed on its first
 // page (which would hide the cost of reading a few of many).
 func TestUnitModuleHCL(t *testing.T) {
 	t.Parallel()
-	ours, noop := moduleHCL("vpcep", "http://127.0.0.1:1", scenario{10, 20000}), moduleHCL("noop", "", scenario{10, 20000})
+	sc := scenario{10, 20000}
+	vpcep, noop, schema := moduleHCL(ours, "http://127.0.0.1:1", sc), moduleHCL(noopFloor, "", sc), moduleHCL(schemaFloor, "", sc)
 	for _, want := range []string{`resource "vpcep_connection_approval" "bench"`, `source = "vpcep/vpcep"`, `"http://127.0.0.1:1"`, endpointID(18000)} {
-		if !strings.Contains(ours, want) {
-			t.Errorf("module lacks %s:\n%s", want, ours)
+		if !strings.Contains(vpcep, want) {
+			t.Errorf("module lacks %s:\n%s", want, vpcep)
 		}
 	}
 	shape := func(s string) string { _, after, _ := strings.Cut(s, `"bench" {`); return after }
-	if !strings.Contains(noop, `resource "noop_approval"`) || shape(ours) != shape(noop) || strings.Count(ours, `"e0d90000-`) != 10 {
-		t.Errorf("the two modules differ in shape:\n%s\n%s", ours, noop)
+	if !strings.Contains(noop, `resource "noop_approval"`) || !strings.Contains(schema, `resource "noop_connection_approval"`) ||
+		shape(vpcep) != shape(noop) || shape(vpcep) != shape(schema) || strings.Count(vpcep, `"e0d90000-`) != 10 {
+		t.Errorf("the modules differ in shape:\n%s\n%s\n%s", vpcep, noop, schema)
+	}
+	if strings.Contains(noop, `provider "vpcep"`) || !slices.Contains(schemaFloor.env, "TF_LOG_SDK_FRAMEWORK=off") {
+		t.Errorf("the floors must not configure vpcep, and the schema floor must log as little as ours:\n%s", noop)
 	}
 }
 
@@ -58,15 +63,17 @@ func TestUnitModuleHCL(t *testing.T) {
 func TestUnitReport(t *testing.T) {
 	t.Parallel()
 	var r report
-	for i, p := range []string{"vpcep", "noop", "vpcep", "vpcep"} {
+	for i, p := range []string{"vpcep", "noop", "schema", "vpcep", "vpcep"} {
 		res := map[string]phaseResult{}
 		for _, ph := range phases {
-			res[ph] = phaseResult{Wall: time.Duration(i*i+1) * time.Second, Requests: map[string]int{vpcepmock.OpListServiceConnections: 11, "ListServiceDetails": i}}
+			res[ph] = phaseResult{Wall: time.Duration(i*i+1) * time.Second, CPU: time.Duration(i+1) * time.Second,
+				Requests: map[string]int{vpcepmock.OpListServiceConnections: 11, "ListServiceDetails": i}}
 		}
 		r.add(p, scenario{10, 20000}, 0, res)
 	}
 	md := r.markdown("true", 0)
-	if want := "| 10 of 20000 | 0s | plan | 3 | 5.000 | 2.000 | 2.50 | 0.00 / 0.00 | 0.00 | 11 | 0 | ListServiceDetails 3 |"; !strings.Contains(md, want) {
+	// vpcep: walls 1, 10, 17 s and CPU 1, 4, 5 s; no-op: 2 s, 2 s; schema floor: 5 s, 3 s.
+	if want := "| 10 of 20000 | 0s | plan | 3 | 10.00 / 2.00 | 4.00 | 2.00 | 2.00 | 3.00 | 1.33 | 0.00 | 11 | 0 | ListServiceDetails 4 |"; !strings.Contains(md, want) {
 		t.Errorf("markdown lacks %q:\n%s", want, md)
 	}
 	path := filepath.Join(t.TempDir(), "RESULTS.md")

@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -42,6 +43,23 @@ const (
 )
 
 var phases = []string{"apply", "plan", "destroy"}
+
+// kind is one resource the matrix runs N of.
+type kind struct {
+	name, provider, source, resource string
+	env                              []string // added to Terraform's environment, which providers inherit
+}
+
+// kinds: ours; the no-op floor of any framework provider (logging at TRACE,
+// as the framework's scaffolding does); and the floor of our schema, the
+// no-op resource with vpcep_connection_approval's schema, as quiet as ours.
+var (
+	ours        = kind{"vpcep", "vpcep", "vpcep/vpcep", "vpcep_connection_approval", nil}
+	noopFloor   = kind{"noop", "noop", "bench/noop", "noop_approval", nil}
+	schemaFloor = kind{"schema", "noop", "bench/noop", "noop_connection_approval",
+		[]string{"TF_LOG_SDK=off", "TF_LOG_SDK_PROTO=off", "TF_LOG_SDK_FRAMEWORK=off"}}
+	kinds = []kind{ours, noopFloor, schemaFloor}
+)
 
 // scenario is N managed approvals of a service of M connections.
 type scenario struct{ N, M int }
@@ -109,16 +127,16 @@ func main() {
 	for _, d := range delays {
 		for _, sc := range scenarios {
 			for i := range *runs {
-				for _, p := range []string{"vpcep", "noop"} {
-					if p == "noop" && d != delays[0] {
+				for _, k := range kinds {
+					if k.name != ours.name && d != delays[0] {
 						continue // no API: the delay changes nothing
 					}
-					res, err := r.cycle(ctx, p, sc, d, nil)
+					res, err := r.cycle(ctx, k, sc, d, nil)
 					if err != nil {
-						die(fmt.Errorf("%s N=%s delay=%s run %d: %w", p, sc, d, i+1, err))
+						die(fmt.Errorf("%s N=%s delay=%s run %d: %w", k.name, sc, d, i+1, err))
 					}
-					rep.add(p, sc, d, res)
-					logf("%s N=%s delay=%s run %d/%d: apply %s, plan %s, destroy %s", p, sc, d, i+1, *runs, res["apply"].Wall, res["plan"].Wall, res["destroy"].Wall)
+					rep.add(k.name, sc, d, res)
+					logf("%s N=%s delay=%s run %d/%d: apply %s, plan %s, destroy %s", k.name, sc, d, i+1, *runs, res["apply"].Wall, res["plan"].Wall, res["destroy"].Wall)
 				}
 			}
 		}
@@ -140,15 +158,15 @@ type runner struct {
 	env     []string
 }
 
-// cycle applies, plans and destroys N approvals with provider p ("vpcep" or
-// "noop") in a fresh directory, against a fresh mock. around, if set, wraps
-// each phase (profiling).
-func (r runner) cycle(ctx context.Context, p string, sc scenario, delay time.Duration, around func(phase string, run func() error) error) (map[string]phaseResult, error) {
+// cycle applies, plans and destroys N resources of kind k in a fresh
+// directory, against a fresh mock. around, if set, wraps each phase
+// (profiling).
+func (r runner) cycle(ctx context.Context, k kind, sc scenario, delay time.Duration, around func(phase string, run func() error) error) (map[string]phaseResult, error) {
 	fx := vpcepmock.FixtureService{ID: serviceID, ProjectID: projectID, ServiceName: "bench"} // approval on
 	for i := range sc.M {
 		fx.Connections = append(fx.Connections, vpcepmock.FixtureConnection{ID: endpointID(i), DomainID: fmt.Sprintf("d0ma1n%026x", i+1)})
 	}
-	return r.run(ctx, workload{service: fx, delay: delay, hcl: func(url string) string { return moduleHCL(p, url, sc) }}, around)
+	return r.run(ctx, workload{service: fx, delay: delay, env: k.env, hcl: func(url string) string { return moduleHCL(k, url, sc) }}, around)
 }
 
 // profile serves the provider in this process, lets Terraform attach to it,
@@ -164,6 +182,7 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 		k, v, _ := strings.Cut(kv, "=")
 		os.Setenv(k, v)
 	}
+	debug.SetGCPercent(200) // as main.go sets it when GOGC is unset
 	envFile := filepath.Join(r.bin, "reattach.env")
 	go func() {
 		err := tf6server.Serve("registry.terraform.io/vpcep/vpcep", providerserver.NewProtocol6(provider.New("bench")()),
@@ -178,7 +197,7 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 	}
 	os.Setenv("TF_REATTACH_PROVIDERS", strings.Trim(reattach, "'"))
 	runtime.MemProfileRate = 64 << 10
-	res, err := r.cycle(ctx, "vpcep", sc, delay, func(phase string, run func() error) error {
+	res, err := r.cycle(ctx, ours, sc, delay, func(phase string, run func() error) error {
 		f, err := os.Create(filepath.Join(dir, "cpu-"+phase+".pprof"))
 		if err != nil {
 			return err
@@ -199,7 +218,12 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 	if err != nil {
 		return err
 	}
-	fmt.Printf("profiled %s (delay %s, provider in process): apply %s, plan %s, destroy %s\n", sc, delay, res["apply"].Wall, res["plan"].Wall, res["destroy"].Wall)
+	fmt.Printf("profiled %s (delay %s, provider in process)\n", sc, delay)
+	for _, phase := range []string{"apply", "plan", "destroy"} {
+		r := res[phase]
+		fmt.Printf("  %-7s wall %6.2fs  CPU: Terraform %6.2fs, provider and mock %6.2fs\n",
+			phase, r.Wall.Seconds(), r.CPU.Seconds(), r.MockCPU.Seconds())
+	}
 	fmt.Printf("go tool pprof -top -tagignore side=mock %[1]s/cpu-apply.pprof   # the provider\n"+
 		"go tool pprof -top -tagfocus side=mock %[1]s/cpu-apply.pprof    # the mock\n"+
 		"go tool pprof -top -sample_index alloc_space %[1]s/allocs-apply.pprof\n", dir)
@@ -209,24 +233,22 @@ func (r runner) profile(ctx context.Context, sc scenario, delay time.Duration, d
 // endpointID is the deterministic id of the i-th connection.
 func endpointID(i int) string { return fmt.Sprintf("e0d90000-0000-4000-8000-%012x", i+1) }
 
-// moduleHCL is the root module: N approvals expanded with count (Terraform
-// itself is quadratic in for_each at large N), spread over the M
+// moduleHCL is the root module: N resources of kind k expanded with count
+// (Terraform itself is quadratic in for_each at large N), spread over the M
 // connections so that few are on the first page of a list.
-func moduleHCL(p, url string, sc scenario) string {
+func moduleHCL(k kind, url string, sc scenario) string {
 	var b strings.Builder
 	b.WriteString("locals {\n  endpoint_ids = [\n")
 	for i := range sc.N {
 		fmt.Fprintf(&b, "    %q,\n", endpointID(i*sc.M/sc.N))
 	}
 	b.WriteString("  ]\n}\n")
-	resourceType := "noop_approval"
-	if p == "vpcep" {
+	if k.provider == "vpcep" {
 		fmt.Fprintf(&b, "provider \"vpcep\" {\n  endpoint   = %q\n  project_id = %q\n  auth_token = %q\n}\n", url, projectID, token)
-		resourceType = "vpcep_connection_approval"
 	}
 	fmt.Fprintf(&b, `terraform {
   required_providers {
-    %[1]s = { source = "%[2]s/%[1]s" }
+    %[1]s = { source = "%[2]s" }
   }
 }
 
@@ -236,7 +258,7 @@ resource %[3]q "bench" {
   endpoint_id = local.endpoint_ids[count.index]
   action      = "receive"
 }
-`, p, map[string]string{"vpcep": "vpcep", "noop": "bench"}[p], resourceType, serviceID)
+`, k.provider, k.source, k.resource, serviceID)
 	return b.String()
 }
 
@@ -357,8 +379,9 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // markdown renders the generated section: one row per scenario, delay and
-// phase, the no-op provider's figures beside ours.
-func (r *report) markdown(tf string, noopDelay time.Duration) string {
+// phase, the floors' figures beside ours. The ratios are of CPU time, which a
+// busy machine inflates less than wall time.
+func (r *report) markdown(tf string, floorDelay time.Duration) string {
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	version, _ := exec.Command(tf, "version").Output()
@@ -366,17 +389,22 @@ func (r *report) markdown(tf string, noopDelay time.Duration) string {
 	w("- %s, commit %s, %s, %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), strings.TrimSpace(string(commit)),
 		runtime.Version(), strings.SplitN(string(version), "\n", 2)[0])
 	w("- %d CPUs; load average before %s, after %s\n\n", runtime.NumCPU(), r.Load[0], r.Load[1])
-	w("| N | delay | phase | runs | vpcep (s) | no-op (s) | ratio | CPU vpcep / no-op (s) | mock CPU (s) | lists | actions | other requests |\n")
-	w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	w("| N | delay | phase | runs | wall vpcep / no-op (s) | CPU vpcep (s) | CPU no-op (s) | CPU ratio | CPU schema floor (s) | CPU ratio to schema floor | mock CPU (s) | lists | actions | other requests |\n")
+	w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	wall := func(p phaseResult) time.Duration { return p.Wall }
 	cpu := func(p phaseResult) time.Duration { return p.CPU }
+	ratio := func(a, b float64) string {
+		if b == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f", a/b)
+	}
 	for _, k := range r.keys {
-		if k.Provider != "vpcep" {
+		if k.Provider != ours.name {
 			continue
 		}
-		noop := key{"noop", k.Scenario, noopDelay}
+		noop, schema := key{noopFloor.name, k.Scenario, floorDelay}, key{schemaFloor.name, k.Scenario, floorDelay}
 		for _, ph := range phases {
-			ours, floor := r.median(k, ph, wall), r.median(noop, ph, wall)
 			reqs := map[string]int{} // the largest count of each operation over the runs
 			for _, run := range r.cells[k] {
 				for op, n := range run[ph].Requests {
@@ -390,8 +418,10 @@ func (r *report) markdown(tf string, noopDelay time.Duration) string {
 				}
 			}
 			slices.Sort(other)
-			w("| %s | %s | %s | %d | %.3f | %.3f | %.2f | %.2f / %.2f | %.2f | %d | %d | %s |\n", k.Scenario, k.Delay, ph, len(r.cells[k]),
-				ours, floor, ours/floor, r.median(k, ph, cpu), r.median(noop, ph, cpu),
+			oursCPU, noopCPU, schemaCPU := r.median(k, ph, cpu), r.median(noop, ph, cpu), r.median(schema, ph, cpu)
+			w("| %s | %s | %s | %d | %.2f / %.2f | %.2f | %.2f | %s | %.2f | %s | %.2f | %d | %d | %s |\n",
+				k.Scenario, k.Delay, ph, len(r.cells[k]), r.median(k, ph, wall), r.median(noop, ph, wall),
+				oursCPU, noopCPU, ratio(oursCPU, noopCPU), schemaCPU, ratio(oursCPU, schemaCPU),
 				r.median(k, ph, func(p phaseResult) time.Duration { return p.MockCPU }), reqs[vpcepmock.OpListServiceConnections],
 				reqs[vpcepmock.OpAcceptOrRejectEndpoint], strings.Join(other, ", "))
 		}

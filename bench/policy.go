@@ -62,7 +62,7 @@ func (ps policyScenario) workload(kind string) workload {
 	w := workload{service: fx, delay: ps.Delay, rateLimit: ps.RateLimit}
 	switch kind {
 	case "approval":
-		w.hcl = func(url string) string { return moduleHCL("vpcep", url, scenario{N: ps.Approvals, M: ps.M}) }
+		w.hcl = func(url string) string { return moduleHCL(ours, url, scenario{N: ps.Approvals, M: ps.M}) }
 	default:
 		w.hcl = func(url string) string { return policyHCL(kind, url, ps) }
 	}

@@ -33,6 +33,7 @@ type workload struct {
 	service   vpcepmock.FixtureService
 	delay     time.Duration
 	rateLimit int
+	env       []string // added to Terraform's environment
 	hcl       func(mockURL string) string
 }
 
@@ -60,7 +61,7 @@ func (r runner) run(ctx context.Context, w workload, around func(phase string, r
 	}
 	// ECS metadata on a closed loopback port, unless -env says otherwise.
 	env := append(devprovider.Env(filepath.Join(dir, "cli.tfrc")), "VPCEP_METADATA_ENDPOINT="+closedMetadataEndpoint)
-	env = append(env, r.env...)
+	env = append(append(env, w.env...), r.env...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VPCEP_") && !strings.HasPrefix(kv, "HW_") || strings.HasPrefix(kv, "TF_REATTACH_PROVIDERS=") {
 			env = append(env, kv)

@@ -1,7 +1,9 @@
 // Command noop is a Terraform provider that does nothing: noop_approval
-// takes the arguments of vpcep_connection_approval, noop_policy those of
-// vpcep_connection_policy, and neither makes an API call. The benchmark runs it beside the real provider, on the same
-// machine in the same run, as the floor of any framework provider.
+// takes the arguments of vpcep_connection_approval, noop_connection_approval
+// has its whole schema, noop_policy takes the arguments of
+// vpcep_connection_policy, and none makes an API call. The benchmark runs it
+// beside the real provider, on the same machine in the same run, as the floor
+// of any framework provider and of one with our schema.
 package main
 
 import (
@@ -40,7 +42,11 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return approval{} }, func() resource.Resource { return policy{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return approval{} },
+		func() resource.Resource { return approvalSchema{} },
+		func() resource.Resource { return policy{} },
+	}
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

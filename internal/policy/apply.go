@@ -3,6 +3,7 @@ package policy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -203,8 +204,21 @@ func (a *Applier) log(msg string, fields map[string]any) {
 	}
 }
 
-// ErrNotSettled is the error of a change whose wait ended before it settled.
-var ErrNotSettled = errors.New("the connection did not settle before the operation's timeout")
+// ErrNotSettled is the error of a change whose wait reached the operation's
+// timeout before it settled; ErrWaitInterrupted, of one whose wait Terraform
+// cancelled (Ctrl-C), which says nothing about the timeout.
+var (
+	ErrNotSettled      = errors.New("the connection did not settle before the operation's timeout")
+	ErrWaitInterrupted = errors.New("the wait was interrupted before the connection settled")
+)
+
+// waitEnded is the error of a change whose wait ended with ctxErr.
+func waitEnded(ctxErr error) error {
+	if errors.Is(ctxErr, context.Canceled) {
+		return fmt.Errorf("%w: %w", ErrWaitInterrupted, ctxErr)
+	}
+	return fmt.Errorf("%w: %w", ErrNotSettled, ctxErr)
+}
 
 // wait polls the awaited connections until none is left or ctx ends. It
 // lists the service when at least as many wait as the list has pages, and
@@ -237,7 +251,7 @@ func (a *Applier) wait(ctx context.Context, t *tracker, serviceID string, decide
 		}
 		if err := a.sleep(ctx, a.poll().Delay(n)); err != nil {
 			for _, ch := range waiting {
-				t.fail(Failure{Change: ch, Sent: true, Err: errors.Join(ErrNotSettled, err)})
+				t.fail(Failure{Change: ch, Sent: true, Err: waitEnded(err)})
 			}
 			return
 		}

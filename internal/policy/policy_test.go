@@ -316,6 +316,25 @@ func TestUnitApplyOutcomes(t *testing.T) {
 	}
 }
 
+// Catches: a wait cut short by Ctrl-C reported as the operation's timeout,
+// which would send the user to raise a timeout that was never reached.
+func TestUnitApplyInterruptedIsNotATimeout(t *testing.T) {
+	t.Parallel()
+	api := newFakeAPI(0, "", "")
+	api.add("stuck", client.StatusPendingAcceptance, "d")
+	api.hold["stuck"] = true
+	deadline, cancelDeadline := context.WithTimeout(context.Background(), time.Hour) // the operation's timeout, far off
+	defer cancelDeadline()
+	ctx, interrupt := context.WithCancel(deadline)
+	time.AfterFunc(50*time.Millisecond, interrupt)
+	a := &Applier{API: api, Poll: approval.Backoff{First: time.Millisecond, Factor: 2, Max: 10 * time.Millisecond}}
+	out := a.Apply(ctx, "svc", accepts("stuck"))
+	f, ok := out.Failed["stuck"]
+	if !ok || !errors.Is(f.Err, ErrWaitInterrupted) || errors.Is(f.Err, ErrNotSettled) || !f.Sent {
+		t.Errorf("interrupted wait: %+v, want ErrWaitInterrupted, sent", f)
+	}
+}
+
 // Catches: a long wait with no progress line, or one without the counts.
 func TestUnitApplyLogsProgress(t *testing.T) {
 	t.Parallel()

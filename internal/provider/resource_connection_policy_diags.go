@@ -77,7 +77,12 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]polic
 			cause = apiErr
 		}
 		lines = append(lines, line+"): "+cause.Error())
-		if hint := callerIndependentText(f.Err); hint != "" && !slices.Contains(hints, hint) {
+		hint := callerIndependentText(f.Err)
+		if errors.Is(f.Err, policy.ErrWaitInterrupted) {
+			hint = "Terraform was interrupted (for example with Ctrl-C) while the provider waited for these " +
+				"connections to settle; their decisions had been sent."
+		}
+		if hint != "" && !slices.Contains(hints, hint) {
 			hints = append(hints, hint)
 		}
 		timedOut = timedOut || errors.Is(f.Err, policy.ErrNotSettled)

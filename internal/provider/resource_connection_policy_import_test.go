@@ -78,7 +78,8 @@ func TestAccConnectionPolicy_import(t *testing.T) {
 
 // TestAccConnectionPolicy_interrupted catches an interrupted create that
 // leaves a tainted policy (whose replacement would reject what it accepted),
-// and a next apply that sends an action twice or the opposite one.
+// that reports the interrupt as a timeout, and a next apply that sends an
+// action twice or the opposite one.
 func TestAccConnectionPolicy_interrupted(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, func(c *vpcepmock.Config) {
@@ -99,6 +100,9 @@ func TestAccConnectionPolicy_interrupted(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "not decided") {
 		t.Errorf("the interrupted apply does not say which connections were not decided:\n%s", out)
+	}
+	if strings.Contains(out.String(), "raise timeouts") || strings.Contains(out.String(), "before the operation's timeout") {
+		t.Errorf("the interrupted apply blames a timeout that was never reached:\n%s", out)
 	}
 	time.Sleep(interruptTransition + 200*time.Millisecond)
 	r.mustRun(0, "apply", "-auto-approve")

@@ -376,6 +376,21 @@ func TestUnitPolicyFailureDiagnostic(t *testing.T) {
 	}
 }
 
+// TestUnitPolicyInterruptedDiagnostic catches a wait cut short by Ctrl-C
+// that tells the user to raise a timeout that was never reached.
+func TestUnitPolicyInterruptedDiagnostic(t *testing.T) {
+	t.Parallel()
+	d := failedDecisionsDiag(opCreate, "svc-1", map[string]policy.Failure{
+		"ep-1": {Change: policy.Change{EndpointID: "ep-1", Decision: policy.DecisionAccept}, Sent: true, LastStatus: "creating",
+			Err: fmt.Errorf("%w: %w", policy.ErrWaitInterrupted, context.Canceled)},
+	}, 10*time.Minute)
+	text := d.Detail()
+	if !strings.Contains(text, "interrupted (for example with Ctrl-C) while the provider waited") ||
+		strings.Contains(text, "timeouts.") || strings.Contains(text, "before the API answered") {
+		t.Errorf("the diagnostic of an interrupted wait:\n%s", text)
+	}
+}
+
 // TestAccConnectionPolicy_refreshCost catches a refresh that reads a
 // service in more than one pass of pages (or looks connections up one by
 // one): 1,500 connections must cost ceil(1500/1000) = 2 list requests per plan.

@@ -57,7 +57,19 @@ func stuckConnectionsDiag(serviceID string, stuck map[string]client.Connection) 
 			"A failed connection stays failed: its endpoint's owner must delete and re-create the endpoint, and the "+
 			"policy decides the new one in the next apply. A connection being deleted drops out of `connections` "+
 			"at the next refresh. The policy decides the other connections as usual.",
-			serviceID, len(stuck), strings.Join(lines, "\n")))
+			serviceID, len(stuck), strings.Join(firstLines(lines), "\n")))
+}
+
+// maxListedEndpoints bounds the endpoints a diagnostic lists one per line:
+// a plan of a service with thousands of failed connections must stay readable.
+const maxListedEndpoints = 25
+
+// firstLines keeps the first maxListedEndpoints lines and says how many it left out.
+func firstLines(lines []string) []string {
+	if len(lines) <= maxListedEndpoints {
+		return lines
+	}
+	return append(slices.Clip(lines[:maxListedEndpoints]), fmt.Sprintf("  - and %d more", len(lines)-maxListedEndpoints))
 }
 
 // failedDecisionsDiag reports every change that did not settle, with the API's code and message.
@@ -104,7 +116,7 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]polic
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%d VPC endpoint connection(s) not decided", len(failed)),
 		fmt.Sprintf("The policy of endpoint service %s could not decide these connections:\n%s\n\n%s",
-			serviceID, strings.Join(lines, "\n"), next))
+			serviceID, strings.Join(firstLines(lines), "\n"), next))
 }
 
 func sortedKeys[V any](m map[string]V) []string {

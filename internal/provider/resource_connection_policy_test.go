@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
@@ -373,6 +375,27 @@ func TestUnitPolicyFailureDiagnostic(t *testing.T) {
 	}
 	if strings.Index(text, "ep-1") > strings.Index(text, "ep-2") {
 		t.Errorf("endpoints are not sorted:\n%s", text)
+	}
+}
+
+// TestUnitPolicyDiagnosticsListAtMost catches a warning or error that lists
+// thousands of endpoints, one per line, on every plan of a big service.
+func TestUnitPolicyDiagnosticsListAtMost(t *testing.T) {
+	t.Parallel()
+	stuck, failed := map[string]client.Connection{}, map[string]policy.Failure{}
+	for i := range maxListedEndpoints + 5 {
+		id := fmt.Sprintf("ep-%03d", i)
+		stuck[id] = client.Connection{ID: id, DomainID: "d", Status: client.StatusFailed}
+		failed[id] = policy.Failure{Change: policy.Change{EndpointID: id, Decision: policy.DecisionAccept},
+			Err: errors.New("refused")}
+	}
+	for _, d := range []diag.Diagnostic{stuckConnectionsDiag("svc-1", stuck), failedDecisionsDiag(opUpdate, "svc-1", failed, time.Minute)} {
+		text := d.Summary() + "\n" + d.Detail()
+		if n := strings.Count(text, "  - endpoint "); n != maxListedEndpoints || !strings.Contains(text, "  - and 5 more") ||
+			!strings.Contains(text, "ep-000") || strings.Contains(text, fmt.Sprintf("ep-%03d", maxListedEndpoints)) ||
+			!strings.Contains(text, "30") {
+			t.Errorf("%d endpoints listed, want the first %d, the count of the rest and the total:\n%s", n, maxListedEndpoints, text)
+		}
 	}
 }
 

@@ -80,7 +80,8 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 				Computed: true,
 				Default:  stringdefault.StaticString(client.ActionReceive),
 				MarkdownDescription: "`receive` accepts the connection (status `accepted`), `reject` rejects it (status " +
-					"`rejected`). Default: `receive`. A settled status changed outside Terraform shows as a planned update.",
+					"`rejected`). Default: `receive`, except for an imported connection that awaits a decision, which " +
+					"must set it. A settled status changed outside Terraform shows as a planned update.",
 				Validators: []validator.String{stringvalidator.OneOf(client.ActionReceive, client.ActionReject)},
 			},
 			connAttrDescription: schema.StringAttribute{
@@ -254,10 +255,10 @@ func (r *connectionApprovalResource) Read(ctx context.Context, req resource.Read
 				connectionRef(serviceID, endpointID)), err))
 		return
 	}
-	if state.Action.IsNull() && conn.Status == client.StatusPendingAcceptance {
+	if state.Action.IsNull() && (conn.Status == client.StatusPendingAcceptance || conn.Status == client.StatusCreating) {
 		resp.Diagnostics.AddWarning("Imported connection awaits a decision", fmt.Sprintf("The connection of %s is "+
-			"%s: nobody has accepted or rejected it yet. The configuration's action decides it: the default, "+
-			"\"receive\", accepts it. Set action = \"reject\" to refuse it, and check the plan before applying.",
+			"%s: nobody has accepted or rejected it yet. Set action = \"receive\" to accept it or action = "+
+			"\"reject\" to refuse it: a plan that leaves action to its default is refused for this connection.",
 			connectionRef(serviceID, endpointID), conn.Status))
 	}
 	resp.Diagnostics.Append(state.setConnection(conn)...)

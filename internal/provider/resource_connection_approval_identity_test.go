@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
 // skipBelowIdentity skips on CLIs without resource identity (before 1.12).
@@ -167,4 +170,46 @@ func TestUnitSetApprovalIdentity(t *testing.T) {
 		t.Errorf("identity after set = %+v (%v), want svc/ep", m, diags)
 	}
 	setApprovalIdentity(nil, "svc", "ep") // a nil identity (no identity support) must not panic
+}
+
+// TestAccConnectionApproval_importUndecidedNeedsAction catches an imported
+// connection that still awaits a decision being accepted by the default
+// action: nothing may reach the API until the configuration says receive or
+// reject. A settled connection imported the same way plans nothing.
+func TestAccConnectionApproval_importUndecidedNeedsAction(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	waiting := e.NewEndpoint(t, svc, "domain-waiting")
+	accepted := e.NewEndpoint(t, svc, "domain-accepted")
+	if err := e.Mock.ForceStatus(svc, accepted, vpcepmock.Force{Status: client.StatusAccepted}); err != nil {
+		t.Fatal(err)
+	}
+	importOf := func(name, endpointID string, extra ...string) string {
+		return fmt.Sprintf("import {\n  to = vpcep_connection_approval.%s\n  id = %q\n}\n", name, connectionID(svc, endpointID)) +
+			hclBlock(fmt.Sprintf("resource %q %q", "vpcep_connection_approval", name), append([]string{
+				fmt.Sprintf("  service_id  = %q", svc), fmt.Sprintf("  endpoint_id = %q", endpointID)}, extra...)...)
+	}
+	before := len(e.Mock.Actions())
+	r := newCLIRun(t, requiredProviders+e.ProviderConfig()+importOf("waiting", waiting)+importOf("accepted", accepted))
+	for _, cmd := range [][]string{{"plan"}, {"apply", "-auto-approve"}} {
+		out := r.mustRun(1, cmd...)
+		if strings.Count(out, "Error: Imported connection awaits a decision") != 1 ||
+			!strings.Contains(out, "with vpcep_connection_approval.waiting") || !strings.Contains(out, `"reject" to refuse it`) {
+			t.Errorf("terraform %s without action: want the error naming only the waiting endpoint and both actions:\n%s", cmd[0], out)
+		}
+	}
+	if got := e.Mock.Actions()[before:]; len(got) != 0 {
+		t.Fatalf("the mock received %+v before the configuration chose an action", got)
+	}
+	writeFile(t, filepath.Join(r.dir, "main.tf"), requiredProviders+e.ProviderConfig()+importOf("waiting", waiting, `  action = "reject"`)+importOf("accepted", accepted))
+	r.mustRun(0, "apply", "-auto-approve")
+	got := e.Mock.Actions()[before:]
+	if len(got) != 1 || got[0].EndpointID != waiting || got[0].Action != client.ActionReject {
+		t.Errorf("the mock received %+v, want one reject of %s", got, waiting)
+	}
+	if s := statuses(e, svc); s[waiting] != client.StatusRejected || s[accepted] != client.StatusAccepted {
+		t.Errorf("statuses in the mock: %v", s)
+	}
+	r.mustRun(0, "plan", "-detailed-exitcode")
 }

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -11,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
 var _ resource.ResourceWithModifyPlan = (*connectionApprovalResource)(nil)
@@ -34,7 +37,8 @@ var (
 //   - error: as in state while status stays, empty when it moves (a
 //     settled connection has none).
 //
-// Create and destroy plan nothing here.
+// An imported connection that awaits a decision, planned with the default
+// action, is refused (undecidedImportDiag). Create and destroy plan nothing here.
 func (r *connectionApprovalResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
@@ -42,6 +46,10 @@ func (r *connectionApprovalResource) ModifyPlan(_ context.Context, req resource.
 	var plan, state, config map[string]tftypes.Value
 	if req.Plan.Raw.As(&plan) != nil || req.State.Raw.As(&state) != nil || req.Config.Raw.As(&config) != nil {
 		return // not objects: the framework reports such values before planning
+	}
+	if d := undecidedImportDiag(state, config); d != nil {
+		resp.Diagnostics.Append(d)
+		return
 	}
 	for _, name := range approvalReplaceAttrs {
 		if !plan[name].Equal(state[name]) {
@@ -76,6 +84,26 @@ func (r *connectionApprovalResource) ModifyPlan(_ context.Context, req resource.
 	if changed {
 		resp.Plan.Raw = tftypes.NewValue(req.Plan.Raw.Type(), plan)
 	}
+}
+
+// undecidedImportDiag refuses to plan the default action for an imported
+// connection nobody has decided yet: the default, receive, would admit a
+// consumer nobody chose. Only an import leaves action null in state, since
+// a settled status sets it and create and update store the configured one.
+func undecidedImportDiag(state, config map[string]tftypes.Value) diag.Diagnostic {
+	var status, serviceID, endpointID string
+	if !state[connAttrAction].IsNull() || !config[connAttrAction].IsNull() || state[connAttrStatus].As(&status) != nil {
+		return nil
+	}
+	if status != client.StatusPendingAcceptance && status != client.StatusCreating {
+		return nil
+	}
+	_ = state[connAttrServiceID].As(&serviceID)
+	_ = state[connAttrEndpointID].As(&endpointID)
+	return diag.NewAttributeErrorDiagnostic(path.Root(connAttrAction), "Imported connection awaits a decision",
+		fmt.Sprintf("The connection of %s was imported in status %q: nobody has accepted or rejected it yet, and "+
+			"the provider does not accept it by default. Set action = \"receive\" to accept it or action = "+
+			"\"reject\" to refuse it, then plan again.", connectionRef(serviceID, endpointID), status))
 }
 
 // emptyErrorList is the error list of a connection without errors.

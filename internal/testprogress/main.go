@@ -2,8 +2,9 @@
 // `make test` prints: one line per package as it finishes, one per top-level
 // test of the packages named by -tests (the slow acceptance tests), the full
 // output of every failed test, a note of what is still running after each
-// minute without news, and the slowest tests at the end. It exits 1 when any
-// package or test failed.
+// minute without news, and at the end the slowest tests, how many tests
+// (subtests included) passed, failed and were skipped, and every skipped test
+// with the reason it gave. It exits 1 when any package or test failed.
 //
 // Usage: go test -json ./... | go run ./internal/testprogress -tests internal/provider
 package main
@@ -31,6 +32,11 @@ type event struct {
 	Output     string
 }
 
+// skip is a skipped test or subtest and the reason it gave.
+type skip struct {
+	name, reason string
+}
+
 // result is a finished top-level test.
 type result struct {
 	name    string
@@ -46,14 +52,17 @@ type progress struct {
 	running  map[string]time.Time
 	finished []result
 	done     map[string]int // finished top-level tests by package
+	counts   map[string]int // finished tests and subtests by action: pass, fail, skip
+	skipped  []skip
 	failed   bool
-	last     time.Time
+	last     time.Time // when the last line was printed
+	start    time.Time
 	now      func() time.Time
 }
 
 func newProgress(out io.Writer, verbose []string) *progress {
 	return &progress{out: out, verbose: verbose, output: map[string][]string{},
-		running: map[string]time.Time{}, done: map[string]int{}, now: time.Now}
+		running: map[string]time.Time{}, done: map[string]int{}, counts: map[string]int{}, now: time.Now}
 }
 
 func (p *progress) say(format string, args ...any) {
@@ -92,25 +101,55 @@ func (p *progress) handle(e event) {
 		p.flush(key)
 		p.say("FAIL %s [build failed]", shortPkg(pkg))
 	case "pass", "skip", "fail":
-		delete(p.running, key)
-		if e.Action == "fail" {
-			p.failed = true
-			p.flush(key)
-		}
-		switch {
-		case e.Test == "":
-			p.say("%-4s %-28s %s", map[string]string{"pass": "ok", "skip": "?", "fail": "FAIL"}[e.Action], shortPkg(pkg), seconds(e.Elapsed))
-		case topLevel:
-			if e.Action != "skip" {
-				p.finished = append(p.finished, result{pkg + " " + e.Test, e.Elapsed})
-			}
-			p.done[pkg]++
-			if p.isVerbose(pkg) && e.Action != "skip" {
-				p.say("     %-4s %s %s (%d finished in %s)", map[string]string{"pass": "ok", "fail": "FAIL"}[e.Action], e.Test, seconds(e.Elapsed), p.done[pkg], shortPkg(pkg))
-			}
-		}
-		delete(p.output, key)
+		p.finish(e, pkg, key, topLevel)
 	}
+}
+
+// finish prints and counts a finished test or package.
+func (p *progress) finish(e event, pkg, key string, topLevel bool) {
+	delete(p.running, key)
+	if e.Action == "fail" {
+		p.failed = true
+		p.flush(key)
+	}
+	if e.Test != "" {
+		p.counts[e.Action]++
+		if e.Action == "skip" {
+			p.skipped = append(p.skipped, skip{shortPkg(pkg) + " " + e.Test, skipReason(p.output[key])})
+		}
+	}
+	switch {
+	case e.Test == "":
+		p.say("%-4s %-28s %s", map[string]string{"pass": "ok", "skip": "?", "fail": "FAIL"}[e.Action], shortPkg(pkg), seconds(e.Elapsed))
+	case topLevel:
+		if e.Action != "skip" {
+			p.finished = append(p.finished, result{pkg + " " + e.Test, e.Elapsed})
+		}
+		p.done[pkg]++
+		if p.isVerbose(pkg) && e.Action != "skip" {
+			p.say("     %-4s %s %s (%d finished in %s)", map[string]string{"pass": "ok", "fail": "FAIL"}[e.Action], e.Test, seconds(e.Elapsed), p.done[pkg], shortPkg(pkg))
+		}
+	}
+	delete(p.output, key)
+}
+
+// skipReason is what a skipped test printed (its t.Skip message), without
+// the framing lines go test adds (=== RUN, --- SKIP, ...), on one line.
+func skipReason(output []string) string {
+	var lines []string
+	for _, text := range output {
+		for _, line := range strings.Split(text, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "=== ") || strings.HasPrefix(line, "--- ") {
+				continue
+			}
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) == 0 {
+		return "(no reason given)"
+	}
+	return strings.Join(lines, " / ")
 }
 
 // flush prints the buffered output of a failed test or package.
@@ -121,10 +160,16 @@ func (p *progress) flush(key string) {
 	delete(p.output, key)
 }
 
-// heartbeat names the tests still running when nothing was printed for quiet.
+// heartbeat names the tests still running when nothing was printed for
+// quiet; with none running, go test is still compiling or linking (it
+// reports nothing while it builds), and heartbeat says so.
 func (p *progress) heartbeat(quiet time.Duration) {
 	now := p.now()
-	if now.Sub(p.last) < quiet || len(p.running) == 0 {
+	if now.Sub(p.last) < quiet {
+		return
+	}
+	if len(p.running) == 0 {
+		p.say("     ... no test running: go test is compiling and linking test binaries (%s since the start)", now.Sub(p.start).Round(time.Second))
 		return
 	}
 	names := make([]string, 0, len(p.running))
@@ -138,19 +183,28 @@ func (p *progress) heartbeat(quiet time.Duration) {
 	p.say("     ... still running: %s", strings.Join(names, ", "))
 }
 
-// summary prints the slowest top-level tests.
+// summary prints the slowest top-level tests, then the counts of tests and
+// subtests by result and every skipped one with its reason, so that a test
+// a CLI or an environment variable silently turned off shows in the log.
 func (p *progress) summary(n int) {
 	sort.Slice(p.finished, func(i, j int) bool { return p.finished[i].elapsed > p.finished[j].elapsed })
 	if len(p.finished) < n {
 		n = len(p.finished)
 	}
-	if n == 0 {
-		return
+	if n > 0 {
+		p.say("slowest tests:")
+		for _, r := range p.finished[:n] {
+			p.say("  %s %s", seconds(r.elapsed), shortPkg(r.name))
+		}
 	}
-	p.say("slowest tests:")
-	for _, r := range p.finished[:n] {
-		p.say("  %s %s", seconds(r.elapsed), shortPkg(r.name))
+	if len(p.skipped) > 0 {
+		sort.Slice(p.skipped, func(i, j int) bool { return p.skipped[i].name < p.skipped[j].name })
+		p.say("skipped tests:")
+		for _, s := range p.skipped {
+			p.say("  %s: %s", s.name, s.reason)
+		}
 	}
+	p.say("tests: %d passed, %d failed, %d skipped", p.counts["pass"], p.counts["fail"], p.counts["skip"])
 }
 
 func seconds(s float64) string { return fmt.Sprintf("%.1fs", s) }
@@ -166,7 +220,8 @@ func main() {
 	flag.Parse()
 
 	p := newProgress(os.Stdout, strings.Split(*tests, ","))
-	p.last = p.now()
+	p.start = p.now()
+	p.last = p.start
 	stop := make(chan struct{})
 	go func() {
 		tick := time.NewTicker(*quiet / 4)

@@ -84,6 +84,23 @@ func TestUnitProgressHeartbeat(t *testing.T) {
 	}
 }
 
+// Catches minutes of silence while go test compiles with -race (it reports
+// nothing then): with no test running, the heartbeat says it is building.
+func TestUnitProgressHeartbeatWhileCompiling(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := newProgress(nil, nil)
+	p.now = func() time.Time { return now }
+	p.start, p.last = now, now
+	var b strings.Builder
+	p.out = &b
+	now = now.Add(2 * time.Minute)
+	p.heartbeat(time.Minute)
+	if want := "     ... no test running: go test is compiling and linking test binaries (2m0s since the start)\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
 // Catches a summary that names the wrong tests as slowest.
 func TestUnitProgressSummary(t *testing.T) {
 	t.Parallel()
@@ -95,7 +112,44 @@ func TestUnitProgressSummary(t *testing.T) {
 	var b strings.Builder
 	p.out = &b
 	p.summary(1)
-	if want := "slowest tests:\n  9.0s b TestSlow\n"; b.String() != want {
+	if want := "slowest tests:\n  9.0s b TestSlow\ntests: 2 passed, 0 failed, 0 skipped\n"; b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// Catches a skipped test that leaves no trace: a test a CLI too old or an
+// unset variable turns off must be counted and named with its reason, its
+// subtests included, and a skipped test must not count as passed.
+func TestUnitProgressCountsAndListsSkips(t *testing.T) {
+	t.Parallel()
+	p := newProgress(nil, []string{"internal/provider"})
+	pkg := mod + "internal/provider"
+	got := run(p,
+		event{Action: "run", Package: pkg, Test: "TestAccOld"},
+		event{Action: "output", Package: pkg, Test: "TestAccOld", Output: "=== RUN   TestAccOld\n"},
+		event{Action: "output", Package: pkg, Test: "TestAccOld", Output: "    x_test.go:9: needs Terraform 1.14 or later\n"},
+		event{Action: "output", Package: pkg, Test: "TestAccOld", Output: "--- SKIP: TestAccOld (0.00s)\n"},
+		event{Action: "skip", Package: pkg, Test: "TestAccOld"},
+		event{Action: "run", Package: pkg, Test: "TestAccMix"},
+		event{Action: "run", Package: pkg, Test: "TestAccMix/identity"},
+		event{Action: "output", Package: pkg, Test: "TestAccMix/identity", Output: "    --- SKIP: TestAccMix/identity (0.00s)\n"},
+		event{Action: "skip", Package: pkg, Test: "TestAccMix/identity"},
+		event{Action: "run", Package: pkg, Test: "TestAccMix/cli"},
+		event{Action: "pass", Package: pkg, Test: "TestAccMix/cli", Elapsed: 1},
+		event{Action: "fail", Package: pkg, Test: "TestAccMix", Elapsed: 2},
+		event{Action: "fail", Package: pkg, Elapsed: 3},
+	)
+	if strings.Contains(got, "TestAccOld") {
+		t.Errorf("a skipped test got a progress line as if it ran:\n%s", got)
+	}
+	var b strings.Builder
+	p.out = &b
+	p.summary(0)
+	want := "skipped tests:\n" +
+		"  internal/provider TestAccMix/identity: (no reason given)\n" +
+		"  internal/provider TestAccOld: x_test.go:9: needs Terraform 1.14 or later\n" +
+		"tests: 1 passed, 1 failed, 2 skipped\n"
+	if b.String() != want {
+		t.Errorf("summary\n%s\nwant\n%s", b.String(), want)
 	}
 }

@@ -180,6 +180,41 @@ func TestUnitRunRefusesBadFlags(t *testing.T) {
 	}
 }
 
+// Defect: started without -project-id, the mock loaded fixtures of another
+// project without complaint, and every provider request then met a 403 that
+// blamed the credentials' permissions.
+func TestUnitRunRefusesFixturesOfAnotherProject(t *testing.T) {
+	t.Parallel()
+	const fixturesProject = "0a1b2c3d4e5f40718293a4b5c6d7e8f9"
+	fixtures := filepath.Join(t.TempDir(), "fixtures.json")
+	doc := `{"services":[{"id":"svc","project_id":"` + fixturesProject + `","connections":[{"id":"e1"}]}]}`
+	if err := os.WriteFile(fixtures, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err := run(context.Background(), []string{"-fixtures", fixtures}, &out, io.Discard)
+	if err == nil {
+		t.Fatal("fixtures of another project loaded")
+	}
+	for _, want := range []string{fixtures, fixturesProject, "project " + vpcepmock.DefaultProjectID + " only", "-project-id " + fixturesProject} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed %q before failing", out.String())
+	}
+	// The flag the error names fixes it.
+	url, stop := start(t, "-project-id", fixturesProject, "-fixtures", fixtures)
+	path := url + "/v1/" + fixturesProject + "/vpc-endpoint-services/svc/connections"
+	if status, body := get(t, http.DefaultClient, path, vpcepmock.DefaultToken); status != 200 || !strings.Contains(body, `"id":"e1"`) {
+		t.Errorf("with -project-id %s: %d %s", fixturesProject, status, body)
+	}
+	if err := stop(); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestUnitBinaryExitsCleanlyOnSignal builds the command and stops it with
 // SIGINT and SIGTERM.
 func TestUnitBinaryExitsCleanlyOnSignal(t *testing.T) {

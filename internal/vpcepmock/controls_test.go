@@ -198,6 +198,31 @@ func TestUnitFixtures(t *testing.T) {
 	}
 }
 
+// Defect: fixtures naming a project no credential is bound to loaded without
+// complaint ({"connections":6,"services":1}), and the provider then got a 403
+// about permissions instead of hearing that the mock serves another project.
+func TestUnitFixturesOfAnUnreachableProjectAreRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(c *Config) { c.Credentials = []Credential{defaultCredential()} })
+	const stranger = "0a1b2c3d4e5f40718293a4b5c6d7e8f9"
+	r := h.control("POST", "/_mock/fixtures", `{"services":[{"id":"fx","project_id":"`+stranger+`","connections":[{"id":"f1"}]}]}`)
+	if r.code != 400 {
+		t.Errorf("fixtures of another project: %d %s, want 400", r.code, r.body)
+	}
+	for _, want := range []string{"services[0]", "fx", "project_id " + stranger, "project " + testProject + " only", "-project-id " + stranger, "-credential " + stranger + ":TOKEN"} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("error lacks %q: %s", want, r.body)
+		}
+	}
+	if len(h.m.Dump().Services) != 0 {
+		t.Error("a refused fixtures document loaded a service")
+	}
+	// The project the credentials serve, given or left out, still loads.
+	if r := h.control("POST", "/_mock/fixtures", `{"services":[{"id":"a","project_id":"`+testProject+`"},{"id":"b"}]}`); r.code != 200 {
+		t.Errorf("fixtures of the credentials' project: %d %s", r.code, r.body)
+	}
+}
+
 func TestUnitGoControls(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)

@@ -2,6 +2,7 @@ package vpcepmock
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -144,6 +145,9 @@ func (m *Mock) checkFixturesLocked(f Fixtures) error {
 	services := map[string]bool{}
 	endpoints := map[string]bool{}
 	for i, fs := range f.Services {
+		if err := m.checkFixtureProject(i, fs); err != nil {
+			return err
+		}
 		if fs.ID != "" {
 			if _, ok := m.services[fs.ID]; ok || services[fs.ID] {
 				return fmt.Errorf("%w: service %s", ErrDuplicateID, fs.ID)
@@ -183,6 +187,46 @@ func (m *Mock) checkFixturesLocked(f Fixtures) error {
 		}
 	}
 	return nil
+}
+
+// ErrUnreachableProject: a fixture service belongs to a project no credential
+// of the mock is bound to, so no client could ever see it.
+var ErrUnreachableProject = errors.New("vpcepmock: fixtures: a service in a project no credential can reach")
+
+// checkFixtureProject refuses a service in a project none of the mock's
+// credentials is bound to: loading it would succeed, and every request for
+// it would then answer 403 or 404, far from the cause.
+func (m *Mock) checkFixtureProject(i int, fs FixtureService) error {
+	if fs.ProjectID == "" {
+		return nil
+	}
+	projects := m.credentialProjects()
+	if slices.Contains(projects, fs.ProjectID) {
+		return nil
+	}
+	which := "projects " + strings.Join(projects, ", ")
+	if len(projects) == 1 {
+		which = "project " + projects[0]
+	}
+	return fmt.Errorf("%w: services[%d] (id %q) has project_id %s, but this mock's credentials are for %s only; "+
+		"start vpcep-mock with -project-id %s (or add -credential %s:TOKEN; in Go, a Config.Credentials entry), "+
+		"or leave project_id out of the fixtures to load the service into project %s",
+		ErrUnreachableProject, i, fs.ID, fs.ProjectID, which,
+		fs.ProjectID, fs.ProjectID, m.defaultProject)
+}
+
+// credentialProjects lists, sorted, the projects the credentials are bound to.
+func (m *Mock) credentialProjects() []string {
+	var projects []string
+	for _, creds := range []map[string]Credential{m.tokens, m.accessKeys} {
+		for _, c := range creds {
+			if !slices.Contains(projects, c.ProjectID) {
+				projects = append(projects, c.ProjectID)
+			}
+		}
+	}
+	slices.Sort(projects)
+	return projects
 }
 
 // checkDescription applies the API's rule for connection descriptions.

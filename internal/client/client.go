@@ -9,19 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // Headers and content types of the API (docs/api-notes.md).
@@ -90,21 +82,12 @@ type Config struct {
 
 // Client talks to the VPCEP v1 API. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL
+	// engine sends the requests, with the retries and the throttling pause.
+	*engine
 	projectID string
 	// creds supplies the credentials; nil means fixed, from Config.
-	creds      CredentialProvider
-	fixed      Credentials
-	maxRetries int
-	baseDelay  time.Duration
-	maxDelay   time.Duration
-	httpClient *http.Client
-	userAgent  string
-	// throttle is the pause every request shares while the API throttles.
-	throttle throttleGate
-	// now and jitter are replaced in tests.
-	now    func() time.Time
-	jitter func(n int64) int64
+	creds CredentialProvider
+	fixed Credentials
 }
 
 // New checks cfg and returns a Client.
@@ -146,38 +129,10 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	c := &Client{
-		base:       base,
-		projectID:  cfg.ProjectID,
-		creds:      cfg.Credentials,
-		maxRetries: min(max(cfg.MaxRetries, 0), MaxRetriesLimit),
-		baseDelay:  cfg.RetryBaseDelay,
-		maxDelay:   cfg.RetryMaxDelay,
-		httpClient: cfg.HTTPClient,
-		userAgent:  cfg.UserAgent,
-		now:        time.Now,
-		jitter:     rand.Int64N,
-	}
-	if c.baseDelay <= 0 {
-		c.baseDelay = DefaultRetryBaseDelay
-	}
-	if c.maxDelay <= 0 {
-		c.maxDelay = DefaultRetryMaxDelay
-	}
-	if c.maxDelay < c.baseDelay {
-		c.maxDelay = c.baseDelay
-	}
-	if c.httpClient == nil {
-		c.httpClient = defaultHTTPClient(cfg.Insecure)
-	} else {
-		// A copy, so that the caller's client keeps its own redirect policy.
-		hc := *c.httpClient
-		c.httpClient = &hc
-	}
-	// The API never redirects; following one would send the token, the
-	// signed headers and the body to a host nobody configured.
-	c.httpClient.CheckRedirect = refuseRedirect
-	if c.userAgent == "" {
-		c.userAgent = DefaultUserAgent
+		engine: newEngine("", base, engineSettings{maxRetries: cfg.MaxRetries, baseDelay: cfg.RetryBaseDelay,
+			maxDelay: cfg.RetryMaxDelay, httpClient: cfg.HTTPClient, insecure: cfg.Insecure, userAgent: cfg.UserAgent}),
+		projectID: cfg.ProjectID,
+		creds:     cfg.Credentials,
 	}
 	if c.creds == nil {
 		c.fixed = Credentials{AuthToken: cfg.AuthToken, AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey, SecurityToken: cfg.SecurityToken}
@@ -245,226 +200,16 @@ func encodeBody(v any) ([]byte, error) {
 // non-nil). path is the escaped path; query may be nil; in is the request body
 // value or nil.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) error {
-	var body []byte
+	r := &request{method: method, path: path, query: query, credentials: c.credentials, projectID: c.projectID, out: out}
 	if in != nil {
 		var err error
-		if body, err = encodeBody(in); err != nil {
+		if r.body, err = encodeBody(in); err != nil {
 			return &NotSentError{Method: method, Path: path, Err: fmt.Errorf("encoding the request body: %w", err)}
 		}
 	}
-	// path is already escaped; RawPath keeps that exact form (an id holding
-	// '/' stays one segment) and Path is its decoded twin, as url.URL wants.
-	u := *c.base
-	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + path
-	decoded, err := url.PathUnescape(u.RawPath)
-	if err != nil {
-		return &NotSentError{Method: method, Path: path, Err: fmt.Errorf("building the request URL: %w", err)}
+	if c.creds != nil {
+		r.renew = c.creds.Renew
 	}
-	u.Path = decoded
-	u.RawQuery = query.Encode()
-	target := u.String()
-
-	// Every call may be retried: reads change nothing and both writes are idempotent in effect.
-	renewed := false
-	for attempt := 1; ; attempt++ {
-		creds, err := c.credentials(ctx)
-		if err != nil {
-			if attempt == 1 {
-				return &NotSentError{Method: method, Path: path, Setting: "Credentials", Err: fmt.Errorf("getting credentials: %w", err)}
-			}
-			return fmt.Errorf("getting credentials for attempt %d of %s %s: %w", attempt, method, path, err)
-		}
-		credCtx := maskCredentials(ctx, creds)
-		if err := c.throttle.wait(ctx); err != nil {
-			if attempt == 1 {
-				return &NotSentError{Method: method, Path: path, Err: err}
-			}
-			return err
-		}
-		respBody, requestID, err := c.attempt(credCtx, creds, method, target, path, query, body, attempt)
-		// Temporary credentials that expired are renewed once (shared with
-		// every concurrent call) and the request retried once, never in a loop.
-		if isUnauthorized(err) && creds.Temporary() && c.creds != nil && !renewed {
-			renewed = true
-			tflog.Debug(credCtx, "VPCEP API refused temporary credentials; renewing them once", map[string]any{"method": method, "path": path})
-			if _, renewErr := c.creds.Renew(ctx, creds); renewErr == nil {
-				attempt--
-				continue
-			} else {
-				err = fmt.Errorf("%w (renewing the temporary credentials failed: %v)", err, renewErr) //nolint:errorlint // the renewal error is context, not the cause
-			}
-		}
-		if err == nil {
-			c.throttle.succeeded()
-			if out == nil || len(bytes.TrimSpace(respBody)) == 0 {
-				return nil
-			}
-			// Zeroed first: a failed attempt may have filled part of out.
-			reflect.ValueOf(out).Elem().SetZero()
-			if err = json.Unmarshal(respBody, out); err == nil {
-				return nil
-			}
-			err = &DecodeError{Method: method, Path: path, RequestID: requestID, Bytes: len(respBody), Err: err}
-		}
-		if IsNotSent(err) {
-			return err
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
-		}
-		if attempt > c.maxRetries || !IsRetryable(err) {
-			var ra *retryAfterError
-			if errors.As(err, &ra) {
-				return ra.APIError
-			}
-			return err
-		}
-		if IsThrottled(err) {
-			// Every request of the client waits out this pause at the top of the loop.
-			opens := c.throttle.throttled(time.Now(), func(strike int) time.Duration { return c.backoff(strike, err) })
-			tflog.Debug(ctx, "VPCEP API throttled; every request of the provider pauses", map[string]any{
-				"method": method, "path": path, "attempt": attempt, "delay_ms": time.Until(opens).Milliseconds(), "error": err.Error(),
-			})
-			continue
-		}
-		delay := c.backoff(attempt, err)
-		tflog.Debug(ctx, "VPCEP API call will be retried", map[string]any{
-			"method": method, "path": path, "attempt": attempt, "delay_ms": delay.Milliseconds(), "error": err.Error(),
-		})
-		if err := pause.For(ctx, delay); err != nil {
-			return err
-		}
-	}
-}
-
-// retryAfterError carries a Retry-After hint next to the API error it came
-// with; do unwraps it for the delay and callers still see the *APIError.
-type retryAfterError struct {
-	*APIError
-	after time.Duration
-}
-
-func (e *retryAfterError) Unwrap() error { return e.APIError }
-
-// backoff draws uniformly in [0, min(max, base*2^(attempt-1))] so throttled resources
-// do not return in lockstep; a Retry-After hint wins, capped at RetryMaxDelay.
-func (c *Client) backoff(attempt int, err error) time.Duration {
-	var ra *retryAfterError
-	if errors.As(err, &ra) && ra.after > 0 {
-		return min(ra.after, c.maxDelay)
-	}
-	ceiling := c.maxDelay
-	if shift := attempt - 1; shift < 30 {
-		if d := c.baseDelay << shift; d > 0 && d < ceiling {
-			ceiling = d
-		}
-	}
-	return time.Duration(c.jitter(int64(ceiling) + 1))
-}
-
-// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		if secs > int64(time.Hour/time.Second) {
-			return time.Hour
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-// attempt sends the request once and returns the response body and request
-// id of a 2xx answer, or an error: *APIError (maybe inside *retryAfterError) for an error
-// answer, *TransportError when no answer came.
-func (c *Client) attempt(ctx context.Context, creds Credentials, method, target, path string, query url.Values, body []byte, attempt int) (respBody []byte, requestID string, err error) {
-	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
-	if err != nil {
-		return nil, "", &NotSentError{Method: method, Path: path, Err: fmt.Errorf("building the request: %w", err)}
-	}
-	if body == nil {
-		req.Body = http.NoBody
-		req.ContentLength = 0
-	}
-	req.Header.Set(headerAccept, contentTypeJSON)
-	req.Header.Set(headerUserAgent, c.userAgent)
-	if body != nil {
-		req.Header.Set(headerContentType, contentTypeJSONBody)
-	} else {
-		req.Header.Set(headerContentType, contentTypeJSON)
-	}
-	// X-Project-Id goes on before signing so it is signed, as the v3 SDK does.
-	if err := authorize(req, body, creds, c.projectID, c.now()); err != nil {
-		return nil, "", &NotSentError{Method: method, Path: path, Err: fmt.Errorf("signing the request: %w", err)}
-	}
-	if field, err := checkHeaders(req.Header); err != nil {
-		return nil, "", &NotSentError{Method: method, Path: path, Setting: field, Err: err}
-	}
-	// Past the first attempt the API may have acted already; only a context
-	// that ended before anything went out means nothing was sent.
-	if ctxErr := ctx.Err(); ctxErr != nil && attempt == 1 {
-		return nil, "", &NotSentError{Method: method, Path: path, Err: ctxErr}
-	}
-	c.logRequest(ctx, req, body, attempt)
-
-	start := time.Now()
-	resp, err := c.httpClient.Do(req)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, "", ctxErr
-		}
-		c.logResult(ctx, method, path, query, 0, "", time.Since(start), attempt, err)
-		return nil, "", &TransportError{Method: method, URL: redactURL(req.URL), Err: err}
-	}
-	defer resp.Body.Close()
-	respBody, err = readBody(resp)
-	requestID = resp.Header.Get(headerRequestID)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, "", ctxErr
-		}
-		c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, err)
-		return nil, "", &TransportError{Method: method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
-	}
-	c.logResult(ctx, method, path, query, resp.StatusCode, requestID, time.Since(start), attempt, nil)
-	logged, truncated := bodyForLog(respBody)
-	tflog.Trace(ctx, "VPCEP API response body", map[string]any{
-		"method": method, "path": path, "status": resp.StatusCode, "request_id": requestID,
-		"body": logged, "body_bytes": len(respBody), "body_truncated": truncated,
-	})
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return respBody, requestID, nil
-	}
-	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		return nil, "", &RedirectError{Method: method, URL: redactURL(req.URL), StatusCode: resp.StatusCode,
-			Location: redirectTarget(req.URL, resp.Header.Get("Location"))}
-	}
-	apiErr := ParseError(resp.StatusCode, resp.Header, respBody)
-	if after := parseRetryAfter(resp.Header.Get(headerRetryAfter), c.now()); after > 0 {
-		return nil, requestID, &retryAfterError{APIError: apiErr, after: after}
-	}
-	return nil, requestID, apiErr
-}
-
-// readBody reads at most maxResponseBytes, in one buffer when the length is announced.
-func readBody(resp *http.Response) ([]byte, error) {
-	if n := resp.ContentLength; n > 0 && n <= maxResponseBytes {
-		buf := make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, buf); err != nil {
-			return nil, err
-		}
-		return buf, nil
-	}
-	return io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	_, err := c.send(ctx, r)
+	return err
 }

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,10 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // IAM wire names (the IAM API reference; the official SDK's iam/v3 meta).
@@ -32,9 +27,6 @@ const (
 	headerMetadataTTL       = "X-Metadata-Token-Ttl-Seconds"
 	// metadataSessionTTL is the session token lifetime the SDK asks for.
 	metadataSessionTTL = "21600"
-	// iamAttempts bounds the tries of one IAM call on throttling, 5xx and
-	// transport errors.
-	iamAttempts = 3
 )
 
 // DefaultMetadataEndpoint is the ECS instance metadata service.
@@ -48,16 +40,19 @@ type IAMConfig struct {
 	HTTPClient *http.Client
 	Insecure   bool
 	UserAgent  string
+	// MaxRetries, RetryBaseDelay and RetryMaxDelay are Config's: IAM calls
+	// are retried by the same rules as VPCEP calls.
+	MaxRetries                    int
+	RetryBaseDelay, RetryMaxDelay time.Duration
 }
 
 // IAMClient makes the few IAM calls credentials need: the project list,
 // temporary keys by agency or from a token, and the OIDC token exchange.
 // It is safe for concurrent use.
 type IAMClient struct {
-	base       *url.URL
-	httpClient *http.Client
-	userAgent  string
-	now        func() time.Time
+	// engine sends the requests with the retry rules of Client, with a
+	// throttling pause of its own: IAM's limits are not VPCEP's.
+	*engine
 }
 
 // NewIAM returns an IAM client.
@@ -66,19 +61,8 @@ func NewIAM(cfg IAMConfig) (*IAMClient, error) {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("IAM client: endpoint %q is not an http(s) URL", cfg.Endpoint)
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = defaultHTTPClient(cfg.Insecure)
-	} else {
-		c := *hc
-		hc = &c
-	}
-	hc.CheckRedirect = refuseRedirect
-	ua := cfg.UserAgent
-	if ua == "" {
-		ua = DefaultUserAgent
-	}
-	return &IAMClient{base: base, httpClient: hc, userAgent: ua, now: time.Now}, nil
+	return &IAMClient{newEngine(ServiceIAM, base, engineSettings{maxRetries: cfg.MaxRetries, baseDelay: cfg.RetryBaseDelay,
+		maxDelay: cfg.RetryMaxDelay, httpClient: cfg.HTTPClient, insecure: cfg.Insecure, userAgent: cfg.UserAgent})}, nil
 }
 
 // Endpoint returns the IAM base URL.
@@ -182,79 +166,33 @@ func (c *IAMClient) CredentialsFromToken(ctx context.Context, token string, dura
 	return out.credentials("IAM (temporary keys from a token)")
 }
 
-// call sends one IAM request (creds nil = unsigned), retrying throttling,
-// 5xx and transport errors a few times. Bodies are never logged: IAM
-// answers hold secrets.
+// call sends one IAM request (creds nil = unsigned) through the engine,
+// which retries it as it retries VPCEP calls. Bodies are never logged: IAM
+// answers hold secrets. The answer is decoded here, not by the engine:
+// DecodeError speaks of the VPCEP API, and an IAM answer that does not
+// decode fails the call at once.
 func (c *IAMClient) call(ctx context.Context, method, path string, query url.Values, in any, creds *Credentials, headers map[string]string, out any) (http.Header, error) {
-	var body []byte
+	r := &request{method: method, path: path, query: query, contentType: contentTypeJSONBody, header: headers}
 	if in != nil {
 		var err error
-		if body, err = encodeBody(in); err != nil {
+		if r.body, err = encodeBody(in); err != nil {
 			return nil, err
 		}
 	}
-	u := *c.base
-	u.Path = strings.TrimRight(c.base.Path, "/") + path
-	u.RawQuery = query.Encode()
 	if creds != nil {
-		ctx = maskCredentials(ctx, *creds)
+		fixed := *creds
+		r.credentials = func(context.Context) (Credentials, error) { return fixed, nil }
 	}
-	var lastErr error
-	for attempt := 1; attempt <= iamAttempts; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set(headerAccept, contentTypeJSON)
-		req.Header.Set(headerUserAgent, c.userAgent)
-		req.Header.Set(headerContentType, contentTypeJSONBody)
-		for k, v := range headers {
-			req.Header.Set(k, v)
-		}
-		if creds != nil {
-			if err := authorize(req, body, *creds, "", c.now()); err != nil {
-				return nil, fmt.Errorf("signing the IAM request: %w", err)
-			}
-		}
-		if _, err := checkHeaders(req.Header); err != nil {
-			return nil, err
-		}
-		start := time.Now()
-		resp, err := c.httpClient.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			lastErr = &TransportError{Method: method, URL: redactURL(req.URL), Err: err}
-		} else {
-			respBody, readErr := readBody(resp)
-			resp.Body.Close()
-			tflog.Debug(ctx, "IAM API call", map[string]any{"method": method, "path": path, "status": resp.StatusCode,
-				"request_id": resp.Header.Get(headerRequestID), "duration_ms": time.Since(start).Milliseconds(), "attempt": attempt})
-			switch {
-			case readErr != nil:
-				lastErr = &TransportError{Method: method, URL: redactURL(req.URL), Err: readErr}
-			case resp.StatusCode >= 200 && resp.StatusCode < 300:
-				if out != nil {
-					if err := json.Unmarshal(respBody, out); err != nil {
-						return nil, fmt.Errorf("decoding IAM %s %s answer: %w", method, path, err)
-					}
-				}
-				return resp.Header, nil
-			default:
-				apiErr := ParseError(resp.StatusCode, resp.Header, respBody)
-				apiErr.Service = ServiceIAM
-				lastErr = apiErr
-			}
-		}
-		if !IsRetryable(lastErr) || attempt == iamAttempts {
-			break
-		}
-		if pause.For(ctx, time.Duration(attempt)*500*time.Millisecond) != nil {
-			return nil, ctx.Err()
+	ans, err := c.send(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("IAM %s %s: %w", method, path, err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(ans.body, out); err != nil {
+			return nil, fmt.Errorf("decoding IAM %s %s answer: %w", method, path, err)
 		}
 	}
-	return nil, fmt.Errorf("IAM %s %s: %w", method, path, lastErr)
+	return ans.header, nil
 }
 
 // MetadataClient reads temporary keys from the ECS instance metadata

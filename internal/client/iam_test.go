@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -167,5 +169,93 @@ func TestUnitTemporaryCredentialsRenewedOnceOn401(t *testing.T) {
 	}
 	if n, sent := stuck.renewals.Load(), e.mock.RequestCounts()[vpcepmock.CountUnauthorized]-before; n != 1 || sent != 2 {
 		t.Errorf("renewed %d times and sent %d refused requests, want 1 and 2", n, sent)
+	}
+}
+
+// newScriptedIAM is an IAM client on a scripted server, with instant
+// back-off whose ceilings it records.
+func newScriptedIAM(t *testing.T, maxRetries int, script ...step) (*IAMClient, *scriptedServer, *[]int64) {
+	t.Helper()
+	srv := newScriptedServer(t, script...)
+	iam, err := NewIAM(IAMConfig{Endpoint: srv.URL, MaxRetries: maxRetries, RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	ceilings := &[]int64{}
+	iam.jitter = func(n int64) int64 { mu.Lock(); defer mu.Unlock(); *ceilings = append(*ceilings, n); return 0 }
+	return iam, srv, ceilings
+}
+
+const iamProjects = `{"projects":[{"id":"p1","name":"eu-de","domain_id":"d1","enabled":true}]}`
+
+// TestUnitIAMRetriesLikeVPCEP: IAM calls follow the client's retry rules. It
+// catches an IAM loop of its own: a Retry-After ignored, linear steps
+// without jitter, or a fixed number of tries instead of max_retries.
+func TestUnitIAMRetriesLikeVPCEP(t *testing.T) {
+	t.Parallel()
+	throttled := `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached."}`
+	iam, srv, ceilings := newScriptedIAM(t, 3,
+		step{status: http.StatusTooManyRequests, body: throttled, retryAfter: "1"},
+		step{status: http.StatusServiceUnavailable},
+		step{status: http.StatusBadGateway},
+		step{status: http.StatusOK, body: iamProjects})
+	projects, err := iam.ProjectsByName(context.Background(), permanentKeys, "eu-de")
+	if err != nil || len(projects) != 1 || projects[0].ID != "p1" {
+		t.Fatalf("ProjectsByName after a 429, a 503 and a 502: %v %+v", err, projects)
+	}
+	if srv.count() != 4 {
+		t.Errorf("requests = %d, want 4", srv.count())
+	}
+	// The 429's Retry-After set its pause without jitter; the 503 (attempt 2)
+	// and the 502 (attempt 3) drew from doubling ceilings.
+	want := []int64{int64(2*time.Millisecond) + 1, int64(4*time.Millisecond) + 1}
+	if fmt.Sprint(*ceilings) != fmt.Sprint(want) {
+		t.Errorf("back-off ceilings %v, want %v (exponential, full jitter, Retry-After without jitter)", *ceilings, want)
+	}
+}
+
+// TestUnitIAMRetriesBoundedByMaxRetries: IAM gives up after max_retries
+// retries with IAM's answer, labelled IAM's. It catches a bound of IAM's own.
+func TestUnitIAMRetriesBoundedByMaxRetries(t *testing.T) {
+	t.Parallel()
+	for _, retries := range []int{0, 4} {
+		iam, srv, _ := newScriptedIAM(t, retries, step{status: http.StatusServiceUnavailable, body: `{"error_code":"IAM.0001","error_msg":"busy"}`})
+		_, err := iam.ProjectsByName(context.Background(), permanentKeys, "eu-de")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Service != ServiceIAM || apiErr.StatusCode != http.StatusServiceUnavailable ||
+			!strings.HasPrefix(err.Error(), "IAM GET /v3/projects: IAM API error: HTTP 503") {
+			t.Errorf("max_retries %d: error %v, want IAM's 503", retries, err)
+		}
+		if srv.count() != retries+1 {
+			t.Errorf("max_retries %d: %d requests, want %d", retries, srv.count(), retries+1)
+		}
+	}
+}
+
+// TestUnitIAMRequestsSentAsSigned: an IAM request keeps its own form through
+// the shared engine: the body's content type even on a GET, no X-Project-Id,
+// and a signature. It catches VPCEP's header rules leaking into IAM calls,
+// which would change what is signed.
+func TestUnitIAMRequestsSentAsSigned(t *testing.T) {
+	t.Parallel()
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		_, _ = w.Write([]byte(iamProjects))
+	}))
+	t.Cleanup(srv.Close)
+	iam, err := NewIAM(IAMConfig{Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iam.ProjectsByName(context.Background(), permanentKeys, "eu-de"); err != nil {
+		t.Fatal(err)
+	}
+	if ct := got.Get(headerContentType); ct != contentTypeJSONBody {
+		t.Errorf("Content-Type %q, want %q", ct, contentTypeJSONBody)
+	}
+	if got.Get(headerProjectID) != "" || !strings.HasPrefix(got.Get("Authorization"), "SDK-HMAC-SHA256 ") {
+		t.Errorf("headers %v: want a signature and no X-Project-Id", got)
 	}
 }

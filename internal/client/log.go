@@ -13,7 +13,7 @@ import (
 )
 
 // logRequest writes the request at trace level with secrets masked.
-func (c *Client) logRequest(ctx context.Context, req *http.Request, body []byte, attempt int) {
+func (e *engine) logRequest(ctx context.Context, req *http.Request, body []byte, attempt int) {
 	logged, truncated := bodyForLog(body)
 	tflog.Trace(ctx, "VPCEP API request", map[string]any{
 		"method":         req.Method,
@@ -34,7 +34,7 @@ func bodyForLog(body []byte) (string, bool) {
 }
 
 // logResult writes the one debug line of an attempt.
-func (c *Client) logResult(ctx context.Context, method, path string, query url.Values, status int, requestID string, d time.Duration, attempt int, err error) {
+func (e *engine) logResult(ctx context.Context, method, path string, query url.Values, status int, requestID string, d time.Duration, attempt int, err error) {
 	fields := map[string]any{
 		"method":      method,
 		"path":        path,
@@ -47,7 +47,7 @@ func (c *Client) logResult(ctx context.Context, method, path string, query url.V
 	if err != nil {
 		fields["error"] = err.Error()
 	}
-	tflog.Debug(ctx, "VPCEP API call", fields)
+	tflog.Debug(ctx, e.label()+" API call", fields)
 }
 
 // maskHeaders copies h for logging with the token and the signature hidden (a

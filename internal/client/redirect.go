@@ -8,7 +8,7 @@ import (
 )
 
 // refuseRedirect makes http.Client hand back a 3xx answer instead of
-// following it; attempt turns that answer into a *RedirectError.
+// following it; classify turns that answer into a *RedirectError.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // RedirectError is a 3xx answer from the configured endpoint. The client never
@@ -16,6 +16,8 @@ func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLa
 // it: the VPCEP API does not redirect, so the endpoint setting points at
 // something else (a proxy, a load balancer, a web page).
 type RedirectError struct {
+	// Service is the API that answered: "" for VPCEP, ServiceIAM for IAM.
+	Service     string
 	Method, URL string
 	// StatusCode is the 3xx status; Location the target as the server gave
 	// it, resolved against the request URL, without any userinfo.
@@ -29,10 +31,11 @@ func (e *RedirectError) Error() string {
 	if loc == "" {
 		loc = "(no Location header)"
 	}
-	return fmt.Sprintf("VPCEP API request %s %s was answered with HTTP %d %s to %s; "+
-		"the VPCEP API never redirects, so the redirect was not followed and nothing was sent there: "+
-		"check that the endpoint setting is the VPCEP API's own URL",
-		e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode), loc)
+	api := firstNonEmpty(e.Service, "VPCEP")
+	return fmt.Sprintf("%s API request %s %s was answered with HTTP %d %s to %s; "+
+		"the %s API never redirects, so the redirect was not followed and nothing was sent there: "+
+		"check that the endpoint setting is the %s API's own URL",
+		api, e.Method, e.URL, e.StatusCode, http.StatusText(e.StatusCode), loc, api, api)
 }
 
 // redactURL drops any userinfo from u for error messages.

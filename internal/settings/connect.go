@@ -47,7 +47,8 @@ func (s Settings) Connect(ctx context.Context, userAgent string, probes *Metadat
 	var iamSource credentials.IAM
 	if s.needsIAM() || s.Client.ProjectID == "" {
 		var err error
-		if iam, err = client.NewIAM(client.IAMConfig{Endpoint: s.IAMEndpoint, Insecure: s.Client.Insecure, UserAgent: userAgent}); err != nil {
+		if iam, err = client.NewIAM(client.IAMConfig{Endpoint: s.IAMEndpoint, Insecure: s.Client.Insecure, UserAgent: userAgent,
+			MaxRetries: s.Client.MaxRetries, RetryBaseDelay: s.Client.RetryBaseDelay, RetryMaxDelay: s.Client.RetryMaxDelay}); err != nil {
 			return nil, &Error{Attr: IAMEndpoint.Attr, Summary: "Invalid iam_endpoint", Detail: err.Error()}
 		}
 		iamSource = iam

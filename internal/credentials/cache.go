@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
@@ -33,20 +35,14 @@ const maxRenewMargin = 5 * time.Minute
 type Cache struct {
 	src Source
 	now func() time.Time
+	// retrieval joins the callers that need the source into one call.
+	retrieval singleflight.Group
 
 	mu       sync.Mutex
 	current  client.Credentials
 	obtained time.Time
 	valid    bool
-	flight   *flight
 	fetches  int
-}
-
-// flight is one retrieval in progress.
-type flight struct {
-	done  chan struct{}
-	creds client.Credentials
-	err   error
 }
 
 var _ client.CredentialProvider = (*Cache)(nil)
@@ -68,12 +64,14 @@ func (c *Cache) Retrievals() int {
 // are temporary and close to expiry.
 func (c *Cache) Credentials(ctx context.Context) (client.Credentials, error) {
 	c.mu.Lock()
-	if c.valid && !c.dueLocked() {
+	if c.valid && !c.due() {
 		creds := c.current
 		c.mu.Unlock()
 		return creds, nil
 	}
-	return c.fetchLocked(ctx)
+	retrieval := c.join()
+	c.mu.Unlock()
+	return await(ctx, retrieval)
 }
 
 // Renew replaces refused credentials; when they were replaced already (by
@@ -86,11 +84,13 @@ func (c *Cache) Renew(ctx context.Context, refused client.Credentials) (client.C
 		return creds, nil
 	}
 	c.valid = false
-	return c.fetchLocked(ctx)
+	retrieval := c.join()
+	c.mu.Unlock()
+	return await(ctx, retrieval)
 }
 
-// dueLocked reports whether temporary credentials should be renewed now.
-func (c *Cache) dueLocked() bool {
+// due reports whether temporary credentials should be renewed now; c.mu is held.
+func (c *Cache) due() bool {
 	if !c.current.Temporary() {
 		return false
 	}
@@ -99,37 +99,43 @@ func (c *Cache) dueLocked() bool {
 	return !c.now().Before(c.current.ExpiresAt.Add(-margin))
 }
 
-// fetchLocked joins the retrieval in progress or starts one; c.mu is held
-// on entry and released before waiting.
-func (c *Cache) fetchLocked(ctx context.Context) (client.Credentials, error) {
-	f := c.flight
-	if f == nil {
-		f = &flight{done: make(chan struct{})}
-		c.flight = f
-		c.fetches++
-		go c.run(f)
-	}
+// retrievalKey is the one key of Cache.retrieval: a cache has one source.
+const retrievalKey = ""
+
+// join joins the retrieval in progress or starts one; c.mu is held. Joining
+// and ending a retrieval both happen under c.mu, so a caller that found the
+// credentials stale joins the retrieval that replaces them, and a caller
+// that comes after it ended starts a new one rather than take its result.
+func (c *Cache) join() <-chan singleflight.Result {
+	return c.retrieval.DoChan(retrievalKey, func() (any, error) { return c.retrieve() })
+}
+
+// retrieve calls the source with a context of its own, so that one caller
+// giving up does not fail the others waiting for the same renewal.
+func (c *Cache) retrieve() (client.Credentials, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c.mu.Lock()
+	c.fetches++
 	c.mu.Unlock()
+	obtained := c.now()
+	creds, err := c.src.Retrieve(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil {
+		c.current, c.obtained, c.valid = creds, obtained, true
+	}
+	c.retrieval.Forget(retrievalKey)
+	return creds, err
+}
+
+// await waits for a retrieval, or for ctx to end.
+func await(ctx context.Context, retrieval <-chan singleflight.Result) (client.Credentials, error) {
 	select {
-	case <-f.done:
-		return f.creds, f.err
+	case r := <-retrieval:
+		creds, _ := r.Val.(client.Credentials)
+		return creds, r.Err
 	case <-ctx.Done():
 		return client.Credentials{}, ctx.Err()
 	}
-}
-
-// run retrieves with a context of its own, so that one caller giving up
-// does not fail the others waiting for the same renewal.
-func (c *Cache) run(f *flight) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	obtained := c.now()
-	f.creds, f.err = c.src.Retrieve(ctx)
-	c.mu.Lock()
-	if f.err == nil {
-		c.current, c.obtained, c.valid = f.creds, obtained, true
-	}
-	c.flight = nil
-	c.mu.Unlock()
-	close(f.done)
 }

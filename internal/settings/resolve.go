@@ -101,11 +101,19 @@ func Resolve(cfg Config, getenv func(string) string) (Settings, []*Error) {
 	}
 	s.Region, err = resolveRegion(cfg, getenv, s.Profile)
 	add(err)
+	// A bad region is one mistake: the endpoint and project it would have
+	// given are not reported missing as well.
+	badRegion := err != nil
+	addUnlessFromRegion := func(e *Error) {
+		if !badRegion || e == nil || (e.Summary != summaryMissingEndpoint && e.Summary != summaryMissingProject) {
+			add(e)
+		}
+	}
 	s.Client.Endpoint, err = resolveEndpoint(cfg, getenv, s.Region)
-	add(err)
+	addUnlessFromRegion(err)
 	s.IAMEndpoint, err = resolveIAMEndpoint(cfg, getenv, s.Region)
 	add(err)
-	add(s.resolveProject(cfg, getenv))
+	addUnlessFromRegion(s.resolveProject(cfg, getenv))
 	s.Client.MaxRetries = DefaultMaxRetries
 	if cfg.MaxRetries != nil {
 		s.Client.MaxRetries, err = maxRetries(cfg.MaxRetries)
@@ -114,6 +122,12 @@ func Resolve(cfg Config, getenv func(string) string) (Settings, []*Error) {
 	s.Client.Insecure = cfg.Insecure
 	return s, errs
 }
+
+// The titles of the errors a missing region causes.
+const (
+	summaryMissingEndpoint = "Missing region or endpoint"
+	summaryMissingProject  = "Missing project_id"
+)
 
 // resolveRegion is region, else its variables, else the profile's region;
 // lower-cased and checked.
@@ -143,7 +157,7 @@ func resolveEndpoint(cfg Config, getenv func(string) string, region string) (str
 		endpoint, from = defaultEndpoint(region), fmt.Sprintf("the default for region %q", region)
 	}
 	if endpoint == "" {
-		return "", &Error{Attr: Region.Attr, Summary: "Missing region or endpoint",
+		return "", &Error{Attr: Region.Attr, Summary: summaryMissingEndpoint,
 			Detail: fmt.Sprintf("The provider cannot tell which API to call. Set %s (or %s), e.g. region = \"eu-west-101\", "+
 				"or set %s (or %s) to the API's base URL.", Region.Attr, strings.Join(Region.Env, ", or "), Endpoint.Attr, Endpoint.Env[0])}
 	}
@@ -182,7 +196,7 @@ func (s *Settings) resolveProject(cfg Config, getenv func(string) string) *Error
 		s.Client.ProjectID = s.Profile.ProjectID
 	}
 	if s.Client.ProjectID == "" && s.ProjectName == "" && s.Region == "" {
-		return &Error{Attr: ProjectID.Attr, Summary: "Missing project_id",
+		return &Error{Attr: ProjectID.Attr, Summary: summaryMissingProject,
 			Detail: fmt.Sprintf("The VPCEP API addresses endpoint services by project. Set %s in the provider block, "+
 				"or the environment variable %s, to the ID of the project that owns the endpoint services; "+
 				"or set %s (or %s) so that the provider looks the project up through IAM.",

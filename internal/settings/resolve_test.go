@@ -256,6 +256,33 @@ func TestUnitRegionNormalised(t *testing.T) {
 	}
 }
 
+// Defect: region "eu_west_101" (from the block or VPCEP_REGION) gave three
+// errors for one mistake: "Invalid region", then "Missing region or endpoint"
+// and "Missing project_id" for what the region would have given.
+func TestUnitBadRegionIsOneError(t *testing.T) {
+	t.Parallel()
+	for name, tt := range map[string]struct {
+		cfg  Config
+		env  map[string]string
+		from string
+	}{
+		"attribute": {cfg: Config{Region: str("eu_west_101"), AuthToken: str("t")}, from: "(from region)"},
+		"env":       {cfg: Config{AuthToken: str("t")}, env: map[string]string{"VPCEP_REGION": "eu_west_101"}, from: "(from VPCEP_REGION)"},
+	} {
+		_, errs := Resolve(tt.cfg, func(k string) string { return tt.env[k] })
+		if len(errs) != 1 {
+			t.Errorf("%s: %d errors, want 1: %v", name, len(errs), errs)
+			continue
+		}
+		d := errs[0]
+		for _, want := range []string{`"eu_west_101"`, tt.from, `probably "eu-west-101"`, "Fix region (or VPCEP_REGION"} {
+			if d.Attr != Region.Attr || !strings.Contains(d.Detail, want) {
+				t.Errorf("%s: error on %q lacks %q: %s", name, d.Attr, want, d.Detail)
+			}
+		}
+	}
+}
+
 // TestUnitMaxRetriesRange: max_retries must be a whole number from 0 to the
 // cap; a value above the cap was silently lowered to 20.
 func TestUnitMaxRetriesRange(t *testing.T) {

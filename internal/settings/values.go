@@ -43,10 +43,17 @@ func normalizeRegion(raw, from string) (string, *Error) {
 		ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
 	}
 	if !ok {
+		hint := `e.g. "eu-west-101", "ap-southeast-3" or "eu-de".`
+		// Underscores are the usual slip: offer the name they stand for.
+		if guess := strings.NewReplacer("_", "-", " ", "-").Replace(region); guess != region {
+			if _, err := normalizeRegion(guess, from); err == nil {
+				hint = fmt.Sprintf("so probably %q.", guess)
+			}
+		}
 		return "", &Error{Attr: Region.Attr, Summary: "Invalid region",
 			Detail: fmt.Sprintf("The region %q (from %s) is not a region name: it must be letters, digits and dashes, "+
-				"e.g. \"eu-west-101\", \"ap-southeast-3\" or \"eu-de\". Fix %s (or %s), or set %s instead.",
-				raw, from, Region.Attr, strings.Join(Region.Env, ", "), Endpoint.Attr)}
+				"%s Fix %s (or %s), or set %s instead.",
+				raw, from, hint, Region.Attr, strings.Join(Region.Env, ", "), Endpoint.Attr)}
 	}
 	return region, nil
 }

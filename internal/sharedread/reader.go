@@ -158,105 +158,182 @@ func (r *Reader) Invalidate(serviceID string) {
 // absent connection or service is an error for which client.IsNotFound is
 // true.
 func (r *Reader) Get(ctx context.Context, serviceID, endpointID string, notBefore time.Time) (*client.Connection, error) {
+	rd := &read{service: serviceID, endpoint: endpointID, notBefore: notBefore, refresh: notBefore.IsZero()}
+	// r.mu is held at the top of each round; every branch releases it.
 	r.mu.Lock()
 	v := r.view(serviceID)
-	now := r.now()
-	startGen := v.gen
-	refresh := notBefore.IsZero()
-	usable := func(c *listCall) bool {
-		return c != nil && c.err == nil && c.gen >= startGen && !c.started.Before(notBefore) && now.Sub(c.started) <= r.snapshotMaxAge
+	next := r.routeLocked(ctx, v, rd)
+	for {
+		switch {
+		case next.conn != nil:
+			r.mu.Unlock()
+			return next.conn, nil
+		case next.lookup:
+			r.startLookupLocked(v, rd)
+			r.mu.Unlock()
+			return r.lookup(ctx, v, rd, next.confirm)
+		case next.queued != nil:
+			r.mu.Unlock()
+			if err := wait(ctx, next.queued.done); err != nil {
+				return nil, err
+			}
+			r.mu.Lock()
+			next = step{call: next.queued.call, lookup: next.queued.call == nil}
+		default:
+			r.mu.Unlock()
+			if conn, answered, err := answerFrom(ctx, next.call, endpointID); answered {
+				return conn, err
+			}
+			r.mu.Lock()
+			next = afterList(next.call)
+		}
 	}
+}
+
+// read is one call of Get.
+type read struct {
+	service, endpoint string
+	notBefore         time.Time
+	// refresh: notBefore is zero (a refresh, not a poll).
+	refresh bool
+	// now and startGen are the time and the service's write count when the
+	// read began.
+	now      time.Time
+	startGen uint64
+}
+
+// step is what a read does next.
+type step struct {
+	conn   *client.Connection // answered
+	call   *listCall          // wait for this list
+	queued *batch             // wait for the requests in flight, then for their decision
+	// lookup: look the connection up; confirm: because a complete list lacks it.
+	lookup, confirm bool
+}
+
+// routeLocked records the read in its service's burst and chooses its first
+// step: a list in hand or in flight, the requests in flight, a new list, or
+// a lookup. Callers hold r.mu.
+func (r *Reader) routeLocked(ctx context.Context, v *serviceView, rd *read) step {
+	busy := r.noteReadLocked(v, rd)
+	partial := false // a first page in hand lacks the connection
+	if r.usable(rd, v.snap) {
+		if conn, ok := v.snap.conns[rd.endpoint]; ok {
+			return step{conn: &conn}
+		}
+		if v.snap.complete {
+			return step{lookup: true, confirm: true}
+		}
+		partial = true
+	}
+	if r.usable(rd, v.cur) && (!partial || !v.cur.firstPg) {
+		// Registered under the lock, so that a first page counts this read
+		// when it completes without it.
+		v.cur.join([]string{rd.endpoint}, rd.refresh, rd.notBefore)
+		return step{call: v.cur}
+	}
+	switch {
+	case !busy:
+		return step{lookup: true}
+	case v.inflight > 0:
+		return step{queued: v.queue(rd)}
+	}
+	call := r.decideLocked(ctx, rd.service, v, []string{rd.endpoint}, rd.refresh, rd.notBefore)
+	if call == nil {
+		return step{lookup: true}
+	}
+	call.join([]string{rd.endpoint}, rd.refresh, time.Time{})
+	return step{call: call}
+}
+
+// noteReadLocked starts a new burst when the service has been quiet, counts
+// rd in its burst, and reports whether the service is busy: requests in
+// flight, or another connection read within busyWindow. Callers hold r.mu.
+func (r *Reader) noteReadLocked(v *serviceView, rd *read) (busy bool) {
+	rd.now, rd.startGen = r.now(), v.gen
 	// One waiter polling its own connection is not a burst.
-	recentOther := !v.lastRead.IsZero() && now.Sub(v.lastRead) < r.busyWindow && v.lastEndpoint != endpointID
+	recentOther := !v.lastRead.IsZero() && rd.now.Sub(v.lastRead) < r.busyWindow && v.lastEndpoint != rd.endpoint
 	last := v.lastRead
 	if v.lastListDone.After(last) {
 		last = v.lastListDone // a slow list holds every read Terraform runs at once
 	}
-	if last.IsZero() || now.Sub(last) > r.busyWindow {
+	if last.IsZero() || rd.now.Sub(last) > r.busyWindow {
 		v.snap, v.burstGets, v.burstSeen = nil, 0, nil // a new burst
 	}
-	if refresh {
+	if rd.refresh {
 		if v.burstSeen == nil {
 			v.burstSeen = map[string]struct{}{}
 		}
-		v.burstSeen[endpointID] = struct{}{}
+		v.burstSeen[rd.endpoint] = struct{}{}
 	}
-	busy := v.inflight > 0 || recentOther
-	v.lastRead, v.lastEndpoint = now, endpointID
+	v.lastRead, v.lastEndpoint = rd.now, rd.endpoint
+	return v.inflight > 0 || recentOther
+}
 
-	var call *listCall
-	partial := false // a first page in hand lacks the connection
-	if usable(v.snap) {
-		if conn, ok := v.snap.conns[endpointID]; ok {
-			r.mu.Unlock()
-			return &conn, nil
-		}
-		if v.snap.complete {
-			return r.confirmLocked(ctx, serviceID, endpointID, v, refresh)
-		}
-		partial = true
+// usable reports whether list c may answer rd: it started after the last
+// write before rd began and no earlier than rd.notBefore, failed not, and is
+// young enough.
+func (r *Reader) usable(rd *read, c *listCall) bool {
+	return c != nil && c.err == nil && c.gen >= rd.startGen && !c.started.Before(rd.notBefore) &&
+		rd.now.Sub(c.started) <= r.snapshotMaxAge
+}
+
+// queue adds rd to the reads waiting for the requests in flight; callers hold r.mu.
+func (v *serviceView) queue(rd *read) *batch {
+	b := v.queued
+	if b == nil {
+		b = &batch{done: make(chan struct{})}
+		v.queued = b
 	}
-	if usable(v.cur) && (!partial || !v.cur.firstPg) {
-		call = v.cur
-		// Registered under the lock, so that a first page counts this read
-		// when it completes without it.
-		call.waiters = append(call.waiters, endpointID)
-		call.refresh = call.refresh || refresh
-		call.latest = later(call.latest, notBefore)
+	b.reads = append(b.reads, rd.endpoint)
+	b.refresh = b.refresh || rd.refresh
+	b.latest = later(b.latest, rd.notBefore)
+	return b
+}
+
+// join adds reads to the waiters of c, which decides for them together when
+// it completes without them (a first page); callers hold r.mu.
+func (c *listCall) join(reads []string, refresh bool, notBefore time.Time) {
+	c.waiters = append(c.waiters, reads...)
+	c.refresh = c.refresh || refresh
+	c.latest = later(c.latest, notBefore)
+}
+
+// answerFrom waits for call and answers the read from it; answered is false
+// when the call, which did not fail, lacks the connection.
+func answerFrom(ctx context.Context, call *listCall, endpointID string) (conn *client.Connection, answered bool, err error) {
+	if err := wait(ctx, call.done); err != nil {
+		return nil, true, err
 	}
-	if call == nil {
-		switch {
-		case !busy:
-			return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
-		case v.inflight > 0:
-			b := v.queued
-			if b == nil {
-				b = &batch{done: make(chan struct{})}
-				v.queued = b
-			}
-			b.reads = append(b.reads, endpointID)
-			b.refresh = b.refresh || refresh
-			b.latest = later(b.latest, notBefore)
-			r.mu.Unlock()
-			select {
-			case <-b.done:
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-			r.mu.Lock()
-			call = b.call
-		default:
-			call = r.decideLocked(ctx, serviceID, v, []string{endpointID}, refresh, notBefore)
-			if call != nil {
-				call.waiters = append(call.waiters, endpointID)
-				call.refresh = call.refresh || refresh
-			}
-		}
-		if call == nil {
-			return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
-		}
+	if call.err != nil {
+		return nil, true, call.err
 	}
-	for {
-		r.mu.Unlock()
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		if call.err != nil {
-			return nil, call.err
-		}
-		if conn, ok := call.conns[endpointID]; ok {
-			return &conn, nil
-		}
-		r.mu.Lock()
-		if call.complete {
-			return r.confirmLocked(ctx, serviceID, endpointID, v, refresh)
-		}
-		// A first page without it: the decision made for its waiters.
-		if call = call.then; call == nil {
-			return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
-		}
+	if c, ok := call.conns[endpointID]; ok {
+		return &c, true, nil
+	}
+	return nil, false, nil
+}
+
+// afterList is the step of a read that a completed list lacks: confirm with a
+// lookup when the list was complete, else follow the decision made for the
+// waiters of a first page.
+func afterList(call *listCall) step {
+	switch {
+	case call.complete:
+		return step{lookup: true, confirm: true}
+	case call.then == nil:
+		return step{lookup: true}
+	}
+	return step{call: call.then}
+}
+
+// wait waits for done, or for ctx to end.
+func wait(ctx context.Context, done <-chan struct{}) error {
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -283,34 +360,36 @@ func (r *Reader) decideLocked(ctx context.Context, serviceID string, v *serviceV
 	return nil
 }
 
-// lookupLocked looks up one connection; callers hold r.mu, which it
-// releases. A lookup in flight makes later reads of the service wait and be
-// decided together.
-func (r *Reader) lookupLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
+// startLookupLocked counts a lookup in flight before r.mu is released for
+// it: a lookup in flight makes later reads of the service wait and be
+// decided together. Callers hold r.mu.
+func (r *Reader) startLookupLocked(v *serviceView, rd *read) {
 	v.inflight++
-	if refresh {
+	if rd.refresh {
 		v.burstGets++
 	}
-	r.mu.Unlock()
-	conn, err := r.api.GetConnection(ctx, serviceID, endpointID)
-	if err == nil && conn == nil {
-		err = fmt.Errorf("endpoint %s has no connection to service %s: %w", endpointID, serviceID, client.ErrConnectionNotFound)
-	}
-	r.mu.Lock()
-	r.finishLocked(ctx, serviceID, v)
-	r.mu.Unlock()
-	return conn, err
 }
 
-// confirmLocked looks up a connection that a complete list lacks before it
-// is reported missing: the list pages by offset, so a connection deleted
-// while it ran shifts the later ones and may hide a live one, and a false
-// "not found" would make Read drop a live approval from state.
-func (r *Reader) confirmLocked(ctx context.Context, serviceID, endpointID string, v *serviceView, refresh bool) (*client.Connection, error) {
-	tflog.Debug(ctx, "connection missing from the list: confirming with a lookup", map[string]any{
-		"service_id": serviceID, "endpoint_id": endpointID,
-	})
-	return r.lookupLocked(ctx, serviceID, endpointID, v, refresh)
+// lookup looks up one connection, counted in flight by startLookupLocked;
+// r.mu is not held. With confirm, a complete list lacked the connection: it
+// is looked up before it is reported missing, since the list pages by offset,
+// so a connection deleted while it ran shifts the later ones and may hide a
+// live one, and a false "not found" would make Read drop a live approval
+// from state.
+func (r *Reader) lookup(ctx context.Context, v *serviceView, rd *read, confirm bool) (*client.Connection, error) {
+	if confirm {
+		tflog.Debug(ctx, "connection missing from the list: confirming with a lookup", map[string]any{
+			"service_id": rd.service, "endpoint_id": rd.endpoint,
+		})
+	}
+	conn, err := r.api.GetConnection(ctx, rd.service, rd.endpoint)
+	if err == nil && conn == nil {
+		err = fmt.Errorf("endpoint %s has no connection to service %s: %w", rd.endpoint, rd.service, client.ErrConnectionNotFound)
+	}
+	r.mu.Lock()
+	r.finishLocked(ctx, rd.service, v)
+	r.mu.Unlock()
+	return conn, err
 }
 
 // finishLocked ends one request in flight and, when it was the last, decides
@@ -322,8 +401,7 @@ func (r *Reader) finishLocked(ctx context.Context, serviceID string, v *serviceV
 		b.call = r.decideLocked(ctx, serviceID, v, b.reads, b.refresh, b.latest)
 		if b.call != nil {
 			// The list starts after every queued read began: all may use it.
-			b.call.waiters = append(b.call.waiters, b.reads...)
-			b.call.refresh = b.call.refresh || b.refresh
+			b.call.join(b.reads, b.refresh, time.Time{})
 		}
 		close(b.done)
 	}
@@ -343,67 +421,86 @@ func (r *Reader) startLocked(ctx context.Context, serviceID string, v *serviceVi
 	listCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), listCallTimeout)
 	go func() {
 		defer cancel()
-		tflog.Debug(listCtx, "listing connections of the service for several reads", map[string]any{
-			"service_id": serviceID, "first_page_only": firstPage, "after_first_page": base != nil,
-		})
-		var conns []client.Connection
-		var err error
-		total := -1
-		switch {
-		case firstPage:
-			var page *client.ListConnectionsResult
-			if page, err = r.api.ListConnections(listCtx, serviceID, client.ListConnectionsOptions{Limit: client.MaxPageSize}); err == nil {
-				conns, total = page.Connections, page.TotalCount
-			}
-		case base != nil:
-			conns, err = r.api.ListAllConnections(listCtx, serviceID, client.ListConnectionsOptions{Offset: client.MaxPageSize})
-		default:
-			conns, err = r.api.ListAllConnections(listCtx, serviceID, client.ListConnectionsOptions{})
-		}
-		byID := make(map[string]client.Connection, len(conns))
-		if base != nil {
-			for id, c := range base.conns {
-				byID[id] = c
-			}
-		}
-		for _, c := range conns {
-			byID[c.ID] = c
-		}
-
+		got := r.list(listCtx, serviceID, call)
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		call.conns, call.err, call.finished = byID, err, r.now()
-		call.complete = !firstPage || len(conns) < client.MaxPageSize || total <= len(conns)
-		v.lastListDone = call.finished
-		if v.cur == call {
-			v.cur = nil
-		}
-		if err == nil {
-			v.size = len(byID)
-			if total > v.size {
-				v.size = total
-			}
-			if call.gen == v.gen {
-				v.snap = call
-			}
-			if !call.complete {
-				var missing []string
-				for _, id := range call.waiters {
-					if _, ok := byID[id]; !ok {
-						missing = append(missing, id)
-					}
-				}
-				if len(missing) > 0 {
-					if call.then = r.decideLocked(listCtx, serviceID, v, missing, call.refresh, call.latest); call.then != nil {
-						call.then.waiters = append(call.then.waiters, missing...)
-					}
-				}
-			}
-		}
-		close(call.done)
-		r.finishLocked(listCtx, serviceID, v)
+		r.completeLocked(listCtx, serviceID, v, call, got)
 	}()
 	return call
+}
+
+// listed is what one list call got.
+type listed struct {
+	// byID holds the connections listed, with those of the call's base.
+	byID map[string]client.Connection
+	// n is how many the call itself listed; total the first page's
+	// total_count, -1 for other lists.
+	n, total int
+	err      error
+}
+
+// list makes the API call of call; r.mu is not held.
+func (r *Reader) list(ctx context.Context, serviceID string, call *listCall) listed {
+	tflog.Debug(ctx, "listing connections of the service for several reads", map[string]any{
+		"service_id": serviceID, "first_page_only": call.firstPg, "after_first_page": call.base != nil,
+	})
+	var conns []client.Connection
+	var err error
+	total := -1
+	switch {
+	case call.firstPg:
+		var page *client.ListConnectionsResult
+		if page, err = r.api.ListConnections(ctx, serviceID, client.ListConnectionsOptions{Limit: client.MaxPageSize}); err == nil {
+			conns, total = page.Connections, page.TotalCount
+		}
+	case call.base != nil:
+		conns, err = r.api.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{Offset: client.MaxPageSize})
+	default:
+		conns, err = r.api.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
+	}
+	byID := make(map[string]client.Connection, len(conns))
+	if call.base != nil {
+		for id, c := range call.base.conns {
+			byID[id] = c
+		}
+	}
+	for _, c := range conns {
+		byID[c.ID] = c
+	}
+	return listed{byID: byID, n: len(conns), total: total, err: err}
+}
+
+// completeLocked records a finished list: it becomes the burst's snapshot,
+// and a first page that lacks some of its waiters decides for them; then the
+// reads waiting for it go on. Callers hold r.mu.
+func (r *Reader) completeLocked(ctx context.Context, serviceID string, v *serviceView, call *listCall, got listed) {
+	call.conns, call.err, call.finished = got.byID, got.err, r.now()
+	call.complete = !call.firstPg || got.n < client.MaxPageSize || got.total <= got.n
+	v.lastListDone = call.finished
+	if v.cur == call {
+		v.cur = nil
+	}
+	if got.err == nil {
+		v.size = max(len(got.byID), got.total)
+		if call.gen == v.gen {
+			v.snap = call
+		}
+		if !call.complete {
+			var missing []string
+			for _, id := range call.waiters {
+				if _, ok := got.byID[id]; !ok {
+					missing = append(missing, id)
+				}
+			}
+			if len(missing) > 0 {
+				if call.then = r.decideLocked(ctx, serviceID, v, missing, call.refresh, call.latest); call.then != nil {
+					call.then.join(missing, false, time.Time{})
+				}
+			}
+		}
+	}
+	close(call.done)
+	r.finishLocked(ctx, serviceID, v)
 }
 
 // later returns the later of two times.

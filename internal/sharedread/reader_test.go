@@ -603,7 +603,7 @@ func TestUnitConnectionReaderLonePoller(t *testing.T) {
 
 // readWith reads ids as arrival says: "terraform" (ten at a time, as
 // Terraform's default parallelism), "together" (all at once) or "sequential".
-func readWith(t *testing.T, r *Reader, ids []string, arrival string, notBefore func() time.Time) {
+func readWith(t testing.TB, r *Reader, ids []string, arrival string, notBefore func() time.Time) {
 	t.Helper()
 	workers := map[string]int{"terraform": 10, "together": len(ids), "sequential": 1}[arrival]
 	jobs := make(chan string)
@@ -738,6 +738,28 @@ func TestUnitConnectionReaderPollRule(t *testing.T) {
 					rounds, tt.k, tt.m, api.calls(), api.gets.Load(), api.pages.Load(), limit)
 			}
 			t.Logf("%d rounds of %d polls, %d connections: %d lookups, %d list pages", rounds, tt.k, tt.m, api.gets.Load(), api.pages.Load())
+		})
+	}
+}
+
+// BenchmarkReaderRefresh measures what a refresh of N approvals of a
+// service of M connections costs under the reader's rule, in requests, next
+// to the N requests of a reader that only looked connections up. A handful
+// of approvals (the README's per-endpoint case) costs about N either way;
+// the rule pays where one approval per connection is written, as
+// `terraform query -generate-config-out` does on adoption.
+func BenchmarkReaderRefresh(b *testing.B) {
+	for _, bc := range []struct{ n, m int }{{1, 20000}, {3, 500}, {5, 20000}, {1000, 1000}, {2000, 20000}} {
+		b.Run(fmt.Sprintf("%d_of_%d", bc.n, bc.m), func(b *testing.B) {
+			ids := spread(bc.n, bc.m)
+			var requests int64
+			for b.Loop() {
+				api := newFakeConnectionAPI(bc.m, time.Millisecond)
+				readWith(b, New(api), ids, "terraform", func() time.Time { return time.Time{} })
+				requests += api.calls()
+			}
+			b.ReportMetric(float64(requests)/float64(b.N), "requests/refresh")
+			b.ReportMetric(float64(bc.n), "lookup-only-requests/refresh")
 		})
 	}
 }

@@ -107,7 +107,8 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			},
 			settings.ProjectID.Attr: schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "Project ID the endpoint services belong to. When not set, it is looked up once " +
+				MarkdownDescription: "Project ID the endpoint services belong to: letters, digits, dashes and underscores " +
+					"(the API's are 32 hex digits); anything else is refused before a request is sent. When not set, it is looked up once " +
 					"through IAM's project list by `project_name`, else by `region`. " +
 					"Environment: " + envs(settings.ProjectID) + "; else the hcloud profile's project, when the region in " +
 					"effect is the profile's (project IDs are per region).",

@@ -208,6 +208,11 @@ func badInputs() []badInput {
 		// The provider block.
 		{name: "missing project_id", plan: planProvider(`  endpoint   = "https://vpcep.example.com"
   auth_token = "t"`), want: `Missing project_id.*Set project_id in the provider block, or the environment variable VPCEP_PROJECT_ID \(or HW_PROJECT_ID, or HUAWEICLOUD_SDK_PROJECT_ID\)`},
+		// Defect: project_id = "../../etc" was sent, with a credential, in the
+		// path of a request, and the API's 403 read as a permissions problem.
+		{name: "project_id with a path", plan: func(e *testEnv) string {
+			return providerBlock(e.URL, "../../etc", tokenLine(e.Token)) + hclBlock(`data "vpcep_connections" "all"`, `  service_id = "svc"`)
+		}, want: `Invalid project_id.*The project_id "../../etc" \(from project_id\) has '.' at position 1.*letters, digits, dashes and underscores.*Fix project_id \(or VPCEP_PROJECT_ID.*Nothing was sent`},
 		{name: "no credentials", plan: planProvider(remote),
 			want: `Missing credentials.*Set either auth_token \(environment: VPCEP_AUTH_TOKEN\), or access_key and secret_key`},
 		{name: "token and AK/SK together", plan: planProvider(remote + tokenLine("t") + "\n" + keyLines("ak", "sk")),

@@ -2,7 +2,7 @@ package settings
 
 // Check reports the problems of the provider block alone, which do not
 // depend on the environment: a malformed or clear-text endpoint, a bad
-// region or max_retries, and conflicting or half-set credentials. A nil
+// region, project_id or max_retries, and conflicting or half-set credentials. A nil
 // value is not checked; credentialsKnown false (some value is not known
 // yet) leaves the credentials alone, since they may turn out unset.
 func Check(cfg Config, credentialsKnown bool) []*Error {
@@ -19,6 +19,11 @@ func Check(cfg Config, credentialsKnown bool) []*Error {
 	}
 	if cfg.Region != nil {
 		if _, err := normalizeRegion(*cfg.Region, Region.Attr); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if cfg.ProjectID != nil {
+		if err := checkProjectID(*cfg.ProjectID, ProjectID.Attr); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -183,9 +183,10 @@ func resolveIAMEndpoint(cfg Config, getenv func(string) string, region string) (
 // resolveProject sets the project id (project_id, its variables, else the
 // profile's) and the name to look it up by when there is none.
 func (s *Settings) resolveProject(cfg Config, getenv func(string) string) *Error {
+	from := ProjectID.Attr
 	s.Client.ProjectID = value(cfg.ProjectID)
 	if s.Client.ProjectID == "" {
-		s.Client.ProjectID, _ = ProjectID.lookup(getenv)
+		s.Client.ProjectID, from = ProjectID.lookup(getenv)
 	}
 	s.ProjectName = value(cfg.ProjectName)
 	if s.ProjectName == "" {
@@ -193,7 +194,10 @@ func (s *Settings) resolveProject(cfg Config, getenv func(string) string) *Error
 	}
 	// Project ids are per region: the profile's belongs to its region only.
 	if s.Client.ProjectID == "" && s.ProjectName == "" && s.Profile != nil && s.Profile.inRegion(s.Region) {
-		s.Client.ProjectID = s.Profile.ProjectID
+		s.Client.ProjectID, from = s.Profile.ProjectID, fmt.Sprintf("hcloud profile %q", s.Profile.Name)
+	}
+	if err := checkProjectID(s.Client.ProjectID, from); err != nil {
+		return err
 	}
 	if s.Client.ProjectID == "" && s.ProjectName == "" && s.Region == "" {
 		return &Error{Attr: ProjectID.Attr, Summary: summaryMissingProject,

@@ -283,6 +283,34 @@ func TestUnitBadRegionIsOneError(t *testing.T) {
 	}
 }
 
+// Defect: a project id that is not an id ("../../etc", "my project") was
+// sent in request paths with a credential, whatever its source, and came back
+// as a 403 about permissions.
+func TestUnitProjectIDIsCheckedLocally(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		cfg  Config
+		env  map[string]string
+		want string
+	}{
+		{cfg: Config{Endpoint: str("https://x"), ProjectID: str("../../etc"), AuthToken: str("t")}, want: `"../../etc" (from project_id) has '.' at position 1`},
+		{cfg: Config{Endpoint: str("https://x"), AuthToken: str("t")}, env: map[string]string{"HW_PROJECT_ID": "my project"}, want: `"my project" (from HW_PROJECT_ID) has ' ' at position 3`},
+	} {
+		_, errs := Resolve(tt.cfg, func(k string) string { return tt.env[k] })
+		if len(errs) != 1 || errs[0].Attr != ProjectID.Attr || !strings.Contains(errs[0].Detail, tt.want) || !strings.Contains(errs[0].Detail, "VPCEP_PROJECT_ID") {
+			t.Errorf("Resolve: %v, want one error on project_id with %q and VPCEP_PROJECT_ID", errs, tt.want)
+		}
+		if tt.cfg.ProjectID != nil {
+			if errs := Check(tt.cfg, true); len(errs) != 1 || !strings.Contains(errs[0].Detail, tt.want) {
+				t.Errorf("Check: %v, want the same error at validate time", errs)
+			}
+		}
+	}
+	if _, errs := Resolve(Config{Endpoint: str("https://x"), ProjectID: str("0123456789abcdef0123456789abcdef"), AuthToken: str("t")}, func(string) string { return "" }); len(errs) != 0 {
+		t.Errorf("a real project id was refused: %v", errs)
+	}
+}
+
 // TestUnitMaxRetriesRange: max_retries must be a whole number from 0 to the
 // cap; a value above the cap was silently lowered to 20.
 func TestUnitMaxRetriesRange(t *testing.T) {

@@ -57,3 +57,34 @@ func normalizeRegion(raw, from string) (string, *Error) {
 	}
 	return region, nil
 }
+
+// projectIDMaxLength bounds a project id; the API's are 32 hex digits.
+const projectIDMaxLength = 64
+
+// checkProjectID refuses a project id that is not letters, digits, dashes
+// and underscores: it becomes a segment of every request's path and a
+// header, so "../../etc" or a pasted "proj id" would reach the API with a
+// credential only to be refused there with a lecture on permissions. from
+// names where the value came from.
+func checkProjectID(id, from string) *Error {
+	problem := ""
+	switch {
+	case len(id) > projectIDMaxLength:
+		problem = fmt.Sprintf("has %d characters, more than %d", len(id), projectIDMaxLength)
+	default:
+		for i, r := range id {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				problem = fmt.Sprintf("has %q at position %d", r, i+1)
+				break
+			}
+		}
+	}
+	if problem == "" {
+		return nil
+	}
+	return &Error{Attr: ProjectID.Attr, Summary: "Invalid project_id",
+		Detail: fmt.Sprintf("The project_id %q (from %s) %s: a project id is letters, digits, dashes and underscores, "+
+			"e.g. \"0123456789abcdef0123456789abcdef\". "+
+			"Fix %s (or %s), or leave both unset to look the project up through IAM by region. Nothing was sent to the API.",
+			id, from, problem, ProjectID.Attr, ProjectID.or())}
+}

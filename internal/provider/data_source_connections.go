@@ -1,12 +1,8 @@
 package provider
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
-	"strconv"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -23,14 +19,6 @@ import (
 var (
 	_ datasource.DataSource              = (*connectionsDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*connectionsDataSource)(nil)
-)
-
-// Values of the sort_key and sort_dir arguments of vpcep_connections.
-const (
-	sortKeyCreatedAt = "created_at"
-	sortKeyUpdatedAt = "updated_at"
-	sortDirAsc       = "asc"
-	sortDirDesc      = "desc"
 )
 
 // Attribute names that only vpcep_connections has.
@@ -140,12 +128,12 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 					"provider after reading all pages (connections updated at the same second keep the " +
 					"API's order).",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(sortKeyCreatedAt, sortKeyUpdatedAt)},
+				Validators: []validator.String{stringvalidator.OneOf(client.SortKeyCreatedAt, client.SortKeyUpdatedAt)},
 			},
 			connsAttrSortDir: schema.StringAttribute{
 				MarkdownDescription: "Direction of the order: `desc` (newest first, the API's default) or `asc`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(sortDirAsc, sortDirDesc)},
+				Validators:          []validator.String{stringvalidator.OneOf(client.SortDirAsc, client.SortDirDesc)},
 			},
 			connsAttrConnections: schema.ListNestedAttribute{
 				MarkdownDescription: "The matching connections, in the order the API returns them (see `sort_key`), " +
@@ -171,7 +159,7 @@ func (d *connectionsDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 // Read lists every page of the service's connections and applies the
-// filters and the order the API cannot.
+// filters and the order the API cannot (client.ConnectionQuery).
 func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg connectionsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -184,7 +172,8 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	serviceID := cfg.ServiceID.ValueString()
 
-	conns, err := d.data.Client.ListAllConnections(ctx, serviceID, cfg.listOptions())
+	query := cfg.query()
+	conns, err := d.data.Client.ListAllConnections(ctx, serviceID, query.ListOptions())
 	if err != nil {
 		detail := fmt.Sprintf("Listing the connections of VPC endpoint service %q failed.", serviceID)
 		if client.IsNotFound(err) {
@@ -194,7 +183,7 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		resp.Diagnostics.Append(apiErrorDiag("Error listing VPC endpoint connections", detail, err))
 		return
 	}
-	conns = filterAndSortConnections(conns, cfg.DomainID.ValueString(), cfg.SortKey.ValueString(), cfg.sortDir())
+	conns = query.Select(conns)
 
 	objs := make([]attr.Value, 0, len(conns))
 	ids := make([]attr.Value, 0, len(conns))
@@ -220,72 +209,18 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// listOptions are the filters the API applies itself. domain_id and
-// sort_key are not among them (see the schema's descriptions).
-func (m connectionsDataSourceModel) listOptions() client.ListConnectionsOptions {
-	opts := client.ListConnectionsOptions{
-		ID:      m.EndpointID.ValueString(),
-		Status:  m.Status.ValueString(),
-		SortDir: m.SortDir.ValueString(),
-		Limit:   client.MaxPageSize,
+// query is the configured selection of connections.
+func (m connectionsDataSourceModel) query() client.ConnectionQuery {
+	q := client.ConnectionQuery{
+		EndpointID: m.EndpointID.ValueString(),
+		Status:     m.Status.ValueString(),
+		DomainID:   m.DomainID.ValueString(),
+		SortKey:    m.SortKey.ValueString(),
+		SortDir:    m.SortDir.ValueString(),
 	}
 	if isKnown(m.MarkerID) {
-		// The API takes marker_id as a string in the query, though it
-		// returns it as a number.
-		opts.MarkerID = strconv.FormatInt(m.MarkerID.ValueInt64(), 10)
+		marker := m.MarkerID.ValueInt64()
+		q.MarkerID = &marker
 	}
-	return opts
-}
-
-// sortDir is the configured direction, or the API's default.
-func (m connectionsDataSourceModel) sortDir() string {
-	if m.SortDir.ValueString() == "" {
-		return sortDirDesc
-	}
-	return m.SortDir.ValueString()
-}
-
-// filterAndSortConnections keeps the connections owned by domainID (all when
-// empty) and, for sortKey updated_at, orders them by update time in dir. The
-// sort is stable, so equal times keep the API's (creation) order.
-func filterAndSortConnections(conns []client.Connection, domainID, sortKey, dir string) []client.Connection {
-	if domainID != "" {
-		conns = slices.DeleteFunc(slices.Clone(conns), func(c client.Connection) bool { return c.DomainID != domainID })
-	}
-	if sortKey == sortKeyUpdatedAt {
-		conns = slices.Clone(conns)
-		slices.SortStableFunc(conns, func(a, b client.Connection) int {
-			n := compareAPITimes(a.UpdatedAt, b.UpdatedAt)
-			if dir == sortDirDesc {
-				return -n
-			}
-			return n
-		})
-	}
-	return conns
-}
-
-// apiTimeLayouts are the timestamp forms the API is known to return; the
-// documented one first.
-var apiTimeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05"}
-
-// compareAPITimes orders two API timestamps by time, falling back to their
-// text when one cannot be parsed (the documented form sorts as text too).
-func compareAPITimes(a, b string) int {
-	ta, okA := parseAPITime(a)
-	tb, okB := parseAPITime(b)
-	if okA && okB {
-		return ta.Compare(tb)
-	}
-	return cmp.Compare(a, b)
-}
-
-// parseAPITime parses s in the first layout of apiTimeLayouts that fits.
-func parseAPITime(s string) (time.Time, bool) {
-	for _, layout := range apiTimeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
+	return q
 }

@@ -319,52 +319,11 @@ func TestAccDataSourceConnections_validation(t *testing.T) {
 	}
 }
 
-// TestUnitFilterAndSortConnections covers the work the provider does itself:
-// the domain filter and the order by update time.
-func TestUnitFilterAndSortConnections(t *testing.T) {
-	t.Parallel()
-	// In the API's default order (newest created first).
-	in := []client.Connection{
-		{ID: "c", DomainID: "d1", UpdatedAt: "2024-01-01T00:00:05Z"},
-		{ID: "b", DomainID: "d2", UpdatedAt: "2024-01-01T00:00:09Z"},
-		{ID: "a", DomainID: "d1", UpdatedAt: "2024-01-01T00:00:05Z"},
-		{ID: "z", DomainID: "d2", UpdatedAt: "2024-01-01T00:00:01.5"},
-	}
-	cases := []struct {
-		name, domainID, sortKey, dir string
-		want                         []string
-	}{
-		{name: "nothing to do keeps the API order", dir: sortDirDesc, want: []string{"c", "b", "a", "z"}},
-		{name: "created_at is the API's order", sortKey: sortKeyCreatedAt, dir: sortDirAsc, want: []string{"c", "b", "a", "z"}},
-		{name: "domain filter", domainID: "d1", dir: sortDirDesc, want: []string{"c", "a"}},
-		{name: "domain with no connection", domainID: "d3", dir: sortDirDesc, want: []string{}},
-		{name: "updated_at desc, ties keep API order", sortKey: sortKeyUpdatedAt, dir: sortDirDesc, want: []string{"b", "c", "a", "z"}},
-		{name: "updated_at asc, ties keep API order", sortKey: sortKeyUpdatedAt, dir: sortDirAsc, want: []string{"z", "c", "a", "b"}},
-		{name: "domain and updated_at", domainID: "d2", sortKey: sortKeyUpdatedAt, dir: sortDirAsc, want: []string{"z", "b"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			before := slices.Clone(in)
-			out := filterAndSortConnections(in, tc.domainID, tc.sortKey, tc.dir)
-			got := make([]string, 0, len(out))
-			for _, c := range out {
-				got = append(got, c.ID)
-			}
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("order = %v, want %v", got, tc.want)
-			}
-			if !reflect.DeepEqual(in, before) {
-				t.Errorf("the input was modified: %v", in)
-			}
-		})
-	}
-}
-
-// TestUnitConnectionsListOptions checks what the data source asks the API for:
-// the API's own filters, the largest page, and never a sort_key (whose
-// spelling differs between clouds).
-func TestUnitConnectionsListOptions(t *testing.T) {
+// TestUnitConnectionsQuery checks that every argument of vpcep_connections
+// reaches the client's query, and that an unset marker_id is no filter. It
+// catches an argument the data source reads but never applies (the query's
+// own rules are tested in package client).
+func TestUnitConnectionsQuery(t *testing.T) {
 	t.Parallel()
 	empty := connectionsDataSourceModel{
 		Status: types.StringNull(), EndpointID: types.StringNull(), MarkerID: types.Int64Null(),
@@ -375,22 +334,23 @@ func TestUnitConnectionsListOptions(t *testing.T) {
 	full.EndpointID = types.StringValue("ep-1")
 	full.MarkerID = types.Int64Value(422321321312321321)
 	full.DomainID = types.StringValue("d-1")
-	full.SortKey = types.StringValue(sortKeyUpdatedAt)
-	full.SortDir = types.StringValue(sortDirAsc)
+	full.SortKey = types.StringValue(client.SortKeyUpdatedAt)
+	full.SortDir = types.StringValue(client.SortDirAsc)
+	marker := int64(422321321312321321)
 	cases := []struct {
 		name string
 		in   connectionsDataSourceModel
-		want client.ListConnectionsOptions
+		want client.ConnectionQuery
 	}{
-		{name: "no arguments", in: empty, want: client.ListConnectionsOptions{Limit: 1000}},
-		{name: "every argument", in: full, want: client.ListConnectionsOptions{
-			ID: "ep-1", MarkerID: "422321321312321321", Status: client.StatusFailed, SortDir: sortDirAsc, Limit: 1000}},
+		{name: "no arguments", in: empty, want: client.ConnectionQuery{}},
+		{name: "every argument", in: full, want: client.ConnectionQuery{EndpointID: "ep-1", MarkerID: &marker,
+			Status: client.StatusFailed, DomainID: "d-1", SortKey: client.SortKeyUpdatedAt, SortDir: client.SortDirAsc}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := tc.in.listOptions(); got != tc.want {
-				t.Errorf("listOptions() = %+v, want %+v", got, tc.want)
+			if got := tc.in.query(); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("query() = %+v, want %+v", got, tc.want)
 			}
 		})
 	}

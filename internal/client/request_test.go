@@ -196,7 +196,10 @@ func TestUnitRequestBodiesAndHeaders(t *testing.T) {
 	}
 }
 
-func TestAcceptAlreadyConnectedReadsBack(t *testing.T) {
+// TestUnitAcceptAlreadyConnectedReadsBack catches a repeated `receive`
+// answered EndPoint.2014 failing the decision instead of reading the
+// connection back as accepted, and a `reject` read back the same way.
+func TestUnitAcceptAlreadyConnectedReadsBack(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(r *http.Request) (int, string) {
 		if r.Method == http.MethodPost {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/devprovider"
 	"github.com/vpcep/terraform-provider-vpcep/internal/testguard"
@@ -38,9 +41,19 @@ var builtProvider struct {
 	err       error
 }
 
-// TestMain keeps every test, and every provider the tests start, on
+// TestMain finds the CLI of the acceptance tests before any test runs
+// (acceptanceCLI), keeps every test, and every provider the tests start, on
 // loopback (package testguard), and removes the built provider.
 func TestMain(m *testing.M) {
+	cli, err := acceptanceCLI(os.Getenv, exec.LookPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		os.Exit(1)
+	}
+	if cli != "" {
+		// terraform-plugin-testing uses this exact binary and looks no further.
+		_ = os.Setenv(envTerraformPath, cli)
+	}
 	code := testguard.Main(m)
 	if builtProvider.dir != "" {
 		_ = os.RemoveAll(builtProvider.dir)
@@ -77,21 +90,91 @@ type cliRun struct {
 	env       []string
 }
 
-// terraformCLI is the CLI the acceptance tests use; it skips the test
-// unless TF_ACC is set and a CLI is found.
+// The variables of terraform-plugin-testing that choose the CLI.
+const (
+	envAcc              = "TF_ACC"
+	envTerraformPath    = "TF_ACC_TERRAFORM_PATH"
+	envTerraformVersion = "TF_ACC_TERRAFORM_VERSION"
+)
+
+// acceptanceCLI is the CLI of the acceptance tests when TF_ACC is set ("" when
+// it is not): TF_ACC_TERRAFORM_PATH, else the terraform on PATH. With neither,
+// or with TF_ACC_TERRAFORM_VERSION, terraform-plugin-testing would download a
+// Terraform release; tests never leave loopback, so that is an error naming
+// the fix instead, and so is a path that is no executable.
+func acceptanceCLI(getenv func(string) string, lookPath func(string) (string, error)) (string, error) {
+	if getenv(envAcc) == "" {
+		return "", nil
+	}
+	if v := getenv(envTerraformVersion); v != "" {
+		return "", fmt.Errorf("%s=%s asks terraform-plugin-testing to download Terraform, which these tests never do: unset it and set %s to a terraform or tofu binary (scripts/ensure-cli.sh terraform prints one)", envTerraformVersion, v, envTerraformPath)
+	}
+	if path := getenv(envTerraformPath); path != "" {
+		cli, err := lookPath(path)
+		if err != nil {
+			return "", fmt.Errorf("%s=%s is not an executable file (%v): point it at a terraform or tofu binary, or unset %s to run the unit tests only", envTerraformPath, path, err, envAcc)
+		}
+		return cli, nil
+	}
+	cli, err := lookPath("terraform")
+	if err != nil {
+		return "", fmt.Errorf("%s is set but no Terraform CLI was found (%s is unset and there is no terraform on PATH); the tests never download one: set %s to a terraform or tofu binary (scripts/ensure-cli.sh terraform prints one), or unset %s to run the unit tests only", envAcc, envTerraformPath, envTerraformPath, envAcc)
+	}
+	return cli, nil
+}
+
+// terraformCLI is the CLI the acceptance tests use (TestMain resolved it);
+// it skips the test unless TF_ACC is set.
 func terraformCLI(t *testing.T) string {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
+	if os.Getenv(envAcc) == "" {
 		t.Skip("acceptance test: set TF_ACC=1 to run it")
 	}
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
-		return cli
-	}
-	cli, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skip("no Terraform CLI: set TF_ACC_TERRAFORM_PATH")
+	cli := os.Getenv(envTerraformPath)
+	if cli == "" {
+		t.Fatalf("%s is set but %s is empty: TestMain did not resolve the CLI", envAcc, envTerraformPath)
 	}
 	return cli
+}
+
+// envRequireAllGates makes a version gate fail the test instead of skipping
+// it. scripts/testacc.sh sets it for the newest CLI, which has every feature
+// the tests need: there a skip can only mean a wrong gate or a wrong version
+// read, and would otherwise pass unseen.
+const envRequireAllGates = "VPCEP_REQUIRE_ALL_GATES"
+
+func allGatesRequired() bool { return os.Getenv(envRequireAllGates) != "" }
+
+// skipForCLI skips t because the CLI lacks a feature it needs (format and
+// args say which), or fails it when envRequireAllGates is set.
+func skipForCLI(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if allGatesRequired() {
+		t.Fatalf(format+"; %s is set, so this CLI must run every version-gated test", append(args, envRequireAllGates)...)
+	}
+	t.Skipf(format, args...)
+}
+
+// versionGate is a terraform-plugin-testing version check whose skip turns
+// into an error when required says so (envRequireAllGates).
+type versionGate struct {
+	tfversion.TerraformVersionCheck
+	required func() bool
+}
+
+func (g versionGate) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	g.TerraformVersionCheck.CheckTerraformVersion(ctx, req, resp)
+	if resp.Skip != "" && g.required() {
+		resp.Error = fmt.Errorf("%s is set, so this CLI must run every version-gated test, but the gate would skip it (%s)", envRequireAllGates, resp.Skip)
+		resp.Skip = ""
+	}
+}
+
+// gated is the TerraformVersionChecks of a test that needs a feature of newer
+// CLIs: check (tfversion.SkipBelow) skips it on older ones, unless
+// envRequireAllGates is set.
+func gated(check tfversion.TerraformVersionCheck) []tfversion.TerraformVersionCheck {
+	return []tfversion.TerraformVersionCheck{versionGate{check, allGatesRequired}}
 }
 
 // newCLIRun writes config into a fresh working directory whose CLI uses the
@@ -127,11 +210,11 @@ func cliVersion(t *testing.T, cli string) (v [3]int, tofu bool) {
 
 // newModernCLIRun is newCLIRun for a feature of Terraform 1.14 and later:
 // it skips, before building anything, on older CLIs and on OpenTofu (which
-// has neither query nor actions).
+// has neither query nor actions), or fails there when envRequireAllGates is set.
 func newModernCLIRun(t *testing.T, config string) *cliRun {
 	t.Helper()
 	if v, tofu := cliVersion(t, terraformCLI(t)); tofu || v[0] == 1 && v[1] < 14 {
-		t.Skipf("needs Terraform 1.14 or later (terraform query, actions); the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
+		skipForCLI(t, "needs Terraform 1.14 or later (terraform query, actions); the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
 	}
 	return newCLIRun(t, config)
 }

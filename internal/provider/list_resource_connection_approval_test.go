@@ -22,8 +22,9 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-// skipBelowQuery skips on CLIs without `terraform query` (before 1.14).
-var skipBelowQuery = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+// needsQuery skips on CLIs without `terraform query` (before 1.14), or fails
+// there when envRequireAllGates is set.
+var needsQuery = gated(tfversion.SkipBelow(tfversion.Version1_14_0))
 
 // listedService is a mock service whose connections were loaded as fixtures.
 type listedService struct {
@@ -124,7 +125,7 @@ func TestAccConnectionApprovalList_paging(t *testing.T) {
 	}
 	const addr = "vpcep_connection_approval.test"
 	tfresource.ParallelTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   skipBelowQuery,
+		TerraformVersionChecks:   needsQuery,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{Config: e.ProviderConfig()},
@@ -173,7 +174,7 @@ func TestAccConnectionApprovalList_filters(t *testing.T) {
 		return c.DomainID == "domain-a" && c.Status == client.StatusPendingAcceptance
 	})
 	tfresource.ParallelTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   skipBelowQuery,
+		TerraformVersionChecks:   needsQuery,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{Config: e.ProviderConfig()},
@@ -207,7 +208,7 @@ func TestAccConnectionApprovalList_limit(t *testing.T) {
 	s := newListedService(t, e, 1500, mixedConnection)
 	before := new(int)
 	tfresource.ParallelTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   skipBelowQuery,
+		TerraformVersionChecks:   needsQuery,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{Config: e.ProviderConfig()},
@@ -253,7 +254,7 @@ list "vpcep_connection_approval" "test" {
 	}
 	missing := vpcepmock.NewID()
 	tfresource.ParallelTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   skipBelowQuery,
+		TerraformVersionChecks:   needsQuery,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{Config: e.ProviderConfig()},

@@ -449,15 +449,16 @@ func TestAccAuth_expiryDuringApply(t *testing.T) {
 	})
 }
 
-// TestAccAuth_iamRequestsPer100Approvals measures the IAM requests of a
-// test step applying 100 approvals with each source (plan, apply and the
-// plan after it: three provider instances). Set VPCEP_IAM_COUNTS=1 to run.
-func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
-	if os.Getenv("VPCEP_IAM_COUNTS") == "" {
-		t.Skip("set VPCEP_IAM_COUNTS=1 to measure")
-	}
+// TestAccAuth_iamRequestsPerProviderInstance catches IAM requests that grow
+// with the number of resources: a test step applying 10 approvals with each
+// credential source (plan, apply and the plan after it, each a provider
+// instance) must cost each instance the project lookup and its source's
+// exchange, once. Not parallel: it sets the environment the in-process
+// provider reads.
+func TestAccAuth_iamRequestsPerProviderInstance(t *testing.T) {
 	// IAM requests per provider instance: the project lookup, plus the
 	// exchange (OIDC: ID token, then keys; metadata: session token, then keys).
+	const approvals = 10 // any number above 1 tells per instance from per resource
 	perInstance := map[string]int{"access keys": 1, "security token": 1, "agency": 2, "oidc": 3, "metadata": 3, "profile": 1}
 	for _, source := range []string{"access keys", "security token", "agency", "oidc", "metadata", "profile"} {
 		t.Run(source, func(t *testing.T) {
@@ -484,7 +485,7 @@ func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
 			}
 			e.Mock.ResetRequestCounts()
 			before := e.Mock.IAMRequestCount()
-			runAuthTest(t, e, lines, 100, nil)
+			runAuthTest(t, e, lines, approvals, nil)
 			counts := e.Mock.RequestCounts()
 			by := map[string]int{}
 			for _, op := range vpcepmock.IAMOperations {
@@ -494,7 +495,7 @@ func TestAccAuth_iamRequestsPer100Approvals(t *testing.T) {
 			}
 			instances := counts[vpcepmock.OpKeystoneListProjects]
 			total := e.Mock.IAMRequestCount() - before
-			t.Logf("IAM requests for 100 approvals with %s: %d over %d provider instances (%v)", source, total, instances, by)
+			t.Logf("IAM requests for %d approvals with %s: %d over %d provider instances (%v)", approvals, source, total, instances, by)
 			if total != instances*perInstance[source] {
 				t.Errorf("%d IAM requests for %d provider instances, want %d each, whatever the number of resources", total, instances, perInstance[source])
 			}

@@ -19,8 +19,9 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-// skipBelowIdentity skips on CLIs without resource identity (before 1.12).
-var skipBelowIdentity = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)}
+// needsIdentity skips on CLIs without resource identity (before 1.12), or
+// fails there when envRequireAllGates is set.
+var needsIdentity = gated(tfversion.SkipBelow(tfversion.Version1_12_0))
 
 // approvalIdentityChecks are the expected identity values of a connection.
 func approvalIdentityChecks(serviceID, endpointID string) map[string]knownvalue.Check {
@@ -38,7 +39,7 @@ func TestAccConnectionApproval_identity(t *testing.T) {
 	svc := e.NewService(t, true)
 	ep := e.NewEndpoint(t, svc, "domain-identity")
 	tfresource.ParallelTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   skipBelowIdentity,
+		TerraformVersionChecks:   needsIdentity,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkDestroyRejected(e, svc, ep),
 		Steps: []tfresource.TestStep{
@@ -81,7 +82,7 @@ func TestAccConnectionApproval_identityImportRejected(t *testing.T) {
 	svc := e.NewService(t, true)
 	ep := e.NewEndpoint(t, svc, "domain-identity")
 	tfresource.ParallelTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   skipBelowIdentity,
+		TerraformVersionChecks:   needsIdentity,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []tfresource.TestStep{
 			{

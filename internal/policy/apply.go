@@ -25,11 +25,6 @@ const DefaultConcurrency = 16
 // DefaultProgressEvery is how often a long wait logs its counts.
 const DefaultProgressEvery = 10 * time.Second
 
-// Change is one decision to carry out.
-type Change struct {
-	EndpointID, Decision string
-}
-
 // Failure is a change that did not settle, and why.
 type Failure struct {
 	Change
@@ -165,11 +160,12 @@ func (a *Applier) send(ctx context.Context, t *tracker, serviceID string, ch Cha
 			t.await(ch) // the answer did not show the connection: the wait reads it
 			return
 		case ctx.Err() != nil:
-			t.fail(Failure{Change: ch, Sent: !client.IsNotSent(err), Err: ctx.Err()})
+			// Named as the timeout or the interrupt it is, never a bare "context deadline exceeded".
+			t.fail(Failure{Change: ch, Sent: !client.IsNotSent(err), Err: waitEnded(ctx.Err())})
 			return
 		case client.IsThrottled(err):
-			if a.sleep(ctx, a.poll().Delay(n)) != nil {
-				t.fail(Failure{Change: ch, Sent: false, Err: err})
+			if werr := a.sleep(ctx, a.poll().Delay(n)); werr != nil {
+				t.fail(Failure{Change: ch, Sent: false, Err: waitEnded(werr)})
 				return
 			}
 			continue

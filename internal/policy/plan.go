@@ -7,35 +7,60 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
-// Entry is one connection a policy decides.
-type Entry struct {
-	EndpointID, DomainID string
-	// Status is the live status; "" when it is about to change (planned).
-	Status   string
-	Decision string
+// Conn is what a policy knows of one connection of its service.
+type Conn struct {
+	DomainID, Status string
 }
 
-// Evaluate returns an Entry for every connection of conns the rules decide,
-// keyed by endpoint id, with its live status. A connection being deleted
-// is left out: its endpoint is going away.
-func Evaluate(r Rules, conns []client.Connection) map[string]Entry {
-	out := make(map[string]Entry)
+// Service is every connection of one endpoint service, by endpoint id, as a
+// refresh read it. A plan is computed from it alone, so that the plan made
+// at `terraform plan` and the one Terraform makes again at apply agree.
+type Service map[string]Conn
+
+// ServiceOf keeps the id, account and status of every listed connection
+// but those being deleted: nobody can decide them, and they are going away.
+func ServiceOf(conns []client.Connection) Service {
+	svc := make(Service, len(conns))
 	for _, c := range conns {
-		if c.Status == client.StatusDeleting {
-			continue
+		if c.Status != client.StatusDeleting {
+			svc[c.ID] = Conn{DomainID: c.DomainID, Status: c.Status}
 		}
-		if d := r.Decide(c.ID, c.DomainID); d != "" {
-			out[c.ID] = Entry{EndpointID: c.ID, DomainID: c.DomainID, Status: c.Status, Decision: d}
-		}
+	}
+	return svc
+}
+
+// Statuses are the services' statuses by endpoint id: what `connections` holds.
+func (s Service) Statuses() map[string]string {
+	out := make(map[string]string, len(s))
+	for id, c := range s {
+		out[id] = c.Status
 	}
 	return out
 }
 
-// NeedsAction reports whether e's live status differs from its decision in
-// a way an action can change: failed and deleting connections cannot be
-// decided by anyone, so they are reported, never planned.
-func (e Entry) NeedsAction() bool {
-	return e.Status != TargetStatus(e.Decision) && !Stuck(e.Status)
+// Change is one decision an apply sends. It is explicit, not a marker in a
+// status: From is the status the plan saw, which is what state keeps when
+// the decision does not get through.
+type Change struct {
+	EndpointID, Decision string
+	From                 string
+}
+
+// Target is the status the change leads to.
+func (c Change) Target() string { return TargetStatus(c.Decision) }
+
+// NeedsAction reports whether a connection in status needs decision sent.
+// Failed and deleting connections cannot be decided by anyone, so they are
+// reported, never planned; a connection being accepted (creating) already
+// is on its way to an accept.
+func NeedsAction(status, decision string) bool {
+	switch {
+	case decision == "" || Stuck(status):
+		return false
+	case decision == DecisionAccept:
+		return status != client.StatusAccepted && status != client.StatusCreating
+	}
+	return status != client.StatusRejected
 }
 
 // Stuck reports the statuses no action changes.
@@ -43,29 +68,67 @@ func Stuck(status string) bool {
 	return status == client.StatusFailed || status == client.StatusDeleting
 }
 
-// Changes returns the changes that bring entries to their decisions, sorted by endpoint id.
-func Changes(entries map[string]Entry) []Change {
+// Plan decides every connection of svc by the rules: the changes an apply
+// sends, sorted by endpoint id, each from its status in svc.
+func Plan(r Rules, svc Service) []Change {
 	var out []Change
-	for _, e := range entries {
-		if e.NeedsAction() {
-			out = append(out, Change{EndpointID: e.EndpointID, Decision: e.Decision})
+	for id, c := range svc {
+		if d := r.Decide(id, c.DomainID); NeedsAction(c.Status, d) {
+			out = append(out, Change{EndpointID: id, Decision: d, From: c.Status})
 		}
 	}
-	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.EndpointID, b.EndpointID) })
+	sortChanges(out)
 	return out
 }
 
-// DestroyChanges are the rejections destroying a policy sends: the
-// connections it accepts (per entries, from state) that live (conns) shows
-// still accepted, or on the way there (creating), and nothing else.
-func DestroyChanges(entries map[string]Entry, conns []client.Connection) []Change {
+// Planned is statuses with each change's target: what `connections` will
+// hold after an apply that carries the changes out.
+func Planned(statuses map[string]string, changes []Change) map[string]string {
+	out := make(map[string]string, len(statuses))
+	for id, s := range statuses {
+		out[id] = s
+	}
+	for _, ch := range changes {
+		out[ch.EndpointID] = ch.Target()
+	}
+	return out
+}
+
+// ChangesBetween are the changes from statuses to planned: the inverse of
+// Planned, which is how an apply reads the plan it was given.
+func ChangesBetween(statuses, planned map[string]string) []Change {
 	var out []Change
-	for _, c := range conns {
-		if e, ok := entries[c.ID]; ok && e.Decision == DecisionAccept &&
-			(c.Status == client.StatusAccepted || c.Status == client.StatusCreating) {
-			out = append(out, Change{EndpointID: c.ID, Decision: DecisionReject})
+	for id, to := range planned {
+		from, known := statuses[id]
+		if !known || from == to {
+			continue
+		}
+		switch to {
+		case client.StatusAccepted:
+			out = append(out, Change{EndpointID: id, Decision: DecisionAccept, From: from})
+		case client.StatusRejected:
+			out = append(out, Change{EndpointID: id, Decision: DecisionReject, From: from})
 		}
 	}
-	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.EndpointID, b.EndpointID) })
+	sortChanges(out)
 	return out
+}
+
+// DestroyRejections are the rejections destroying a policy sends: the
+// connections this policy accepted itself (accepted) that statuses show
+// still accepted or on their way there, and nothing else. A connection
+// accepted before the policy existed, or by anyone else, stays accepted.
+func DestroyRejections(accepted map[string]bool, statuses map[string]string) []Change {
+	var out []Change
+	for id := range accepted {
+		if s := statuses[id]; s == client.StatusAccepted || s == client.StatusCreating {
+			out = append(out, Change{EndpointID: id, Decision: DecisionReject, From: s})
+		}
+	}
+	sortChanges(out)
+	return out
+}
+
+func sortChanges(changes []Change) {
+	slices.SortFunc(changes, func(a, b Change) int { return strings.Compare(a.EndpointID, b.EndpointID) })
 }

@@ -181,40 +181,6 @@ func TestUnitRulesEqual(t *testing.T) {
 	}
 }
 
-// Catches: a deleting or undecided connection in `connections`, a failed
-// one planned (nobody can change it), and a destroy that rejects more than
-// the accepted connections the policy accepts.
-func TestUnitEvaluateChangesDestroy(t *testing.T) {
-	t.Parallel()
-	conns := []client.Connection{
-		{ID: "pending", DomainID: "good", Status: client.StatusPendingAcceptance},
-		{ID: "done", DomainID: "good", Status: client.StatusAccepted},
-		{ID: "failed", DomainID: "good", Status: client.StatusFailed},
-		{ID: "leaving", DomainID: "good", Status: client.StatusDeleting},
-		{ID: "stranger", DomainID: "x", Status: client.StatusAccepted},
-		{ID: "bad", DomainID: "bad", Status: client.StatusAccepted},
-	}
-	entries := Evaluate(NewRules(nil, []string{"good"}, nil, []string{"bad"}, OthersLeave), conns)
-	var ids []string
-	for id := range entries {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	if !slices.Equal(ids, []string{"bad", "done", "failed", "pending"}) {
-		t.Errorf("decided %v", ids)
-	}
-	if got := Changes(entries); !slices.Equal(got, []Change{{"bad", DecisionReject}, {"pending", DecisionAccept}}) {
-		t.Errorf("Changes = %v", got)
-	}
-	live := append(slices.Clone(conns), client.Connection{ID: "gone-since", Status: client.StatusAccepted})
-	live[0].Status = client.StatusCreating // being accepted since the last read: rejected too
-	entries["gone-since"] = Entry{EndpointID: "gone-since", Decision: DecisionAccept}
-	want := []Change{{"done", DecisionReject}, {"gone-since", DecisionReject}, {"pending", DecisionReject}}
-	if got := DestroyChanges(entries, live); !slices.Equal(got, want) {
-		t.Errorf("DestroyChanges = %v, want %v", got, want)
-	}
-}
-
 // Catches: actions sent one by one (or unbounded), an action sent twice,
 // and waits that look every endpoint up instead of listing pages.
 func TestUnitApplyConcurrentBoundedAndPolledByList(t *testing.T) {

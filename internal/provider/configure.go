@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 	"github.com/vpcep/terraform-provider-vpcep/internal/sharedread"
 )
@@ -91,7 +92,7 @@ func (p *vpcepProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		resp.Diagnostics.Append(settingsDiags([]*settings.Error{err})...)
 		return
 	}
-	pd := &providerData{Client: c, Reader: sharedread.New(c)}
+	pd := &providerData{Client: c, Reader: sharedread.New(c), Claims: &policy.Claims{}}
 	resp.ResourceData = pd
 	resp.DataSourceData = pd
 	resp.ListResourceData = pd

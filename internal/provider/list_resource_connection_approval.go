@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
@@ -225,12 +224,7 @@ func (l *connectionApprovalListResource) result(ctx context.Context, req list.Li
 func setApprovalResourceObject(ctx context.Context, res *tfsdk.Resource, serviceID string, c client.Connection) diag.Diagnostics {
 	var m connectionApprovalModel
 	diags := m.setConnection(&c)
-	// Adoption fails closed: a connection nobody has decided is generated as
-	// rejected, so applying generated configuration never admits a consumer.
-	action := types.StringValue(client.ActionReject)
-	if a, ok := approval.ActionForStatus(c.Status); ok {
-		action = types.StringValue(a)
-	}
+	action := types.StringValue(adoptedAction(c.Status))
 	for _, a := range []struct {
 		name  string
 		value any
@@ -250,4 +244,18 @@ func setApprovalResourceObject(ctx context.Context, res *tfsdk.Resource, service
 		diags.Append(res.SetAttribute(ctx, path.Root(a.name), a.value)...)
 	}
 	return diags
+}
+
+// adoptedAction is the action generated configuration gives a connection in
+// status. It keeps every decision someone made: `creating` is a connection
+// on its way to accepted after someone accepted it, so it is not cut off.
+// It fails closed otherwise: a connection nobody has decided
+// (pendingAcceptance) is rejected, so applying generated configuration never
+// admits a consumer, and a failed one, which no action changes, is too.
+func adoptedAction(status string) string {
+	switch status {
+	case client.StatusAccepted, client.StatusCreating:
+		return client.ActionReceive
+	}
+	return client.ActionReject
 }

@@ -292,7 +292,9 @@ func TestUnitConnectionApprovalListResult(t *testing.T) {
 		{client.StatusAccepted, client.ActionReceive},
 		{client.StatusRejected, client.ActionReject},
 		{client.StatusPendingAcceptance, client.ActionReject}, // no decision yet: fail closed
-		{client.StatusCreating, client.ActionReject},
+		// Someone accepted it and it is on its way: generating "reject" cut such consumers off.
+		{client.StatusCreating, client.ActionReceive},
+		{client.StatusFailed, client.ActionReject}, // no action changes it; nothing is admitted
 	}
 	for _, tt := range tests {
 		t.Run(tt.status, func(t *testing.T) {

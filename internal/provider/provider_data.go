@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 	"github.com/vpcep/terraform-provider-vpcep/internal/sharedread"
 )
 
@@ -19,6 +20,9 @@ type providerData struct {
 	// Reader coalesces reads of one service into paged list calls; use it for
 	// reads of single connections, and invalidate through it after writes.
 	Reader *sharedread.Reader
+	// Claims are the plans of this run's policies and approvals, so that
+	// two resources deciding one service are caught at plan time.
+	Claims *policy.Claims
 }
 
 // providerDataFrom converts the ProviderData a resource or data source

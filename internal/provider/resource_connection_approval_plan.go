@@ -40,12 +40,16 @@ var (
 // An imported connection that awaits a decision, planned with the default
 // action, is refused (undecidedImportDiag). Create and destroy plan nothing here.
 func (r *connectionApprovalResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, state, config map[string]tftypes.Value
-	if req.Plan.Raw.As(&plan) != nil || req.State.Raw.As(&state) != nil || req.Config.Raw.As(&config) != nil {
-		return // not objects: the framework reports such values before planning
+	if req.Plan.Raw.As(&plan) != nil {
+		return // not an object: the framework reports such values before planning
+	}
+	r.checkAgainstPolicies(plan, &resp.Diagnostics)
+	if req.State.Raw.IsNull() || req.State.Raw.As(&state) != nil || req.Config.Raw.As(&config) != nil {
+		return
 	}
 	if d := undecidedImportDiag(state, config); d != nil {
 		resp.Diagnostics.Append(d)
@@ -127,5 +131,22 @@ func connectionErrorResourceAttribute() schema.ListNestedAttribute {
 			connAttrErrorCode:    schema.StringAttribute{Computed: true, MarkdownDescription: connDescErrorCode},
 			connAttrErrorMessage: schema.StringAttribute{Computed: true, MarkdownDescription: connDescErrorMessage},
 		}},
+	}
+}
+
+// checkAgainstPolicies warns when a vpcep_connection_policy of the same
+// run decides this endpoint otherwise than the planned action.
+func (r *connectionApprovalResource) checkAgainstPolicies(plan map[string]tftypes.Value, diags *diag.Diagnostics) {
+	if r.data == nil || r.data.Claims == nil {
+		return
+	}
+	var serviceID, endpointID, action string
+	for name, dst := range map[string]*string{connAttrServiceID: &serviceID, connAttrEndpointID: &endpointID, connAttrAction: &action} {
+		if v := plan[name]; !v.IsKnown() || v.IsNull() || v.As(dst) != nil {
+			return
+		}
+	}
+	if x, ok := r.data.Claims.ApprovalDecides(serviceID, endpointID, action); ok {
+		diags.Append(contradictionDiag(serviceID, x))
 	}
 }

@@ -127,19 +127,12 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 					maxConcurrentRequests, policy.DefaultConcurrency),
 				Validators: []validator.Int64{int64validator.Between(1, maxConcurrentRequests)},
 			},
-			policyAttrConnections: schema.MapNestedAttribute{
-				Computed: true,
-				MarkdownDescription: "Every connection the policy decides, keyed by VPC endpoint ID. A status the " +
-					"plan shows as `(known after apply)` is one the apply changes. Connections no rule names are " +
-					"not listed while `others = \"leave\"`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					connAttrDomainID: schema.StringAttribute{Computed: true, MarkdownDescription: connDescDomainID},
-					connAttrStatus: schema.StringAttribute{Computed: true,
-						MarkdownDescription: "Live status of the connection: `pendingAcceptance`, `creating`, `accepted`, " +
-							"`rejected`, `failed` (plans and applies warn with its errors) or `deleting`."},
-					policyAttrDecision: schema.StringAttribute{Computed: true,
-						MarkdownDescription: "What the policy decides: `accept` or `reject`."},
-				}},
+			policyAttrConnections: schema.MapAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Every connection of the service, keyed by VPC endpoint ID, with its live status: " +
+					"`pendingAcceptance`, `creating`, `accepted`, `rejected`, `failed` or `deleting`. A plan shows each " +
+					"connection the apply changes as its status now and the status the apply leads to, for example " +
+					"`\"pendingAcceptance\" -> \"accepted\"`, and the apply changes nothing else.",
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -175,84 +168,139 @@ func (r *connectionPolicyResource) Create(ctx context.Context, req resource.Crea
 	// A failure saves nothing: a policy in state after a failed create would
 	// be tainted, and replacing it would reject what it accepted. The next
 	// apply plans from the live statuses, so it sends only what is missing.
-	next, ok := r.apply(ctx, plan, nil, timeout, opCreate, &resp.Diagnostics)
+	run, ok := r.start(ctx, plan, timeout, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	defer run.cancel()
+	svc, ok := run.read("Nothing was changed.")
+	if !ok {
+		return
+	}
+	res, ok := run.apply(opCreate, svc, policy.Memory{Accepted: map[string]bool{}}, policy.Plan(run.rules, svc), false)
+	if !ok {
+		return
+	}
+	plan.ID, plan.Connections = plan.ServiceID, statusesValue(res.Statuses)
+	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.Private, policy.MemoryOf(withStatuses(svc, res.Statuses), res.Accepted))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *connectionPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan connectionPolicyModel
+	var plan, state connectionPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(setPolicyIdentity(ctx, resp.Identity, plan.ServiceID.ValueString())...)
 	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
+	mem, diags := readPolicyMemory(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// State keeps what settled, whatever happened, so the next plan shows
-	// only the connections still to decide.
-	var state connectionPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	prior, diags := policyEntries(state.Connections)
-	resp.Diagnostics.Append(diags...)
-	next, _ := r.apply(ctx, plan, prior, timeout, opUpdate, &resp.Diagnostics)
-	if next.Connections.IsUnknown() {
-		next.Connections = state.Connections // nothing was sent
+	// Whatever happens, state keeps every connection with the last status
+	// seen, so the next plan shows only the connections still to decide.
+	prior, planned := statusesOf(state.Connections), plan.Connections
+	plan.ID, plan.Connections = plan.ServiceID, state.Connections
+	defer func() { resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...) }()
+	run, ok := r.start(ctx, plan, timeout, &resp.Diagnostics)
+	if !ok {
+		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	defer run.cancel()
+	svc, known := mem.Service(prior)
+	var changes []policy.Change
+	if isKnown(planned) && known {
+		changes = policy.ChangesBetween(prior, statusesOf(planned)) // exactly what the plan showed
+	} else {
+		// The rules were unknown at plan time: decide from a fresh read.
+		if svc, ok = run.read("State is unchanged."); !ok {
+			return
+		}
+		changes = policy.Plan(run.rules, svc)
+	}
+	res, _ := run.apply(opUpdate, svc, mem, changes, isKnown(planned))
+	plan.Connections = statusesValue(res.Statuses)
+	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.Private, policy.MemoryOf(withStatuses(svc, res.Statuses), res.Accepted))...)
 }
 
-// apply carries out plan and returns the new state; ok is false when any
-// decision failed (the diagnostics say which and why). prior are the
-// connections in state before, if any. Connections stay unknown when nothing was sent.
-func (r *connectionPolicyResource) apply(ctx context.Context, plan connectionPolicyModel, prior map[string]policy.Entry,
-	timeout time.Duration, op operation, diags *diag.Diagnostics) (connectionPolicyModel, bool) {
-	next := plan
-	next.ID = plan.ServiceID
-	next.Connections = types.MapUnknown(policyConnectionType)
+// withStatuses is svc with the statuses of an apply's result; an endpoint
+// the result dropped (gone) is left out.
+func withStatuses(svc policy.Service, statuses map[string]string) policy.Service {
+	out := make(policy.Service, len(statuses))
+	for id, s := range statuses {
+		out[id] = policy.Conn{DomainID: svc[id].DomainID, Status: s}
+	}
+	return out
+}
+
+// policyRun is one create, update or delete of a policy: its rules, its
+// deadline, and where its diagnostics go.
+type policyRun struct {
+	r         *connectionPolicyResource
+	ctx       context.Context
+	cancel    context.CancelFunc
+	model     connectionPolicyModel
+	rules     policy.Rules
+	serviceID string
+	timeout   time.Duration
+	diags     *diag.Diagnostics
+}
+
+// start checks what an operation needs before anything is sent and starts
+// its deadline; the caller defers run.cancel.
+func (r *connectionPolicyResource) start(ctx context.Context, m connectionPolicyModel, timeout time.Duration, diags *diag.Diagnostics) (*policyRun, bool) {
 	if r.data == nil {
 		diags.Append(notConfiguredDiag())
-		return next, false
+		return nil, false
 	}
-	serviceID := plan.ServiceID.ValueString()
-	rules, _ := policyRules(plan) // known at apply
+	rules, _ := policyRules(m) // known at apply
 	if conflictDiags(rules, diags) {
-		return next, false
+		return nil, false
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	ctx = tflog.SetField(ctx, connAttrServiceID, serviceID)
+	serviceID := m.ServiceID.ValueString()
+	ctx, cancel := context.WithTimeout(tflog.SetField(ctx, connAttrServiceID, serviceID), timeout)
+	return &policyRun{r: r, ctx: ctx, cancel: cancel, model: m, rules: rules, serviceID: serviceID, timeout: timeout,
+		diags: diags}, true
+}
 
-	entries, d := policyEntries(plan.Connections)
-	diags.Append(d...)
-	if plan.Connections.IsUnknown() {
-		// The rules or the provider were not known at plan time: decide from a fresh read.
-		conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
-		if err != nil {
-			diags.Append(policyReadErrorDiag(serviceID, err, "Nothing was changed."))
-			return next, false
-		}
-		entries = policy.Evaluate(rules, conns)
-		diags.Append(failedConnectionsDiag(serviceID, entries, conns)...)
+// read lists the service; next says what a failure leaves behind.
+func (p *policyRun) read(next string) (policy.Service, bool) {
+	conns, err := p.r.data.Client.ListAllConnections(p.ctx, p.serviceID, client.ListConnectionsOptions{})
+	if err != nil {
+		p.diags.Append(policyReadErrorDiag(p.serviceID, err, next))
+		return nil, false
 	}
-	out := r.applier(ctx, plan).Apply(ctx, serviceID, policy.Changes(entries))
-	entries = mergeOutcome(entries, prior, out)
-	conns, d := policyConnectionsValue(entries)
-	diags.Append(d...)
-	next.Connections = conns
-	if len(out.Stuck) > 0 {
-		diags.Append(stuckConnectionsDiag(serviceID, out.Stuck))
+	p.diags.Append(failedConnectionsDiag(p.serviceID, p.rules, conns)...)
+	return policy.ServiceOf(conns), true
+}
+
+// apply sends changes and merges the outcome over svc; ok is false when
+// any decision failed. planned says whether the plan promised the changes'
+// targets (an update), which makes an endpoint that failed or went away
+// meanwhile an error; on create it is a warning.
+func (p *policyRun) apply(op operation, svc policy.Service, mem policy.Memory, changes []policy.Change, planned bool) (policy.Result, bool) {
+	out := p.r.applier(p.ctx, p.model).Apply(p.ctx, p.serviceID, changes)
+	if len(changes) > 0 {
+		p.r.data.Reader.Invalidate(p.serviceID)
+	}
+	res := policy.Merge(svc.Statuses(), mem.Accepted, changes, out)
+	ok := len(out.Failed) == 0
+	if len(res.Unplanned) > 0 {
+		if planned {
+			p.diags.Append(unplannedDiag(p.serviceID, res.Unplanned))
+			ok = false
+		} else {
+			p.diags.Append(stuckConnectionsDiag(p.serviceID, res.Unplanned))
+		}
 	}
 	if len(out.Failed) > 0 {
-		diags.Append(failedDecisionsDiag(op, serviceID, out.Failed, timeout))
-		return next, false
+		p.diags.Append(failedDecisionsDiag(op, p.serviceID, out.Failed, p.timeout))
 	}
-	return next, true
+	return res, ok
 }
 
 // applier is the policy's Applier with the plan's bound and the provider's log.
@@ -287,23 +335,27 @@ func (r *connectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 		resp.Diagnostics.Append(policyReadErrorDiag(serviceID, err, "State is unchanged; the next plan reads it again."))
 		return
 	}
-	entries := policy.Evaluate(rules, conns)
-	resp.Diagnostics.Append(failedConnectionsDiag(serviceID, entries, conns)...)
-	var diags diag.Diagnostics
-	state.Connections, diags = policyConnectionsValue(entries)
+	resp.Diagnostics.Append(failedConnectionsDiag(serviceID, rules, conns)...)
+	mem, diags := readPolicyMemory(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	state.ID = state.ServiceID
+	svc := policy.ServiceOf(conns)
+	state.ID, state.Connections = state.ServiceID, statusesValue(svc.Statuses())
+	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.Private, policy.MemoryOf(svc, mem.Accepted))...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// Delete rejects what the destroy plan named: the connections this policy
+// accepted itself that are still accepted, and nothing else.
 func (r *connectionPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state connectionPolicyModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() == policy.OnDestroyLeave {
 		return
 	}
-	if r.data == nil {
-		resp.Diagnostics.Append(notConfiguredDiag())
+	mem, diags := readPolicyMemory(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	named := policy.DestroyRejections(mem.Accepted, statusesOf(state.Connections))
+	if len(named) == 0 || resp.Diagnostics.HasError() {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -311,27 +363,26 @@ func (r *connectionPolicyResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	serviceID := state.ServiceID.ValueString()
-	entries, diags := policyEntries(state.Connections)
-	resp.Diagnostics.Append(diags...)
-	conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
+	run, ok := r.start(ctx, state, timeout, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	defer run.cancel()
+	conns, err := r.data.Client.ListAllConnections(run.ctx, run.serviceID, client.ListConnectionsOptions{})
 	if client.IsNotFound(err) {
 		return // no service, no connections
 	}
 	if err != nil {
-		resp.Diagnostics.Append(policyReadErrorDiag(serviceID, err, "Nothing was rejected; the policy stays in state "+
+		resp.Diagnostics.Append(policyReadErrorDiag(run.serviceID, err, "Nothing was rejected; the policy stays in state "+
 			"and the next destroy tries again."))
 		return
 	}
-	out := r.applier(ctx, state).Apply(ctx, serviceID, policy.DestroyChanges(entries, conns))
-	if len(out.Stuck) > 0 {
-		resp.Diagnostics.Append(stuckConnectionsDiag(serviceID, out.Stuck))
+	still := map[string]bool{}
+	for _, ch := range named {
+		still[ch.EndpointID] = true
 	}
-	if len(out.Failed) > 0 {
-		resp.Diagnostics.Append(failedDecisionsDiag(opDelete, serviceID, out.Failed, timeout))
-	}
+	svc := policy.ServiceOf(conns)
+	run.apply(opDelete, svc, mem, policy.DestroyRejections(still, svc.Statuses()), false)
 }
 
 func (r *connectionPolicyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

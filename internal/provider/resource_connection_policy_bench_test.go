@@ -18,9 +18,9 @@ import (
 
 // BenchmarkPolicyStateOfSettledService replays the provider's side of a
 // refresh and plan of a policy over a settled service of 100,000
-// connections, without the API: the rules decide every connection, the
-// result becomes `connections` and is saved in state (Read), then read back
-// and planned (ModifyPlan). Profile it with
+// connections, without the API: every connection becomes `connections`
+// and the private memory and is saved in state (Read), then read back and
+// planned (ModifyPlan). Profile it with
 //
 //	go test -run '^$' -bench PolicyStateOfSettledService -benchtime 1x -cpuprofile cpu.out -memprofile mem.out ./internal/provider/
 func BenchmarkPolicyStateOfSettledService(b *testing.B) {
@@ -48,18 +48,18 @@ func BenchmarkPolicyStateOfSettledService(b *testing.B) {
 			Others: types.StringValue(policy.OthersReject), OnDestroy: types.StringValue(policy.OnDestroyLeave),
 			ConcurrentRequests: types.Int64Value(policy.DefaultConcurrency)}
 		model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
-		entries := policy.Evaluate(rules, conns)
+		svc := policy.ServiceOf(conns)
+		model.Connections = statusesValue(svc.Statuses())
+		mem, err := policy.MemoryOf(svc, nil).Marshal()
 		var diags diag.Diagnostics
-		model.Connections, diags = policyConnectionsValue(entries)
 		diags.Append(state.Set(ctx, &model)...)
 		var back connectionPolicyModel
 		diags.Append(state.Get(ctx, &back)...)
-		again, d := policyEntries(back.Connections)
-		diags.Append(d...)
-		_, d = policyConnectionsValue(again)
-		diags.Append(d...)
-		if diags.HasError() || len(again) != m {
-			b.Fatalf("%d entries, %v", len(again), diags)
+		again, err2 := policy.UnmarshalMemory(mem)
+		joined, known := again.Service(statusesOf(back.Connections))
+		planned := statusesValue(policy.Planned(statusesOf(back.Connections), policy.Plan(rules, joined)))
+		if diags.HasError() || err != nil || err2 != nil || !known || len(planned.Elements()) != m {
+			b.Fatalf("%d entries, %v %v %v", len(planned.Elements()), diags, err, err2)
 		}
 	}
 }

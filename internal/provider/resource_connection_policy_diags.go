@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
@@ -25,12 +26,12 @@ func policyReadErrorDiag(serviceID string, err error, next string) diag.Diagnost
 	return apiErrorDiag("Error reading the VPC endpoint service's connections", what, err)
 }
 
-// failedConnectionsDiag warns about decided connections in status failed,
-// which nobody can decide; conns gives their errors.
-func failedConnectionsDiag(serviceID string, entries map[string]policy.Entry, conns []client.Connection) diag.Diagnostics {
+// failedConnectionsDiag warns about connections the rules decide that are
+// failed, which nobody can decide; conns gives their errors.
+func failedConnectionsDiag(serviceID string, rules policy.Rules, conns []client.Connection) diag.Diagnostics {
 	stuck := map[string]client.Connection{}
 	for _, c := range conns {
-		if _, decided := entries[c.ID]; decided && c.Status == client.StatusFailed {
+		if c.Status == client.StatusFailed && rules.Decide(c.ID, c.DomainID) != "" {
 			stuck[c.ID] = c
 		}
 	}
@@ -126,4 +127,107 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// createPlanDiag names what a create will decide, grouped by decision: the
+// attributes of a resource that does not exist yet cannot show it.
+func createPlanDiag(serviceID string, changes []policy.Change, svc policy.Service) diag.Diagnostic {
+	var accepts, rejects []string
+	for _, ch := range changes {
+		line := fmt.Sprintf("  - endpoint %s (account %s, %s)", ch.EndpointID, svc[ch.EndpointID].DomainID, ch.From)
+		if ch.Decision == policy.DecisionAccept {
+			accepts = append(accepts, line)
+		} else {
+			rejects = append(rejects, line)
+		}
+	}
+	if len(changes) == 0 {
+		return diag.NewWarningDiagnostic("The new connection policy changes no connection now",
+			fmt.Sprintf("Creating the policy of endpoint service %s sends nothing: each of the %d connection(s) "+
+				"the service has now already has the status its rules lead to, or no rule names it. Later plans name "+
+				"every endpoint the policy changes.", serviceID, len(svc)))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Creating the policy of endpoint service %s will send these decisions (the service has %d connection(s) now):", serviceID, len(svc))
+	for _, g := range []struct {
+		what  string
+		lines []string
+	}{{"accept", accepts}, {"reject", rejects}} {
+		if len(g.lines) > 0 {
+			fmt.Fprintf(&b, "\n\n%s %d:\n%s", g.what, len(g.lines), strings.Join(firstLines(g.lines), "\n"))
+		}
+	}
+	b.WriteString("\n\nThe apply reads the service again and decides by the same rules; a consumer that connects in " +
+		"between is accepted only if a rule names its endpoint or its account, and otherwise rejected or left " +
+		"waiting as `others` says. After the create, every plan names each endpoint it changes in `connections`.")
+	return diag.NewWarningDiagnostic("Connections the new policy will decide", b.String())
+}
+
+// destroyPlanDiag names the connections a destroy rejects; nil when none.
+func destroyPlanDiag(serviceID string, rejections []policy.Change) diag.Diagnostic {
+	if len(rejections) == 0 {
+		return nil
+	}
+	lines := make([]string, len(rejections))
+	for i, ch := range rejections {
+		lines[i] = fmt.Sprintf("  - endpoint %s (%s)", ch.EndpointID, ch.From)
+	}
+	return diag.NewWarningDiagnostic("Destroying the policy rejects connections",
+		fmt.Sprintf("Destroying the policy of endpoint service %s rejects %d connection(s) that it accepted itself "+
+			"(on_destroy = \"reject\"):\n%s\n\nConnections it did not accept (accepted before it existed, or by anyone "+
+			"else) stay as they are. To keep these consumers connected, set on_destroy = \"leave\" and apply before "+
+			"destroying.", serviceID, len(rejections), strings.Join(firstLines(lines), "\n")))
+}
+
+// unmatchedRuleDiag warns about an id in a rule that names no connection.
+func unmatchedRuleDiag(serviceID string, u policy.Unmatched) diag.Diagnostic {
+	attr := map[policy.RuleList]string{policy.AcceptEndpoints: policyAttrAcceptEndpointIDs, policy.AcceptDomains: policyAttrAcceptDomainIDs,
+		policy.RejectEndpoints: policyAttrRejectEndpointIDs, policy.RejectDomains: policyAttrRejectDomainIDs}[u.List]
+	kind := "endpoint"
+	if u.List == policy.AcceptDomains || u.List == policy.RejectDomains {
+		kind = "account"
+	}
+	detail := fmt.Sprintf("%s lists %q, but no connection of endpoint service %s has that %s ID now.", attr, u.ID, serviceID, kind)
+	if u.Near != "" {
+		detail += fmt.Sprintf(" Did you mean %q, which is connected? IDs must match exactly (lower case).", u.Near)
+	} else {
+		detail += fmt.Sprintf(" That is expected for an %s that has not connected yet; otherwise check it for a typo.", kind)
+	}
+	if u.List == policy.AcceptDomains || u.List == policy.AcceptEndpoints {
+		detail += " While it matches nothing, it accepts nothing, and a consumer you meant to accept is decided by the other rules."
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root(attr), "Rule matches no connection", detail)
+}
+
+// contradictionDiag warns about an endpoint that a policy and an approval
+// of the same configuration decide differently.
+func contradictionDiag(serviceID string, x policy.Contradiction) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("A policy and an approval disagree about one endpoint",
+		fmt.Sprintf("The vpcep_connection_policy of endpoint service %s decides %q for endpoint %s, but a "+
+			"vpcep_connection_approval of this configuration has action = %q for it. Applied together, the one that "+
+			"settles last wins, and every later apply flips the connection again. Let one resource decide the "+
+			"endpoint: remove the approval, or give the endpoint the same decision in both (the policy's "+
+			"accept_endpoint_ids or reject_endpoint_ids).", serviceID, x.PolicyDecision, x.EndpointID, x.ApprovalAction))
+}
+
+// unplannedDiag is the error of planned changes that ended elsewhere than
+// the plan said: the connection failed, or its endpoint went away.
+func unplannedDiag(serviceID string, unplanned map[string]client.Connection) diag.Diagnostic {
+	var lines []string
+	for _, id := range sortedKeys(unplanned) {
+		c := unplanned[id]
+		line := fmt.Sprintf("  - endpoint %s: %s", id, c.Status)
+		switch {
+		case c.Status == client.StatusFailed:
+			line += ": " + queryErrorsText(c.Error)
+		case c.Status == client.StatusDeleting:
+			line += " (its owner deleted the endpoint)"
+		}
+		lines = append(lines, line)
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("%d VPC endpoint connection(s) not decided as planned", len(unplanned)),
+		fmt.Sprintf("During the apply of the policy of endpoint service %s these connections failed or went away, so "+
+			"nobody can decide them:\n%s\n\nState keeps what the apply saw; a failed connection stays failed (its owner "+
+			"must delete and re-create the endpoint), and a deleted one drops out at the next refresh. The policy "+
+			"decided every other connection as planned.", serviceID, strings.Join(firstLines(lines), "\n")))
 }

@@ -42,16 +42,18 @@ func TestAccConnectionPolicy_throttled(t *testing.T) {
 	}
 	p, _ := r.policy()
 	for _, ep := range eps {
-		if c, _ := e.Mock.Connection(svc, ep); c.Status != client.StatusAccepted || p.Connections[ep].Status != client.StatusAccepted {
-			t.Errorf("%s: mock %q, state %+v; want accepted in both", ep, c.Status, p.Connections[ep])
+		if c, _ := e.Mock.Connection(svc, ep); c.Status != client.StatusAccepted || p.Connections[ep] != client.StatusAccepted {
+			t.Errorf("%s: mock %q, state %q; want accepted in both", ep, c.Status, p.Connections[ep])
 		}
 	}
 	r.mustRun(0, "plan", "-detailed-exitcode")
 }
 
-// TestAccConnectionPolicy_stuckAndVanished catches a failed or deleting
-// connection failing the apply (it must be skipped with a warning that shows
-// its errors and what to do), and a deleted endpoint staying in `connections`.
+// TestAccConnectionPolicy_stuckAndVanished catches a failed connection
+// planned (nobody can change it: it must be skipped with a warning that shows
+// its errors and what to do), a planned decision that ends failed or deleting
+// reported as done (the plan promised "accepted": it is an error naming the
+// endpoints, and the others settle), and a deleted endpoint staying in `connections`.
 func TestAccConnectionPolicy_stuckAndVanished(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -85,19 +87,22 @@ func TestAccConnectionPolicy_stuckAndVanished(t *testing.T) {
 	if err := e.Mock.ForceStatus(svc, deletedLater, vpcepmock.Force{Status: client.StatusDeleting, Hold: true}); err != nil {
 		t.Fatal(err)
 	}
-	out = r.mustRun(0, "apply", "tfplan")
+	out = r.mustRun(1, "apply", "tfplan")
 	for _, ep := range []string{failsLater, deletedLater} {
-		if !strings.Contains(out, ep) {
-			t.Errorf("the apply's warning does not name %s:\n%s", ep, out)
+		if !strings.Contains(out, ep) || !strings.Contains(out, "not decided as planned") {
+			t.Errorf("the apply's error does not name %s:\n%s", ep, out)
 		}
+	}
+	if strings.Contains(out, "inconsistent result") || strings.Contains(out, "invalid result") {
+		t.Errorf("Terraform reports a provider bug:\n%s", out)
 	}
 	p, _ := r.policy()
 	for _, ep := range append(fresh, vanishes) {
-		if c, _ := e.Mock.Connection(svc, ep); c.Status != client.StatusAccepted || p.Connections[ep].Status != client.StatusAccepted {
-			t.Errorf("%s: mock %q, state %+v; want accepted", ep, c.Status, p.Connections[ep])
+		if c, _ := e.Mock.Connection(svc, ep); c.Status != client.StatusAccepted || p.Connections[ep] != client.StatusAccepted {
+			t.Errorf("%s: mock %q, state %q; want accepted", ep, c.Status, p.Connections[ep])
 		}
 	}
-	if p.Connections[failsLater].Status != client.StatusFailed || p.Connections[deletedLater].Status != client.StatusDeleting {
+	if p.Connections[failsLater] != client.StatusFailed || p.Connections[deletedLater] != client.StatusDeleting {
 		t.Errorf("state: %+v", p.Connections)
 	}
 
@@ -142,8 +147,8 @@ func TestAccConnectionPolicy_partialFailure(t *testing.T) {
 	for _, ep := range eps {
 		c, _ := e.Mock.Connection(svc, ep)
 		switch {
-		case c.Status == client.StatusAccepted && p.Connections[ep].Status != client.StatusAccepted:
-			t.Errorf("%s settled in the mock but state says %+v", ep, p.Connections[ep])
+		case c.Status == client.StatusAccepted && p.Connections[ep] != client.StatusAccepted:
+			t.Errorf("%s settled in the mock but state says %q", ep, p.Connections[ep])
 		case c.Status == client.StatusPendingAcceptance:
 			failed = append(failed, ep)
 		case c.Status != client.StatusAccepted:

@@ -65,11 +65,11 @@ func TestAccConnectionPolicy_import(t *testing.T) {
 				t.Errorf("the first apply after the import sent %+v, want one receive for %s", acts, pending)
 			}
 			p, _ := r.policy()
-			if p.Connections[done].Status != client.StatusAccepted || p.Connections[pending].Status != client.StatusAccepted {
+			if p.Connections[done] != client.StatusAccepted || p.Connections[pending] != client.StatusAccepted {
 				t.Errorf("state after the apply: %+v", p.Connections)
 			}
-			if _, in := p.Connections[stranger]; in || statuses(e, svc)[stranger] != client.StatusPendingAcceptance {
-				t.Errorf("the stranger was decided: state %+v, mock %q", p.Connections[stranger], statuses(e, svc)[stranger])
+			if p.Connections[stranger] != client.StatusPendingAcceptance || statuses(e, svc)[stranger] != client.StatusPendingAcceptance {
+				t.Errorf("the stranger was decided: state %q, mock %q", p.Connections[stranger], statuses(e, svc)[stranger])
 			}
 			r.mustRun(0, "plan", "-detailed-exitcode")
 		})

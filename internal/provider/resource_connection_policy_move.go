@@ -166,4 +166,12 @@ func moveApprovalState(ctx context.Context, req resource.MoveStateRequest, resp 
 		}
 	}
 	resp.Diagnostics.Append(setPolicyIdentity(ctx, resp.TargetIdentity, m.ServiceID)...)
+	// The approval resource accepted its endpoints and its destroy rejected
+	// them: the policy counts them as accepted by itself. The accounts are
+	// read by the refresh that follows the move.
+	accepted := make(map[string]bool, len(m.Endpoints))
+	for _, ep := range m.Endpoints {
+		accepted[ep] = true
+	}
+	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.TargetPrivate, policy.Memory{Accepted: accepted})...)
 }

@@ -342,7 +342,7 @@ resource "vpcep_connection_policy" "this" {
 							Values  struct {
 								AcceptEndpointIDs []string `json:"accept_endpoint_ids"`
 								Others            string
-								Connections       map[string]struct{ Status, Decision string }
+								Connections       map[string]string
 							}
 						}
 					} `json:"root_module"`
@@ -353,8 +353,8 @@ resource "vpcep_connection_policy" "this" {
 			}
 			res := state.Values.RootModule.Resources
 			if len(res) != 1 || res[0].Address != "vpcep_connection_policy.this" || res[0].Values.Others != "leave" ||
-				len(res[0].Values.AcceptEndpointIDs) != 2 || res[0].Values.Connections[ep1].Status != "accepted" ||
-				res[0].Values.Connections[ep2].Decision != "accept" {
+				len(res[0].Values.AcceptEndpointIDs) != 2 || res[0].Values.Connections[ep1] != "accepted" ||
+				res[0].Values.Connections[ep2] != "accepted" || res[0].Values.Connections[other] != "pendingAcceptance" {
 				t.Errorf("state after the move: %s", stateJSON)
 			}
 			if out, code := r.run("plan", "-detailed-exitcode", "-no-color"); code != 0 {

@@ -15,21 +15,13 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 )
 
-// The plan of vpcep_connection_policy: `connections` holds every connection
-// the rules decide with its live status; the plan marks the status of each
-// one the apply would change as unknown, so the plan names those endpoints
-// and is empty when every decided connection already has its status.
-// Failed connections are not planned: nobody can change them (Read warns).
-
-// policyConnectionAttrTypes are the attributes of one entry of `connections`.
-var policyConnectionAttrTypes = map[string]attr.Type{
-	connAttrDomainID:   types.StringType,
-	connAttrStatus:     types.StringType,
-	policyAttrDecision: types.StringType,
-}
-
-// policyConnectionType is the element type of `connections`.
-var policyConnectionType = types.ObjectType{AttrTypes: policyConnectionAttrTypes}
+// The plan of vpcep_connection_policy is the contract of its apply:
+// `connections` holds every connection of the service with its status, and
+// the plan of an existing policy sets the status of each connection the
+// apply changes to the one it leads to. The plan is computed from the
+// refreshed state and the private memory of what the refresh read (the
+// accounts), never from a new read, so Terraform's second plan at apply is
+// identical and the apply sends exactly what the plan showed.
 
 // ValidateConfig refuses an id under both accept and reject of one kind,
 // and timeouts that cannot work, at plan time.
@@ -74,40 +66,135 @@ func quoteAll(ids []string) string {
 	return strings.Join(q, ", ")
 }
 
-// ModifyPlan plans `connections` from state when the service and the rules
-// are unchanged, so the plan names each endpoint whose status the apply
-// changes. Otherwise (create, import, new rules) they are known after apply:
-// Terraform plans again at apply and refuses any difference, so a plan from a
-// live read would fail whenever a consumer arrived in between.
+// ModifyPlan plans every kind of change of a policy; see planUpdate,
+// planCreate and planDestroy.
 func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		r.planDestroy(ctx, req, resp)
+		return
 	}
 	var plan connectionPolicyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	planned := types.MapUnknown(policyConnectionType)
+	if req.State.Raw.IsNull() {
+		r.planCreate(ctx, plan, resp)
+		return
+	}
+	var state connectionPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.ServiceID.Equal(plan.ServiceID) {
+		return // a replacement: Terraform plans the create next
+	}
+	r.planUpdate(ctx, plan, state, req, resp)
+}
+
+// planUpdate plans `connections` from the refreshed state and the accounts
+// the refresh kept: each connection the rules would change gets the status
+// it will have. A consumer that connects after the refresh is not in the
+// plan, so the apply leaves it for the next plan, which names it.
+func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state connectionPolicyModel,
+	req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	rules, known := policyRules(plan)
-	if !req.State.Raw.IsNull() && known {
-		var state connectionPolicyModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		stateRules, _ := policyRules(state)
-		if state.ServiceID.Equal(plan.ServiceID) && stateRules.Equal(rules) && isKnown(state.Connections) {
-			entries, diags := policyEntries(state.Connections)
-			resp.Diagnostics.Append(diags...)
-			for id, e := range entries {
-				if e.NeedsAction() {
-					e.Status = "" // the apply changes it
-					entries[id] = e
-				}
-			}
-			planned, diags = policyConnectionsValue(entries)
-			resp.Diagnostics.Append(diags...)
+	if !r.claim(plan.ServiceID, policy.PlanUpdate, rules, known, &resp.Diagnostics) {
+		return
+	}
+	unknown := types.MapUnknown(types.StringType)
+	if !known {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), unknown)...)
+		return
+	}
+	mem, diags := readPolicyMemory(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	statuses := statusesOf(state.Connections)
+	svc, ok := mem.Service(statuses)
+	if !ok {
+		resp.Diagnostics.AddAttributeWarning(path.Root(policyAttrConnections), "Connections not planned one by one",
+			fmt.Sprintf("The state of the policy of endpoint service %s does not hold the accounts of its connections "+
+				"(it was written without a refresh), so this plan cannot name the endpoints the apply changes: the apply "+
+				"reads the service and decides it by the rules. Run terraform plan again without -refresh=false to see "+
+				"each endpoint.", plan.ServiceID.ValueString()))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), unknown)...)
+		return
+	}
+	changes := policy.Plan(rules, svc)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections),
+		statusesValue(policy.Planned(statuses, changes)))...)
+	r.planWarnings(plan.ServiceID.ValueString(), rules, svc, mem.Domains, &resp.Diagnostics)
+}
+
+// planCreate names, in a warning, what the create will decide: before the
+// resource exists its attributes cannot show it. The service is read for
+// that; the apply reads it again (see the resource page for a consumer that
+// connects in between).
+func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connectionPolicyModel, resp *resource.ModifyPlanResponse) {
+	rules, known := policyRules(plan)
+	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, known, &resp.Diagnostics) || !known ||
+		!isKnown(plan.ServiceID) || r.data == nil {
+		return
+	}
+	serviceID := plan.ServiceID.ValueString()
+	conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
+	if err != nil {
+		if client.IsNotFound(err) {
+			resp.Diagnostics.Append(policyReadErrorDiag(serviceID, err, "Nothing was sent."))
+		} else {
+			resp.Diagnostics.AddWarning("Could not list what the policy will decide",
+				fmt.Sprintf("Reading the connections of endpoint service %s to name them in this plan failed: %v. "+
+					"The apply reads them again.", serviceID, err))
+		}
+		return
+	}
+	svc := policy.ServiceOf(conns)
+	resp.Diagnostics.Append(createPlanDiag(serviceID, policy.Plan(rules, svc), svc))
+	resp.Diagnostics.Append(failedConnectionsDiag(serviceID, rules, conns)...)
+	r.planWarnings(serviceID, rules, svc, domainsOf(svc), &resp.Diagnostics)
+}
+
+// planDestroy names, in a warning, every connection the destroy rejects.
+func (r *connectionPolicyResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state connectionPolicyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rules, _ := policyRules(state)
+	r.claim(state.ServiceID, policy.PlanDestroy, rules, true, &resp.Diagnostics)
+	if state.OnDestroy.ValueString() == policy.OnDestroyLeave {
+		return
+	}
+	mem, diags := readPolicyMemory(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if d := destroyPlanDiag(state.ServiceID.ValueString(), policy.DestroyRejections(mem.Accepted, statusesOf(state.Connections))); d != nil {
+		resp.Diagnostics.Append(d)
+	}
+}
+
+// claim records the plan in the run's claims; it reports false, with an
+// error on service_id, when another policy of the run decides the service.
+func (r *connectionPolicyResource) claim(serviceID types.String, kind policy.PlanKind, rules policy.Rules, known bool, diags *diag.Diagnostics) bool {
+	if r.data == nil || r.data.Claims == nil || !isKnown(serviceID) || !known {
+		return true
+	}
+	if err := r.data.Claims.ClaimPolicy(serviceID.ValueString(), kind, rules); err != nil {
+		diags.AddAttributeError(path.Root(connAttrServiceID), "Two connection policies for one endpoint service", err.Error()+".")
+		return false
+	}
+	return true
+}
+
+// planWarnings warns about rules that match nothing and approvals of the same configuration that the policy contradicts.
+func (r *connectionPolicyResource) planWarnings(serviceID string, rules policy.Rules, svc policy.Service,
+	domains map[string]string, diags *diag.Diagnostics) {
+	for _, u := range rules.Unmatched(svc) {
+		diags.Append(unmatchedRuleDiag(serviceID, u))
+	}
+	if r.data != nil && r.data.Claims != nil {
+		for _, x := range r.data.Claims.PolicyDecides(serviceID, rules, domains) {
+			diags.Append(contradictionDiag(serviceID, x))
 		}
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), planned)...)
 }
 
 // policyRules reads the rules of m; known is false while any of them is unknown.
@@ -133,77 +220,56 @@ func policyRules(m connectionPolicyModel) (rules policy.Rules, known bool) {
 	return policy.NewRules(lists[0], lists[1], lists[2], lists[3], m.Others.ValueString()), known
 }
 
-// policyEntries converts `connections`; an unknown status becomes "".
-func policyEntries(v types.Map) (map[string]policy.Entry, diag.Diagnostics) {
-	out := map[string]policy.Entry{}
-	if !isKnown(v) {
-		return out, nil
-	}
-	// Read the objects directly: the framework's reflection (ElementsAs)
-	// costs about 11 KB per element, which a 100,000-connection service multiplies.
-	var diags diag.Diagnostics
-	str := func(attrs map[string]attr.Value, name string) string {
-		s, _ := attrs[name].(types.String)
-		return s.ValueString()
-	}
+// statusesOf converts `connections`; unknown or null is empty.
+func statusesOf(v types.Map) map[string]string {
+	out := make(map[string]string, len(v.Elements()))
 	for id, elem := range v.Elements() {
-		obj, ok := elem.(types.Object)
-		if !ok {
-			diags.AddError("Unexpected connections value", fmt.Sprintf("connections[%q] is %T, not an object: please report this as a bug.", id, elem))
-			continue
+		if s, ok := elem.(types.String); ok && isKnown(s) {
+			out[id] = s.ValueString()
 		}
-		attrs := obj.Attributes()
-		out[id] = policy.Entry{EndpointID: id, DomainID: str(attrs, connAttrDomainID), Status: str(attrs, connAttrStatus),
-			Decision: str(attrs, policyAttrDecision)}
 	}
-	return out, diags
+	return out
 }
 
-// policyConnectionsValue converts entries into `connections`; a status ""
-// becomes unknown (planned to change).
-func policyConnectionsValue(entries map[string]policy.Entry) (types.Map, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	elems := make(map[string]attr.Value, len(entries))
-	for id, e := range entries {
-		status := types.StringValue(e.Status)
-		if e.Status == "" {
-			status = types.StringUnknown()
-		}
-		obj, d := types.ObjectValue(policyConnectionAttrTypes, map[string]attr.Value{
-			connAttrDomainID: types.StringValue(e.DomainID), connAttrStatus: status,
-			policyAttrDecision: types.StringValue(e.Decision),
-		})
-		diags.Append(d...)
-		elems[id] = obj
+// statusesValue converts statuses into `connections`.
+func statusesValue(statuses map[string]string) types.Map {
+	elems := make(map[string]attr.Value, len(statuses))
+	for id, s := range statuses {
+		elems[id] = types.StringValue(s)
 	}
-	m, d := types.MapValue(policyConnectionType, elems)
-	diags.Append(d...)
+	return types.MapValueMust(types.StringType, elems)
+}
+
+func domainsOf(svc policy.Service) map[string]string {
+	out := make(map[string]string, len(svc))
+	for id, c := range svc {
+		out[id] = c.DomainID
+	}
+	return out
+}
+
+// policyMemoryKey is the private state key of the policy's memory.
+const policyMemoryKey = "policy"
+
+// privateState is the part of the framework's private state the policy uses.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func readPolicyMemory(ctx context.Context, p privateState) (policy.Memory, diag.Diagnostics) {
+	b, diags := p.GetKey(ctx, policyMemoryKey)
+	m, err := policy.UnmarshalMemory(b)
+	if err != nil {
+		diags.AddWarning("Policy memory unreadable", err.Error()+". The next refresh writes it again.")
+	}
 	return m, diags
 }
 
-// mergeOutcome writes what an apply saw into entries: the settled or stuck
-// status, "deleting" for an endpoint that went away (the next read drops
-// it), and for a failure the last status seen, else the one in prior.
-func mergeOutcome(entries, prior map[string]policy.Entry, out policy.Outcome) map[string]policy.Entry {
-	for id, e := range entries {
-		c, settled := out.Settled[id]
-		if !settled {
-			c, settled = out.Stuck[id]
-		}
-		switch f, failed := out.Failed[id]; {
-		case settled:
-			e.Status = c.Status
-			if c.DomainID != "" {
-				e.DomainID = c.DomainID
-			}
-		case out.Gone[id]:
-			e.Status = client.StatusDeleting
-		case failed && f.LastStatus != "":
-			e.Status = f.LastStatus
-		case failed || e.Status == "":
-			e.Status = prior[id].Status
-		}
-		entries[id] = e
+func writePolicyMemory(ctx context.Context, p privateState, m policy.Memory) diag.Diagnostics {
+	b, err := m.Marshal()
+	if err != nil {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("Policy memory not written", err.Error())}
 	}
-	return entries
+	return p.SetKey(ctx, policyMemoryKey, b)
 }

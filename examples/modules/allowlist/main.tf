@@ -13,7 +13,8 @@ resource "vpcep_connection_policy" "this" {
   }
 }
 
-# Read only for the undecidable output: the API's errors of failed connections.
+# Read for the accounts of the endpoints and the API's errors of failed
+# connections; the policy keeps only each endpoint's status.
 data "vpcep_connections" "all" {
   service_id = var.service_id
 }
@@ -24,9 +25,12 @@ locals {
   # warning instead of failing the apply for every other consumer.
   undecidable_statuses = ["failed", "deleting"]
 
-  # endpoint id => the policy's view, for the connections it can decide
+  # endpoint id => status after the apply, for the connections the policy can decide
   decided = {
-    for id, c in vpcep_connection_policy.this.connections : id => c
-    if !contains(local.undecidable_statuses, c.status)
+    for id, status in vpcep_connection_policy.this.connections : id => status
+    if !contains(local.undecidable_statuses, status)
   }
+
+  # endpoint id => the account that owns it
+  accounts = { for c in data.vpcep_connections.all.connections : c.endpoint_id => c.domain_id }
 }

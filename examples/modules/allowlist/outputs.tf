@@ -1,21 +1,21 @@
 output "statuses" {
   description = "Status of every decided connection after the apply, by endpoint ID."
-  value       = tomap({ for id, c in local.decided : id => c.status })
+  value       = tomap(local.decided)
 }
 
 output "accepted_endpoint_ids" {
   description = "Endpoints that were accepted, sorted."
-  value       = sort([for id, c in local.decided : id if c.decision == "accept"])
+  value       = sort([for id, status in local.decided : id if status == "accepted"])
 }
 
 output "rejected_endpoint_ids" {
   description = "Endpoints that were rejected, sorted."
-  value       = sort([for id, c in local.decided : id if c.decision == "reject"])
+  value       = sort([for id, status in local.decided : id if status == "rejected"])
 }
 
 output "unknown_domain_ids" {
   description = "Accounts that asked to connect but are not in allowed_domain_ids, sorted."
-  value       = sort(distinct([for id, c in local.decided : c.domain_id if c.decision == "reject"]))
+  value       = sort(distinct([for id, status in local.decided : lookup(local.accounts, id, "") if status == "rejected"]))
 }
 
 output "undecidable" {

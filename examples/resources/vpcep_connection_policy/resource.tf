@@ -18,7 +18,7 @@ resource "vpcep_connection_policy" "orders" {
   }
 }
 
-# Which endpoints the policy accepted.
+# Which endpoints are accepted now.
 output "accepted_endpoints" {
-  value = sort([for id, c in vpcep_connection_policy.orders.connections : id if c.status == "accepted"])
+  value = sort([for id, status in vpcep_connection_policy.orders.connections : id if status == "accepted"])
 }

@@ -40,8 +40,8 @@ run "accepts_the_allowed_account_and_rejects_the_others" {
   }
 
   assert {
-    condition     = vpcep_connection_policy.this.connections["e1000000-0000-4000-8000-000000000001"].domain_id == "aaaa1111aaaa1111aaaa1111aaaa1111"
-    error_message = "The policy should report the account that owns the endpoint."
+    condition     = vpcep_connection_policy.this.connections["e3000000-0000-4000-8000-000000000003"] == "rejected"
+    error_message = "The policy should show the status of every connection it decided: ${jsonencode(vpcep_connection_policy.this.connections)}"
   }
 }
 
@@ -55,7 +55,7 @@ run "a_failed_or_deleting_consumer_is_reported_not_decided" {
   }
 
   assert {
-    condition     = vpcep_connection_policy.this.connections["e5000000-0000-4000-8000-000000000005"].status == "failed"
+    condition     = vpcep_connection_policy.this.connections["e5000000-0000-4000-8000-000000000005"] == "failed"
     error_message = "The policy should still show the failed connection it would accept: ${jsonencode(vpcep_connection_policy.this.connections)}"
   }
 

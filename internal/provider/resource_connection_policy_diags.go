@@ -179,30 +179,35 @@ func destroyPlanDiag(serviceID string, rejections []policy.Change) diag.Diagnost
 			"destroying.", serviceID, len(rejections), strings.Join(firstLines(lines), "\n")))
 }
 
-// unmatchedRuleDiag warns about an id in a rule that names no connection.
-func unmatchedRuleDiag(serviceID string, u policy.Unmatched) diag.Diagnostic {
-	attr := map[policy.RuleList]string{policy.AcceptEndpoints: policyAttrAcceptEndpointIDs, policy.AcceptDomains: policyAttrAcceptDomainIDs,
-		policy.RejectEndpoints: policyAttrRejectEndpointIDs, policy.RejectDomains: policyAttrRejectDomainIDs}[u.List]
-	kind := "endpoint"
-	if u.List == policy.AcceptDomains || u.List == policy.RejectDomains {
-		kind = "account"
+// unmatchedRulesDiag warns, in one diagnostic (Terraform shows only the
+// first of several alike), about the ids of the rules that name no connection.
+func unmatchedRulesDiag(serviceID string, unmatched []policy.Unmatched) diag.Diagnostic {
+	attrs := map[policy.RuleList]string{policy.AcceptEndpoints: policyAttrAcceptEndpointIDs, policy.AcceptDomains: policyAttrAcceptDomainIDs,
+		policy.RejectEndpoints: policyAttrRejectEndpointIDs, policy.RejectDomains: policyAttrRejectDomainIDs}
+	lines := make([]string, len(unmatched))
+	accepts := false
+	for i, u := range unmatched {
+		lines[i] = fmt.Sprintf("  - %s: %q", attrs[u.List], u.ID)
+		if u.Near != "" {
+			lines[i] += fmt.Sprintf(": did you mean %q, which is connected?", u.Near)
+		}
+		accepts = accepts || u.List == policy.AcceptDomains || u.List == policy.AcceptEndpoints
 	}
-	detail := fmt.Sprintf("%s lists %q, but no connection of endpoint service %s has that %s ID now.", attr, u.ID, serviceID, kind)
-	if u.Near != "" {
-		detail += fmt.Sprintf(" Did you mean %q, which is connected? IDs must match exactly (lower case).", u.Near)
-	} else {
-		detail += fmt.Sprintf(" That is expected for an %s that has not connected yet; otherwise check it for a typo.", kind)
+	detail := fmt.Sprintf("These IDs match no connection of endpoint service %s now:\n%s\n\nAn account or endpoint that "+
+		"has not connected yet is the expected case; otherwise check each for a typo: IDs must match exactly, in "+
+		"lower case.", serviceID, strings.Join(firstLines(lines), "\n"))
+	if accepts {
+		detail += " While an accept rule matches nothing it accepts nothing, and a consumer you meant to accept is " +
+			"decided by the other rules (rejected, with others = \"reject\")."
 	}
-	if u.List == policy.AcceptDomains || u.List == policy.AcceptEndpoints {
-		detail += " While it matches nothing, it accepts nothing, and a consumer you meant to accept is decided by the other rules."
-	}
-	return diag.NewAttributeWarningDiagnostic(path.Root(attr), "Rule matches no connection", detail)
+	return diag.NewAttributeWarningDiagnostic(path.Root(attrs[unmatched[0].List]), "Rules match no connection", detail)
 }
 
 // contradictionDiag warns about an endpoint that a policy and an approval
-// of the same configuration decide differently.
+// of the same configuration decide differently; the endpoint is in the
+// summary, so that Terraform does not fold several into one.
 func contradictionDiag(serviceID string, x policy.Contradiction) diag.Diagnostic {
-	return diag.NewWarningDiagnostic("A policy and an approval disagree about one endpoint",
+	return diag.NewWarningDiagnostic(fmt.Sprintf("A policy and an approval disagree about endpoint %s", x.EndpointID),
 		fmt.Sprintf("The vpcep_connection_policy of endpoint service %s decides %q for endpoint %s, but a "+
 			"vpcep_connection_approval of this configuration has action = %q for it. Applied together, the one that "+
 			"settles last wins, and every later apply flips the connection again. Let one resource decide the "+

@@ -187,8 +187,8 @@ func (r *connectionPolicyResource) claim(serviceID types.String, kind policy.Pla
 // planWarnings warns about rules that match nothing and approvals of the same configuration that the policy contradicts.
 func (r *connectionPolicyResource) planWarnings(serviceID string, rules policy.Rules, svc policy.Service,
 	domains map[string]string, diags *diag.Diagnostics) {
-	for _, u := range rules.Unmatched(svc) {
-		diags.Append(unmatchedRuleDiag(serviceID, u))
+	if u := rules.Unmatched(svc); len(u) > 0 {
+		diags.Append(unmatchedRulesDiag(serviceID, u))
 	}
 	if r.data != nil && r.data.Claims != nil {
 		for _, x := range r.data.Claims.PolicyDecides(serviceID, rules, domains) {

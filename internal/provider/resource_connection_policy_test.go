@@ -43,9 +43,9 @@ func idsLine(name string, ids ...string) string {
 
 // policyValues are the attributes of a vpcep_connection_policy in state.
 type policyValues struct {
-	ServiceID   string `json:"service_id"`
-	Others      string `json:"others"`
-	OnDestroy   string `json:"on_destroy"`
+	ServiceID   string            `json:"service_id"`
+	Others      string            `json:"others"`
+	OnDestroy   string            `json:"on_destroy"`
 	Connections map[string]string `json:"connections"`
 }
 

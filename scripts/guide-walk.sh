@@ -14,6 +14,12 @@
 #                                 the walk fails at once if it exits)
 #   <!-- walk: file NAME -->     (before a non-shell block) write it to NAME
 #   <!-- walk: expect TEXT -->   the block's output must contain TEXT
+#   <!-- walk: instead COMMAND --> run COMMAND in place of the block, for a
+#                                 step the walk cannot take as written (the
+#                                 migration guide builds a stand-in for the
+#                                 huaweicloud provider, which needs the network)
+# A guide must run at least one command: one that cannot says why on a line
+# of its own, <!-- walk: not-runnable REASON -->, or the walk fails.
 # Terraform's approval prompts are answered "yes".
 #
 # Each guide runs in its own copy of the repository, with the Terraform CLI
@@ -27,31 +33,6 @@ set -euo pipefail
 
 # shellcheck source=scripts/devenv.sh
 . "$(dirname "$0")/devenv.sh"
-
-# adopt_prelude stands in for what the terraform query guide takes as given:
-# a configuration that configures the provider, a way to install the
-# provider (here dev_overrides), and a service with decided connections.
-adopt_prelude() {
-  cat >main.tf <<'TF'
-terraform {
-  required_providers {
-    vpcep = {
-      source = "vpcep/vpcep"
-    }
-  }
-}
-
-provider "vpcep" {}
-TF
-  devenv_start_mock "$WALK_REPO/examples/demo/fixtures.json"
-  local service=4f6b2d1e-8c3a-4e5f-9a7b-0c1d2e3f4a5b decision
-  for decision in a1000000-0000-4000-8000-000000000001=accepted b2000000-0000-4000-8000-000000000003=accepted \
-    c3000000-0000-4000-8000-000000000004=rejected; do
-    curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' \
-      -d "{\"service_id\":\"$service\",\"endpoint_id\":\"${decision%=*}\",\"status\":\"${decision#*=}\"}" \
-      "$MOCK_URL/_mock/connections/status" || fail "could not decide connections in the mock"
-  done
-}
 
 # run_block runs block INDEX of the manifest as KIND with ARG, in this shell.
 run_block() { # dir index kind arg
@@ -71,7 +52,7 @@ run_block() { # dir index kind arg
     file)
       cp "$file" "$4"
       ;;
-    run | expect)
+    run | expect | instead)
       . "$file" >"$out.color" 2>&1 < <(yes yes)
       sed 's/\x1b\[[0-9;]*m//g' "$out.color" >"$out"
       tail -n 4 "$out" | sed 's/^/    | /'
@@ -90,19 +71,12 @@ run_block() { # dir index kind arg
 # The session of one guide: scripts/guide-walk.sh --run NAME DIR, started by
 # walk_guide in a process group of its own, in the guide's working directory.
 if [ "${1:-}" = --run ]; then
-  walk_name=$2 walk_dir=$3
-  # The reference guides take an installed provider as given.
-  case $walk_name in
-    authentication | adopting-with-terraform-query)
-      DEVENV_DIR=$WALK_REPO
-      devenv_cli_config
-      unset TF_INPUT # the guides answer Terraform's prompts
-      ;;
-  esac
-  if [ "$walk_name" = adopting-with-terraform-query ]; then adopt_prelude; fi
+  walk_dir=$3 # NAME only shows in ps which guide this is
   while IFS=$'\t' read -r walk_i walk_line walk_kind walk_arg <&3; do
     printf '%s\t%s\n' "$walk_i" "$walk_line" >"$walk_dir/current"
     printf '\n  line %s (%s%s)\n' "$walk_line" "$walk_kind" "${walk_arg:+ $walk_arg}"
+    # What runs is the marker's command, not the guide's block.
+    if [ "$walk_kind" = instead ]; then printf '%s\n' "$walk_arg" >"$walk_dir/block-$walk_i"; fi
     sed 's/^/    $ /' "$walk_dir/block-$walk_i"
     set -euo pipefail
     run_block "$walk_dir" "$walk_i" "$walk_kind" "$walk_arg"
@@ -124,6 +98,7 @@ split_guide() {
       if (index(marker, " ")) { verb = substr(marker, 1, index(marker, " ") - 1); arg = substr(marker, index(marker, " ") + 1) }
       kind = ""
       if (verb == "file") kind = "file"
+      else if (verb == "instead") kind = "instead"
       else if (lang == "shell" && verb != "skip") kind = (verb == "" ? "run" : verb)
       if (kind != "") { n++; printf "%d\t%d\t%s\t%s\n", n, NR + 1, kind, arg >>(dir "/manifest") }
       marker = ""; next
@@ -140,12 +115,21 @@ walk_guide() { # name
   mkdir -p "$dir/run" "$dir/home" "$dir/cli" "$dir/repo/bin"
   split_guide "$guide" "$dir/run"
   say "Walking docs/guides/$name.md ($(grep -c . "$dir/run/manifest" || true) blocks)"
+  # A guide whose commands all went missing (every block skipped, or a
+  # language other than shell) would otherwise pass without running anything.
+  if ! cut -f3 "$dir/run/manifest" | grep -qvx file; then
+    local why
+    why=$(sed -n 's/^<!-- walk: not-runnable \(..*\) -->$/\1/p' "$guide" | head -n 1)
+    [ -n "$why" ] || fail "docs/guides/$name.md runs no command: add a runnable \`\`\`shell block, or say why it cannot have one with <!-- walk: not-runnable REASON -->"
+    note "$name runs no command: $why"
+    return 0
+  fi
   (cd "$DEVENV_ROOT" && git ls-files -z --cached --others --exclude-standard |
     xargs -0 cp --parents -t "$dir/repo") || fail "could not copy the repository for the walk"
   cp "$DEVENV_DIR/bin/terraform-provider-vpcep" "$DEVENV_DIR/bin/vpcep-mock" "$dir/repo/bin/"
   local work="$dir/repo"
   case $name in
-    adopting-with-terraform-query) cli=$TERRAFORM_MODERN work="$dir/config" ;;
+    adopting-with-terraform-query) cli=$TERRAFORM_MODERN ;;
     testing-modules-offline) work="$dir/repo/examples/modules/allowlist" ;;
   esac
   mkdir -p "$work"
@@ -169,7 +153,13 @@ walk_guide() { # name
     [ -s "$out.color" ] && sed 's/\x1b\[[0-9;]*m//g; s/^/    | /' "$out.color" >&2
     fail "the walk of docs/guides/$name.md failed at line ${at#*$'\t'}"
   fi
-  if [ -s "$dir/run/manifest" ]; then note "every block of $name ran as written"; else note "$name has no shell blocks"; fi
+  local instead
+  instead=$(cut -f3 "$dir/run/manifest" | grep -cx instead || true)
+  if [ "$instead" -eq 0 ]; then
+    note "every block of $name ran as written"
+  else
+    note "every block of $name ran as written, but $instead replaced by the command of its walk marker"
+  fi
 }
 
 devenv_terraform

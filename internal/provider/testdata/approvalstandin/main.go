@@ -5,7 +5,10 @@
 // endpoints, the computed list connections, a timeouts block), and behaves as
 // they do against the API: one receive per endpoint and a wait for it to
 // settle, a reject of every endpoint on destroy. The binary's name
-// (terraform-provider-NAME) says which provider it is.
+// (terraform-provider-NAME) says which provider it is. The migration guide's
+// rehearsal runs it in place of the real huaweicloud provider, so its
+// provider block also takes the settings that rehearsal gives the real one
+// (auth_url, skip_check_website_type, skip_check_upgrade), and ignores them.
 package main
 
 import (
@@ -67,6 +70,11 @@ type providerModel struct {
 	AccessKey types.String `tfsdk:"access_key"`
 	SecretKey types.String `tfsdk:"secret_key"`
 	Endpoints types.Map    `tfsdk:"endpoints"`
+	// Accepted for the real provider's sake, and unused: the stand-in asks
+	// no IAM and checks no website type or upgrade.
+	AuthURL              types.String `tfsdk:"auth_url"`
+	SkipCheckWebsiteType types.Bool   `tfsdk:"skip_check_website_type"`
+	SkipCheckUpgrade     types.Bool   `tfsdk:"skip_check_upgrade"`
 }
 
 // configured is what Configure hands to the resource.
@@ -86,7 +94,10 @@ func (p *standin) Schema(_ context.Context, _ provider.SchemaRequest, resp *prov
 		"access_key": pschema.StringAttribute{Required: true},
 		"secret_key": pschema.StringAttribute{Required: true, Sensitive: true},
 		// Custom service endpoints by service name, as the real providers take them.
-		"endpoints": pschema.MapAttribute{Required: true, ElementType: types.StringType},
+		"endpoints":               pschema.MapAttribute{Required: true, ElementType: types.StringType},
+		"auth_url":                pschema.StringAttribute{Optional: true},
+		"skip_check_website_type": pschema.BoolAttribute{Optional: true},
+		"skip_check_upgrade":      pschema.BoolAttribute{Optional: true},
 	}}
 }
 

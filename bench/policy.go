@@ -31,6 +31,9 @@ type policyScenario struct {
 	Delay     time.Duration // mock transition delay
 	RateLimit int           // mock API requests per second; 0 = unlimited
 	Approvals int           // per-endpoint resources beside the policy (of the M)
+	// NewRules adds a plan of new rules that accept half the accounts and
+	// so reject half the connections (policy and noop only).
+	NewRules bool
 }
 
 // policyScenarios are the targets the policy was built for.
@@ -39,6 +42,7 @@ var policyScenarios = []policyScenario{
 	// are bounded below by N/10 seconds each, which on a shared machine
 	// outlasts the harness's timeout; the bound scales linearly.
 	{Name: "2,000 pending, 1 s delay", M: 2000, Delay: time.Second, Approvals: 200},
+	{Name: "settled 10,000", M: 10000, Settled: true, Approvals: 1000, NewRules: true},
 	{Name: "settled 100,000", M: 100000, Settled: true, Approvals: 1000},
 	{Name: "2,000 pending, 50 req/s limit", M: 2000, RateLimit: 50, Approvals: 200},
 }
@@ -64,16 +68,19 @@ func (ps policyScenario) workload(kind string) workload {
 	case "approval":
 		w.hcl = func(url string) string { return moduleHCL(ours, url, scenario{N: ps.Approvals, M: ps.M}) }
 	default:
-		w.hcl = func(url string) string { return policyHCL(kind, url, ps) }
+		w.hcl = func(url string) string { return policyHCL(kind, url, ps, policyDomains) }
+		if ps.NewRules {
+			w.newRules = func(url string) string { return policyHCL(kind, url, ps, policyDomains/2) }
+		}
 	}
 	return w
 }
 
 // policyHCL is the root module of one policy (or noop_policy) accepting
-// every account of the service and rejecting anyone else. A settled service
-// is left as it is on destroy, so that destroy measures no rejections.
-func policyHCL(kind, url string, ps policyScenario) string {
-	domains := make([]string, policyDomains)
+// the first accepted accounts of the service and rejecting anyone else. A
+// settled service is left as it is on destroy, so that destroy measures no rejections.
+func policyHCL(kind, url string, ps policyScenario, accepted int) string {
+	domains := make([]string, accepted)
 	for i := range domains {
 		domains[i] = fmt.Sprintf("%q", policyDomain(i))
 	}
@@ -159,9 +166,12 @@ func (r runner) runPolicy(ctx context.Context, runs int, only string, kinds []st
 	w("| scenario | phase | resource | runs | wall (s) | CPU (s) | provider peak RSS (MB) | lists | actions | throttled (429) | other requests |\n")
 	w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, ps := range order {
-		for _, ph := range phases {
+		for _, ph := range phasesOf(ps.NewRules) {
 			for _, kind := range kinds {
 				runsOf := cells[policyKey{ps.Name, kind}]
+				if ph == phaseNewRules && kind == "approval" {
+					continue // per-endpoint resources have no rules
+				}
 				if msg, failed := failures[policyKey{ps.Name, kind}]; failed && len(runsOf) == 0 {
 					w("| %s | %s | %s | 0 | failed: %s | | | | | | |\n", ps.Name, ph, kind, msg)
 					continue

@@ -35,6 +35,20 @@ type workload struct {
 	rateLimit int
 	env       []string // added to Terraform's environment
 	hcl       func(mockURL string) string
+	// newRules, if set, is a configuration with other rules: after the
+	// plan, a plan of it is measured as phaseNewRules (it must not be empty).
+	newRules func(mockURL string) string
+}
+
+// phaseNewRules is the plan of a rules change on the applied workload.
+const phaseNewRules = "plan, new rules"
+
+// phasesOf are the phases run measures, in order, with or without a plan of new rules.
+func phasesOf(newRules bool) []string {
+	if !newRules {
+		return phases
+	}
+	return []string{"apply", "plan", phaseNewRules, "destroy"}
 }
 
 // run applies, plans and destroys w in a fresh directory. around, if set,
@@ -68,12 +82,22 @@ func (r runner) run(ctx context.Context, w workload, around func(phase string, r
 		}
 	}
 	results := map[string]phaseResult{}
-	for _, phase := range phases {
+	for _, phase := range phasesOf(w.newRules != nil) {
 		mock.ResetRequestCounts()
 		mockCPU := selfCPU()
 		args := []string{phase, "-input=false", "-no-color", "-auto-approve"}
-		if phase == "plan" {
+		switch phase {
+		case "plan":
 			args[3] = "-detailed-exitcode" // 2: not empty
+		case phaseNewRules:
+			args = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(w.newRules(srv.URL)), 0o600); err != nil {
+				return nil, err
+			}
+		case "destroy":
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(w.hcl(srv.URL)), 0o600); err != nil {
+				return nil, err
+			}
 		}
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 		defer cancel()
@@ -106,8 +130,13 @@ func (r runner) run(ctx context.Context, w workload, around func(phase string, r
 		res := phaseResult{Wall: time.Since(start), MockCPU: selfCPU() - mockCPU, Requests: mock.RequestCounts(), PeakRSS: <-rss}
 		if ps := cmd.ProcessState; ps != nil { // Terraform's usage includes the provider processes it waited for
 			res.CPU = ps.UserTime() + ps.SystemTime()
-			if ps.ExitCode() == 2 && phase == "plan" {
+			switch code := ps.ExitCode(); {
+			case code == 2 && phase == "plan":
 				err = errors.New("the plan after apply is not empty")
+			case code == 2 && phase == phaseNewRules:
+				err = nil // a plan with changes, as it should be
+			case code == 0 && phase == phaseNewRules:
+				err = errors.New("the plan of new rules is empty")
 			}
 		}
 		output.Close()

@@ -16,8 +16,8 @@ import (
 
 // policy, noop_policy, takes the arguments of vpcep_connection_policy the
 // benchmark uses and holds a connections map of synthetic_connections
-// entries, the shape of the policy's state, without any API call: the floor
-// of a resource of that shape.
+// entries (endpoint id to status), the shape of the policy's state, without
+// any API call: the floor of a resource of that shape.
 type policy struct{}
 
 type policyModel struct {
@@ -29,25 +29,19 @@ type policyModel struct {
 	Connections          types.Map    `tfsdk:"connections"`
 }
 
-var connectionAttrs = map[string]attr.Type{"domain_id": types.StringType, "status": types.StringType, "decision": types.StringType}
-
 func (policy) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_policy"
 }
 
 func (policy) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	computed := schema.StringAttribute{Computed: true}
 	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
 		"service_id":            schema.StringAttribute{Required: true},
 		"accept_domain_ids":     schema.SetAttribute{Optional: true, ElementType: types.StringType},
 		"others":                schema.StringAttribute{Optional: true},
 		"on_destroy":            schema.StringAttribute{Optional: true},
 		"synthetic_connections": schema.Int64Attribute{Required: true},
-		"connections": schema.MapNestedAttribute{Computed: true,
-			PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"domain_id": computed, "status": computed, "decision": computed,
-			}}},
+		"connections": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+			PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()}},
 	}}
 }
 
@@ -74,12 +68,9 @@ func synthesize(ctx context.Context, plan tfsdk.Plan, to *tfsdk.State, diags *di
 	n := int(m.SyntheticConnections.ValueInt64())
 	conns := make(map[string]attr.Value, n)
 	for i := range n {
-		conns[fmt.Sprintf("e0d90000-0000-4000-8000-%012x", i+1)] = types.ObjectValueMust(connectionAttrs, map[string]attr.Value{
-			"domain_id": types.StringValue(fmt.Sprintf("d0ma1n%026x", i%10+1)), "status": types.StringValue("accepted"),
-			"decision": types.StringValue("accept"),
-		})
+		conns[fmt.Sprintf("e0d90000-0000-4000-8000-%012x", i+1)] = types.StringValue("accepted")
 	}
-	v, d := types.MapValue(types.ObjectType{AttrTypes: connectionAttrs}, conns)
+	v, d := types.MapValue(types.StringType, conns)
 	diags.Append(d...)
 	m.Connections = v
 	diags.Append(to.Set(ctx, &m)...)

@@ -10,7 +10,7 @@
 #
 # Usage: scripts/docs.sh generate   # rewrite docs/
 #        scripts/docs.sh check      # render into a temporary copy; fail if docs/ differs,
-#                                   # or if README.md misses a name docs/ documents
+#                                   # or if README.md or docs/index.md misses a name docs/ documents
 set -euo pipefail
 
 # shellcheck source=scripts/devenv.sh
@@ -75,4 +75,4 @@ if ! diff -ru "$DEVENV_ROOT/docs" "$copy/docs"; then
   fail "docs/ is out of date with templates/, examples/ or the provider schema: run 'make docs' and commit the result"
 fi
 note "docs/ is current"
-"$DEVENV_ROOT/scripts/readme-check.sh" "$DEVENV_ROOT" || fail "README.md is not current with docs/"
+"$DEVENV_ROOT/scripts/readme-check.sh" "$DEVENV_ROOT" || fail "README.md or docs/index.md does not name everything docs/ documents"

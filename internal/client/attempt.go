@@ -27,11 +27,11 @@ func (e *engine) attempt(ctx context.Context, r *request, creds Credentials, tar
 	if e.logBodies {
 		e.logRequest(ctx, req, r.body, attempt)
 	}
-	resp, body, err := e.exchange(ctx, req, r, attempt)
+	rep, err := e.exchange(ctx, req, r, attempt)
 	if err != nil {
 		return nil, err
 	}
-	return e.classify(ctx, req, r, resp, body)
+	return e.classify(ctx, req, r, rep)
 }
 
 // build makes the HTTP request of r and signs it with creds (unless r is
@@ -70,54 +70,61 @@ func (e *engine) build(ctx context.Context, r *request, creds Credentials, targe
 	return req, nil
 }
 
+// reply is an HTTP answer, read whole.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
 // exchange sends req once and reads the whole answer, whatever its status.
 // No answer is a *TransportError, or the context's error when it ended.
-func (e *engine) exchange(ctx context.Context, req *http.Request, r *request, attempt int) (*http.Response, []byte, error) {
+func (e *engine) exchange(ctx context.Context, req *http.Request, r *request, attempt int) (*reply, error) {
 	start := time.Now()
 	resp, err := e.httpClient.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, ctxErr
+			return nil, ctxErr
 		}
 		e.logResult(ctx, r.method, r.path, r.query, 0, "", time.Since(start), attempt, err)
-		return nil, nil, &TransportError{Method: r.method, URL: redactURL(req.URL), Err: err}
+		return nil, &TransportError{Method: r.method, URL: redactURL(req.URL), Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := readBody(resp)
 	requestID := resp.Header.Get(headerRequestID)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, ctxErr
+			return nil, ctxErr
 		}
 		e.logResult(ctx, r.method, r.path, r.query, resp.StatusCode, requestID, time.Since(start), attempt, err)
-		return nil, nil, &TransportError{Method: r.method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
+		return nil, &TransportError{Method: r.method, URL: redactURL(req.URL), Err: fmt.Errorf("reading response: %w", err)}
 	}
 	e.logResult(ctx, r.method, r.path, r.query, resp.StatusCode, requestID, time.Since(start), attempt, nil)
-	return resp, body, nil
+	return &reply{status: resp.StatusCode, header: resp.Header, body: body}, nil
 }
 
 // classify turns an answer into the attempt's result: a 2xx answer, a
 // *RedirectError for a 3xx, otherwise an *APIError (inside a
 // *retryAfterError when a Retry-After hint came with it).
-func (e *engine) classify(ctx context.Context, req *http.Request, r *request, resp *http.Response, body []byte) (*answer, error) {
-	requestID := resp.Header.Get(headerRequestID)
+func (e *engine) classify(ctx context.Context, req *http.Request, r *request, rep *reply) (*answer, error) {
+	requestID := rep.header.Get(headerRequestID)
 	if e.logBodies {
-		logged, truncated := bodyForLog(body)
+		logged, truncated := bodyForLog(rep.body)
 		tflog.Trace(ctx, "VPCEP API response body", map[string]any{
-			"method": r.method, "path": r.path, "status": resp.StatusCode, "request_id": requestID,
-			"body": logged, "body_bytes": len(body), "body_truncated": truncated,
+			"method": r.method, "path": r.path, "status": rep.status, "request_id": requestID,
+			"body": logged, "body_bytes": len(rep.body), "body_truncated": truncated,
 		})
 	}
 	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return &answer{body: body, header: resp.Header, requestID: requestID}, nil
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		return nil, &RedirectError{Service: e.service, Method: r.method, URL: redactURL(req.URL), StatusCode: resp.StatusCode,
-			Location: redirectTarget(req.URL, resp.Header.Get("Location"))}
+	case rep.status >= 200 && rep.status < 300:
+		return &answer{body: rep.body, header: rep.header, requestID: requestID}, nil
+	case rep.status >= 300 && rep.status < 400:
+		return nil, &RedirectError{Service: e.service, Method: r.method, URL: redactURL(req.URL), StatusCode: rep.status,
+			Location: redirectTarget(req.URL, rep.header.Get("Location"))}
 	}
-	apiErr := ParseError(resp.StatusCode, resp.Header, body)
+	apiErr := ParseError(rep.status, rep.header, rep.body)
 	apiErr.Service = e.service
-	if after := parseRetryAfter(resp.Header.Get(headerRetryAfter), e.now()); after > 0 {
+	if after := parseRetryAfter(rep.header.Get(headerRetryAfter), e.now()); after > 0 {
 		return nil, &retryAfterError{APIError: apiErr, after: after}
 	}
 	return nil, apiErr

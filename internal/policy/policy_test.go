@@ -194,8 +194,8 @@ func TestUnitApplyConcurrentBoundedAndPolledByList(t *testing.T) {
 	if len(out.Settled) != 200 || len(out.Failed)+len(out.Stuck)+len(out.Gone) != 0 {
 		t.Fatalf("outcome: %d settled, failed %v, stuck %v, gone %v", len(out.Settled), out.Failed, out.Stuck, out.Gone)
 	}
-	if api.maxInFlight != 7 {
-		t.Errorf("at most %d actions were in flight, want the bound 7", api.maxInFlight)
+	if api.maxInFlight > 7 || api.maxInFlight < 2 {
+		t.Errorf("at most %d actions were in flight, want them concurrent and within the bound 7", api.maxInFlight)
 	}
 	if len(api.sent) != 200 {
 		t.Errorf("%d actions sent, want one per change", len(api.sent))

@@ -38,6 +38,26 @@ func actionsSince(e *testEnv, n int) []string {
 	return out
 }
 
+// waitUntilNoneCreating waits until the mock has moved every connection of
+// svc out of creating, as the API does after its transition delay.
+func waitUntilNoneCreating(t *testing.T, e *testEnv, svc string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		creating := 0
+		for _, s := range statuses(e, svc) {
+			if s == client.StatusCreating {
+				creating++
+			}
+		}
+		if creating == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still creating after a minute", creating)
+		}
+	}
+}
+
 func force(t *testing.T, e *testEnv, svc, ep, status string) {
 	t.Helper()
 	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: status}); err != nil {
@@ -298,7 +318,7 @@ func TestAccConnectionPolicy_interruptedUpdate(t *testing.T) {
 			t.Errorf("%s has no status in state", ep)
 		}
 	}
-	time.Sleep(interruptTransition + 200*time.Millisecond)
+	waitUntilNoneCreating(t, e, svc)
 	plan := r.mustRun(2, "plan", "-detailed-exitcode")
 	left := 0
 	for _, ep := range eps {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
@@ -25,7 +24,7 @@ func TestAccConnectionPolicy_import(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			t.Parallel()
 			if how == "identity" && !identity {
-				t.Skipf("import by identity needs Terraform 1.12 or later; the CLI is %v (OpenTofu: %v)", v, tofu)
+				skipForCLI(t, "import by identity needs Terraform 1.12 or later; the CLI is %v (OpenTofu: %v)", v, tofu)
 			}
 			e := newTestEnv(t)
 			svc := e.NewService(t, true)
@@ -104,7 +103,7 @@ func TestAccConnectionPolicy_interrupted(t *testing.T) {
 	if strings.Contains(out.String(), "raise timeouts") || strings.Contains(out.String(), "before the operation's timeout") {
 		t.Errorf("the interrupted apply blames a timeout that was never reached:\n%s", out)
 	}
-	time.Sleep(interruptTransition + 200*time.Millisecond)
+	waitUntilNoneCreating(t, e, svc)
 	r.mustRun(0, "apply", "-auto-approve")
 	seen := map[string]int{}
 	for _, a := range e.Mock.Actions() {

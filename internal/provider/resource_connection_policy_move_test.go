@@ -234,7 +234,7 @@ func TestAccConnectionPolicyMovedFromApproval(t *testing.T) {
 	t.Parallel()
 	cli := terraformCLI(t)
 	if v, tofu := cliVersion(t, cli); tofu || v[0] == 1 && v[1] < 8 {
-		t.Skipf("moving state between resource types needs Terraform 1.8 or later; the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
+		skipForCLI(t, "moving state between resource types needs Terraform 1.8 or later; the CLI is %d.%d.%d (OpenTofu: %v)", v[0], v[1], v[2], tofu)
 	}
 	standin := standinDir(t)
 	for name, typeName := range map[string]string{

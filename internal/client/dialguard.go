@@ -20,9 +20,17 @@ func guarded(dial func(ctx context.Context, network, address string) (net.Conn, 
 	return func(ctx context.Context, network, address string) (net.Conn, error) {
 		if g := dialGuard.Load(); g != nil && *g != nil {
 			if err := (*g)(address); err != nil {
-				return nil, err
+				// A dial error, like a refused connection: nothing was sent,
+				// and no retry changes the guard's mind.
+				return nil, &net.OpError{Op: "dial", Net: network, Err: &guardRefusal{err}}
 			}
 		}
 		return dial(ctx, network, address)
 	}
 }
+
+// guardRefusal is a dial the guard refused.
+type guardRefusal struct{ err error }
+
+func (g *guardRefusal) Error() string { return g.err.Error() }
+func (g *guardRefusal) Unwrap() error { return g.err }

@@ -118,9 +118,11 @@ func (e *engine) send(ctx context.Context, r *request) (*answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	renewed := false
+	renewed, reached := false, false
 	for attempt := 1; ; attempt++ {
 		creds, ans, err := e.try(ctx, r, target, attempt)
+		err = markSentBefore(err, reached)
+		reached = reached || mayHaveReached(err)
 		// Temporary credentials that expired are renewed once (shared with
 		// every concurrent call) and the request retried once, never in a loop.
 		if !renewed && r.renew != nil && creds.Temporary() && isUnauthorized(err) {
@@ -137,9 +139,36 @@ func (e *engine) send(ctx context.Context, r *request) (*answer, error) {
 			}
 		}
 		if err = e.retryOrFail(ctx, r, err, attempt); err != nil {
-			return nil, err
+			return nil, notSentIfNoneLeft(r, err, reached)
 		}
 	}
+}
+
+// mayHaveReached reports an attempt whose request may have reached the API:
+// any but one that was never sent or could not connect.
+func mayHaveReached(err error) bool {
+	return err == nil || !IsNotSent(err) && !dialFailed(err)
+}
+
+// markSentBefore notes on an attempt's *TransportError that an earlier
+// attempt may have reached the API.
+func markSentBefore(err error, reached bool) error {
+	var transportErr *TransportError
+	if reached && errors.As(err, &transportErr) {
+		transportErr.sentBefore = true
+	}
+	return err
+}
+
+// notSentIfNoneLeft makes the final error of a call none of whose attempts
+// left this machine (each dial refused, each lookup failed) a *NotSentError,
+// so that callers report that nothing was sent and the API did not act.
+func notSentIfNoneLeft(r *request, err error, reached bool) error {
+	var transportErr *TransportError
+	if reached || IsNotSent(err) || !errors.As(err, &transportErr) || !dialFailed(err) {
+		return err
+	}
+	return &NotSentError{Method: r.method, Path: r.path, Err: err}
 }
 
 // target is the URL of r. r.path is already escaped; RawPath keeps that
@@ -216,7 +245,7 @@ func (e *engine) retryOrFail(ctx context.Context, r *request, err error, attempt
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
-	if attempt > e.maxRetries || !IsRetryable(err) {
+	if attempt > e.maxRetries || !IsRetryable(err) || attempt > refusedOnLoopbackRetries && refusedOnLoopback(err) {
 		var ra *retryAfterError
 		if errors.As(err, &ra) {
 			return ra.APIError
@@ -235,6 +264,11 @@ func (e *engine) retryOrFail(ctx context.Context, r *request, err error, attempt
 	tflog.Debug(ctx, e.label()+" API call will be retried", fields)
 	return pause.For(ctx, delay)
 }
+
+// refusedOnLoopbackRetries bounds the retries of a connection refused on
+// loopback (a vpcep-mock that is not running): one, for a server that is
+// still starting, instead of max_retries' back-offs (about 8 s by default).
+const refusedOnLoopbackRetries = 1
 
 // label names the API in logs: "VPCEP" or "IAM".
 func (e *engine) label() string { return firstNonEmpty(e.service, "VPCEP") }

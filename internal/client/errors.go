@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -190,9 +192,11 @@ func IsRetryable(err error) bool {
 	if errors.As(err, &decodeErr) {
 		return decodeErr.Method == http.MethodGet
 	}
-	// A certificate that does not verify will not verify on the next try.
+	// A certificate that does not verify will not verify on the next try,
+	// nor will the tests' loopback guard let a dial through.
 	var certErr *tls.CertificateVerificationError
-	if errors.As(err, &certErr) {
+	var guardErr *guardRefusal
+	if errors.As(err, &certErr) || errors.As(err, &guardErr) {
 		return false
 	}
 	var netErr net.Error
@@ -231,6 +235,9 @@ func HasCode(err error, code string) bool {
 type TransportError struct {
 	Method, URL string
 	Err         error
+	// sentBefore: an earlier attempt of the call may have reached the API,
+	// so a last attempt that could not connect does not mean nothing changed.
+	sentBefore bool
 }
 
 // Error implements error.
@@ -283,10 +290,16 @@ func Delivered(err error) Delivery {
 	switch {
 	case errors.As(err, &apiErr):
 		return Answered
-	case IsNotSent(err) || dialFailed(err):
+	case IsNotSent(err) || dialFailed(err) && !sentBefore(err):
 		return Undelivered
 	}
 	return DeliveryUnknown
+}
+
+// sentBefore reports a call whose earlier attempt may have reached the API.
+func sentBefore(err error) bool {
+	var transportErr *TransportError
+	return errors.As(err, &transportErr) && transportErr.sentBefore
 }
 
 // dialFailed reports errors that happen before a request can leave: no
@@ -300,6 +313,38 @@ func dialFailed(err error) bool {
 	var recordErr tls.RecordHeaderError
 	return errors.As(err, &dnsErr) || errors.As(err, &recordErr) || IsCertificateProblem(err) ||
 		strings.Contains(err.Error(), httpAnswerToHTTPS)
+}
+
+// ConnectionRefused reports a call whose connection the host refused: nothing
+// listens on that port (or a firewall rejects it), so nothing was sent.
+func ConnectionRefused(err error) bool {
+	// Windows reports WSAECONNREFUSED, which is not syscall.ECONNREFUSED.
+	return errors.Is(err, syscall.ECONNREFUSED) || err != nil && strings.Contains(err.Error(), "actively refused")
+}
+
+// LookupFailed reports a call whose host name could not be resolved, so
+// nothing was sent.
+func LookupFailed(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
+
+// refusedOnLoopback reports a refused connection to a loopback address: no
+// server listens there on this machine, which retrying seldom changes.
+func refusedOnLoopback(err error) bool {
+	var transportErr *TransportError
+	return ConnectionRefused(err) && errors.As(err, &transportErr) && IsLoopbackURL(transportErr.URL)
+}
+
+// IsLoopbackURL reports a URL on this machine (127.0.0.0/8, ::1, localhost),
+// such as a local vpcep-mock's.
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(u.Hostname())
+	return strings.EqualFold(u.Hostname(), "localhost") || ip != nil && ip.IsLoopback()
 }
 
 // IsCertificateProblem reports a TLS certificate that did not verify.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
@@ -27,7 +28,9 @@ func (e *SettingError) Unwrap() error { return e.Err }
 
 // NotSentError is a request that never left this process: it could not be
 // encoded, built or signed, one of its header values is one HTTP cannot carry,
-// or the context had ended before the first attempt. The API cannot have
+// the context had ended before the first attempt, or no attempt could open a
+// connection (refused, unknown host, failed TLS handshake; Err is then the
+// last attempt's *TransportError). The API cannot have
 // acted on it, so a caller may report it as a local error and leave its state
 // as it was; the client never retries it. Test for it with IsNotSent.
 type NotSentError struct {
@@ -44,6 +47,16 @@ type NotSentError struct {
 
 // Error implements error.
 func (e *NotSentError) Error() string {
+	// A connection that could not be opened names the URL it was for once.
+	var transportErr *TransportError
+	if errors.As(e.Err, &transportErr) {
+		cause := transportErr.Err
+		var urlErr *url.Error
+		if errors.As(cause, &urlErr) {
+			cause = urlErr.Err
+		}
+		return "VPCEP API request " + transportErr.Method + " " + transportErr.URL + " was not sent: " + cause.Error()
+	}
 	return "VPCEP API request " + e.Method + " " + e.Path + " was not sent: " + e.Err.Error()
 }
 

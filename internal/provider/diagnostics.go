@@ -72,22 +72,44 @@ func callerIndependentText(err error) string {
 	return ""
 }
 
-// unreachableText says what to do when no HTTP answer came from the API.
+// unreachableText says what to do when no HTTP answer came from the API,
+// and whether the request left this machine: a refused connection or a
+// failed name lookup sent nothing, a connection that broke may have.
 func unreachableText(err error) string {
 	where := "the configured endpoint"
-	if endpoint := apiEndpointOf(err); endpoint != "" {
+	endpoint := apiEndpointOf(err)
+	if endpoint != "" {
 		where = endpoint
 	}
-	text := fmt.Sprintf("The VPCEP API at %s could not be reached: no HTTP response was received. Check the "+
-		"provider's endpoint (or region, from which the endpoint is derived) and the network path to it "+
-		"(DNS, proxy, firewall).", where)
+	check := "Check the provider's endpoint (or region, from which the endpoint is derived) and the network path " +
+		"to it (DNS, proxy, firewall)."
+	var text string
+	switch {
+	case client.ConnectionRefused(err) && client.IsLoopbackURL(endpoint):
+		text = fmt.Sprintf("The VPCEP API at %s could not be reached: the connection was refused, so nothing was "+
+			"sent. Nothing listens on that port of this machine: is vpcep-mock running at %s? Start it (the URL "+
+			"it prints is the endpoint to use), or correct the provider's endpoint.", where, endpoint)
+	case client.ConnectionRefused(err):
+		text = fmt.Sprintf("The VPCEP API at %s could not be reached: the connection was refused, so nothing was "+
+			"sent. %s", where, check)
+	case client.LookupFailed(err):
+		text = fmt.Sprintf("The VPCEP API at %s could not be reached: its host name could not be resolved (DNS), "+
+			"so nothing was sent. %s", where, check)
+	default:
+		text = fmt.Sprintf("The VPCEP API at %s could not be reached: no HTTP response was received. %s", where, check)
+	}
 	if client.IsCertificateProblem(err) {
 		text += " The server's TLS certificate could not be verified (x509): check that endpoint names the " +
 			"right host. Only for a test server with a self-signed certificate, set insecure = true in the " +
 			"provider block; never for a real cloud endpoint."
 	}
-	if client.Delivered(err) == client.DeliveryUnknown {
+	switch client.Delivered(err) {
+	case client.DeliveryUnknown:
 		text += " The connection broke after the request was sent, so the API may have acted on it."
+	case client.Undelivered:
+		if !strings.Contains(text, "nothing was sent") {
+			text += " The request never left this machine, so nothing was sent."
+		}
 	}
 	return text
 }

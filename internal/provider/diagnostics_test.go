@@ -109,6 +109,41 @@ func TestUnitDecisionDiag(t *testing.T) {
 	}
 }
 
+// Defect: a request that never left the machine (a refused dial, a failed
+// lookup, a dial the tests' loopback guard refused) ended with "The
+// connection broke after the request was sent, so the API may have acted on
+// it", and a refused loopback endpoint did not point at vpcep-mock.
+func TestUnitUnreachableSaysNothingWasSent(t *testing.T) {
+	t.Parallel()
+	const local = "http://127.0.0.1:1/v1/p/vpc-endpoint-services/svc/connections"
+	notSent := func(url string, err error) error {
+		return &client.NotSentError{Method: http.MethodGet, Path: "/v1/p", Err: &client.TransportError{Method: http.MethodGet, URL: url, Err: err}}
+	}
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	guard := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("dial 192.0.2.1:443 refused by the tests' loopback guard")}
+	for name, tt := range map[string]struct {
+		err  error
+		want []string
+	}{
+		"refused on loopback": {notSent(local, refused), []string{"the connection was refused, so nothing was sent",
+			"is vpcep-mock running at http://127.0.0.1:1?"}},
+		"refused elsewhere": {notSent(testActionURL, refused), []string{"the connection was refused, so nothing was sent",
+			"Check the provider's endpoint"}},
+		"unknown host":  {errNoHost, []string{"host name could not be resolved (DNS), so nothing was sent"}},
+		"guard refused": {notSent(testActionURL, guard), []string{"could not be reached", "The request never left this machine, so nothing was sent."}},
+	} {
+		text := unreachableText(tt.err)
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: text lacks %q:\n%s", name, w, text)
+			}
+		}
+		if strings.Contains(text, "may have acted") || (name != "refused on loopback" && strings.Contains(text, "vpcep-mock")) {
+			t.Errorf("%s: text says the API may have acted, or blames a mock not in play:\n%s", name, text)
+		}
+	}
+}
+
 // TestUnitAPIErrorDiagUnreachable: every other API diagnostic (reads, waits,
 // descriptions) also drops its "refused" advice when no answer came.
 func TestUnitAPIErrorDiagUnreachable(t *testing.T) {

@@ -167,7 +167,8 @@ func (p *vpcepProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional: true,
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried, with back-off, after throttling "+
 					"(429 `APIGW.0308`, `EndPoint.0022`), timeouts and 5xx answers. A whole number from `0` (no retries) "+
-					"to `%d`; larger values are refused. Default: `%d`.", client.MaxRetriesLimit, settings.DefaultMaxRetries),
+					"to `%d`; larger values are refused. Default: `%d`. A connection refused by a loopback endpoint (a local "+
+					"`vpcep-mock` that is not running) is retried once at most, so the error comes at once.", client.MaxRetriesLimit, settings.DefaultMaxRetries),
 			},
 			settings.Insecure.Attr: schema.BoolAttribute{
 				Optional: true,

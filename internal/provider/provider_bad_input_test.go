@@ -3,7 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
+	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock/mocktest"
 )
 
 // minBadInputs is the size the bad-input table must keep, so that it cannot
@@ -260,9 +260,11 @@ func badInputs() []badInput {
 			id := mockBehind(t, e)
 			return applyConfig(e.URL, e.ProjectID, tokenLine(e.Token), "00000000-0000-4000-8000-000000000000", vpcepmock.NewID()), id
 		}, want: `VPC endpoint service not found.*00000000-0000-4000-8000-000000000000 does not exist.*Check service_id.*HTTP 404 EndPoint.0005: The requested resource does not exist. \(request id REQ\)`},
+		// Defect: a refused loopback connection said only "no HTTP response was
+		// received", neither that nothing was sent nor that no vpcep-mock runs there.
 		{name: "failed connection (nothing listening)", apply: func(t *testing.T) (string, string) {
 			return applyConfig("http://"+closedAddr(t), "p", tokenLine("t"), "svc", "ep"), ""
-		}, want: `Request not sent.*The VPCEP API at http://127.0.0.1:[0-9]+ could not be reached: no HTTP response was received. Check the provider's endpoint \(or region.*network.*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action failed:.*connection refused`},
+		}, want: `Request not sent.*The VPCEP API at http://127.0.0.1:[0-9]+ could not be reached: the connection was refused, so nothing was sent.*is vpcep-mock running at http://127.0.0.1:[0-9]+\?.*Original Error: .*VPCEP API request POST http://127.0.0.1:[0-9]+/v1/p/vpc-endpoint-services/svc/connections/action was not sent:.*connection refused`},
 		{name: "400 from the API", apply: failingAPIRow(http.StatusBadRequest, "EndPoint.2012", "You have no permission to connect to the VPC endpoint service."),
 			want: `Error sending "receive".*HTTP 400 EndPoint.2012: You have no permission to connect to the VPC endpoint service. \(request id REQ\)`},
 		{name: "409 from the API", apply: failingAPIRow(http.StatusConflict, "EndPoint.2015", "The endpoint has been frozen."),
@@ -275,13 +277,7 @@ func badInputs() []badInput {
 // closedAddr returns a loopback address nothing listens on.
 func closedAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
+	return mocktest.ClosedAddr(t)
 }
 
 // TestAccBadInput runs every row of the bad-input table. The provider

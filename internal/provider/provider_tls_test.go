@@ -37,7 +37,7 @@ func TestAccTLS_selfSigned(t *testing.T) {
 	certErr := expectErr(`Request not sent.*The VPCEP API at ` + srv.URL +
 		` could not be reached: no HTTP response was received.*endpoint \(or region.*x509.*Only for a test server ` +
 		`with a self-signed certificate, set insecure = true.*Original Error: .*VPCEP API request POST ` +
-		srv.URL + `/v1/.*failed:.*tls: failed to verify certificate: x509: certificate signed by unknown authority`)
+		srv.URL + `/v1/.*was not sent:.*tls: failed to verify certificate: x509: certificate signed by unknown authority`)
 	noAPICall := func() {
 		if n := e.Mock.RequestCounts()[vpcepmock.OpAcceptOrRejectEndpoint]; n != 0 {
 			t.Errorf("%d action calls reached the mock through an unverified TLS connection", n)

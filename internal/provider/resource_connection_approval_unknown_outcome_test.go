@@ -107,7 +107,7 @@ func TestAccConnectionApproval_createOutcome(t *testing.T) {
 			want:    `Error sending "receive".*The API refused to accept.*HTTP 400 EndPoint.2012`,
 			applied: 0},
 		{name: "nothing listening", closed: true,
-			want:    `Request not sent.*never left the provider.*could not be reached: no HTTP response was received.*Nothing was changed.*Original Error: .*connection refused`,
+			want:    `Request not sent.*never left the provider.*could not be reached: the connection was refused, so nothing was sent.*Nothing was changed.*Original Error: .*connection refused`,
 			applied: 0},
 	}
 	for _, tt := range tests {

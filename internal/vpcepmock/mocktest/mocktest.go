@@ -2,6 +2,7 @@
 package mocktest
 
 import (
+	"net"
 	"net/http/httptest"
 	"testing"
 
@@ -52,4 +53,17 @@ func Start(tb testing.TB, cfg vpcepmock.Config) *Server {
 	tb.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s
+}
+
+// ClosedAddr returns a loopback address ("127.0.0.1:PORT") nothing listens
+// on, where a dial is refused, as when no mock runs.
+func ClosedAddr(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log"
 	"os"
 	"runtime/debug"
@@ -15,13 +16,19 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/provider"
 )
 
-// version is set at release time by goreleaser through -ldflags "-X main.version=...".
+// version comes from the VERSION file through -ldflags "-X main.version=...",
+// set by `make build`, `make install` and goreleaser; a plain `go build` is "dev".
 var version = "dev"
 
 func main() {
-	var debugMode bool
+	var debugMode, printVersion bool
 	flag.BoolVar(&debugMode, "debug", false, "start the provider with support for debuggers such as delve")
+	flag.BoolVar(&printVersion, "version", false, "print the version and exit")
 	flag.Parse()
+	if printVersion {
+		fmt.Println("terraform-provider-vpcep", version)
+		return
+	}
 	if !debugMode {
 		quietUnlessLogging(os.Environ(), os.Setenv)
 	}

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Shared by the demo, tftest, docs and examples-check scripts (sourced, not run): builds the
-# provider and vpcep-mock into a temporary directory, starts the mock, and
-# points Terraform at the local provider build through a temporary CLI
-# configuration with dev_overrides. Everything lives in $DEVENV_DIR, which
+# Shared by the demo, install-check, tftest, docs and examples-check scripts
+# (sourced, not run): builds the provider and vpcep-mock into a temporary
+# directory, starts the mock, and points Terraform at the local provider build,
+# either through a temporary CLI configuration with dev_overrides
+# (devenv_build, devenv_cli_config) or as a user installs it, with `make
+# install` into a temporary HOME (devenv_install). Everything lives in $DEVENV_DIR, which
 # devenv_cleanup removes, so nothing is left in the repository.
 #
 # After devenv_terraform, devenv_build, devenv_cli_config and
@@ -52,13 +54,18 @@ devenv_cleanup() {
   return "$rc"
 }
 
+# devenv_tmpdir makes $DEVENV_DIR, removed (and the mock stopped) on exit.
+devenv_tmpdir() {
+  DEVENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-devenv.XXXXXX")
+  trap devenv_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
 # devenv_build all|provider-only compiles both binaries, or only the provider.
 # The provider binary must be named terraform-provider-vpcep for dev_overrides
 # to find it.
 devenv_build() {
-  DEVENV_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-devenv.XXXXXX")
-  trap devenv_cleanup EXIT
-  trap 'exit 130' INT TERM
+  devenv_tmpdir
   (cd "$DEVENV_ROOT" && go build -o "$DEVENV_DIR/bin/terraform-provider-vpcep" .) ||
     fail "go build of the provider failed (see above)"
   [ "$1" = provider-only ] && return 0
@@ -114,4 +121,27 @@ CFG
   export TF_CLI_CONFIG_FILE="$DEVENV_DIR/terraformrc"
   export TF_DATA_DIR="$DEVENV_DIR/tfdata"
   export TF_INPUT=0 CHECKPOINT_DISABLE=1
+}
+
+# devenv_install runs `make install` as a user would, with HOME at
+# $DEVENV_DIR/home: the provider lands in $DEVENV_DIR/home/.terraform.d/plugins,
+# where Terraform looks by default, and vpcep-mock in $DEVENV_DIR/bin. Terraform
+# then runs with that HOME and no CLI configuration, so `terraform init`
+# installs vpcep/vpcep from there and writes the lock file, as after a release.
+# DEVENV_PROVIDER is the installed binary.
+devenv_install() {
+  devenv_tmpdir
+  local gopath gocache gomodcache
+  # The new HOME must not send Go looking for an empty module cache.
+  gopath=$(go env GOPATH) gocache=$(go env GOCACHE) gomodcache=$(go env GOMODCACHE)
+  (cd "$DEVENV_ROOT" && HOME="$DEVENV_DIR/home" GOPATH=$gopath GOCACHE=$gocache GOMODCACHE=$gomodcache \
+    GOBIN="$DEVENV_DIR/bin" make --no-print-directory install) >"$DEVENV_DIR/install.log" 2>&1 ||
+    { cat "$DEVENV_DIR/install.log" >&2; fail "make install failed (see above)"; }
+  sed 's/^/    /' "$DEVENV_DIR/install.log"
+  DEVENV_PROVIDER="$DEVENV_DIR/home/.terraform.d/plugins/registry.terraform.io/vpcep/vpcep/$(cat "$DEVENV_ROOT/VERSION")/$(go env GOOS)_$(go env GOARCH)/terraform-provider-vpcep_v$(cat "$DEVENV_ROOT/VERSION")"
+  [ -x "$DEVENV_PROVIDER" ] || fail "make install did not install $DEVENV_PROVIDER"
+  export GOPATH=$gopath GOCACHE=$gocache GOMODCACHE=$gomodcache
+  export HOME="$DEVENV_DIR/home" TF_INPUT=0 CHECKPOINT_DISABLE=1
+  # No CLI configuration, as on a new user's machine: the implied mirror in HOME applies.
+  unset TF_CLI_CONFIG_FILE TERRAFORM_CONFIG TF_PLUGIN_CACHE_DIR TF_DATA_DIR
 }

@@ -84,6 +84,10 @@ sums=$(find dist -maxdepth 1 -name '*_SHA256SUMS' | head -n 1)
 version=$(basename "$sums" _SHA256SUMS)
 version=${version#terraform-provider-vpcep_}
 echo "    snapshot version $version"
+case $version in
+  "$(cat VERSION)"-SNAPSHOT-*) ;;
+  *) fail "the snapshot version $version does not start with the VERSION file's $(cat VERSION)" ;;
+esac
 for platform in $platforms; do
   zip="dist/terraform-provider-vpcep_${version}_${platform}.zip"
   [ -f "$zip" ] || fail "missing $zip"

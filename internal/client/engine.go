@@ -248,7 +248,11 @@ func (e *engine) retryOrFail(ctx context.Context, r *request, err error, attempt
 	if attempt > e.maxRetries || !IsRetryable(err) || attempt > refusedOnLoopbackRetries && refusedOnLoopback(err) {
 		var ra *retryAfterError
 		if errors.As(err, &ra) {
-			return ra.APIError
+			err = ra.APIError
+		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			apiErr.Retries = attempt - 1
 		}
 		return err
 	}

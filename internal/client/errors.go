@@ -54,6 +54,9 @@ type APIError struct {
 	Message    string // the API's message, or the start of an unparsable body
 	RequestID  string // X-Request-Id, or the body's request_id
 	Body       string // the raw body, truncated to a few KiB
+	// Retries is how many times the call was sent again before this final
+	// answer (0 with max_retries = 0), so that messages match the setting.
+	Retries int
 }
 
 // ServiceIAM marks the answers of IAM, so that they are never taken for the

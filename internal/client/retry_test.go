@@ -166,6 +166,12 @@ func TestUnitRetriesAreBounded(t *testing.T) {
 		if srv.count() != maxRetries+1 {
 			t.Errorf("MaxRetries %d: requests = %d, want %d", maxRetries, srv.count(), maxRetries+1)
 		}
+		// Defect: the final answer did not say how many retries were made, so
+		// messages claimed "after every retry" with max_retries = 0.
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Retries != maxRetries {
+			t.Errorf("MaxRetries %d: final answer %+v, want Retries %d", maxRetries, apiErr, maxRetries)
+		}
 	}
 	c, err := New(Config{Endpoint: "http://x", ProjectID: "p", AuthToken: "t", MaxRetries: 1000})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/credentials"
+	"github.com/vpcep/terraform-provider-vpcep/internal/settings"
 )
 
 // apiErrorDiag is an error diagnostic for a failed API call: a summary, a
@@ -61,15 +62,43 @@ func callerIndependentText(err error) string {
 		return "The credentials are valid, but they lack permission for this call on this project (HTTP 403). " +
 			"Grant the user or agency the VPCEP permissions on the project (for example the VPCEP FullAccess " +
 			"policy, or vpcep:endpointServices:* for the service owner), or check project_id."
-	case client.IsRetryable(err) && client.IsThrottled(err):
-		return "The API kept throttling the requests (too many requests) after every retry. Raise max_retries " +
-			"in the provider block (up to 20), or lower Terraform's -parallelism."
 	case client.IsRetryable(err):
-		return fmt.Sprintf("The API kept failing with a server error (HTTP %d) after every retry: a problem on the "+
-			"cloud's side, not in the configuration. Try again later, or raise max_retries in the provider block "+
-			"(up to 20) to ride out longer outages.", apiErr.StatusCode)
+		return retriesOutlastedText(apiErr)
 	}
 	return ""
+}
+
+// retriesOutlastedText explains a retryable answer (throttling, a server
+// error) that was final: after how many retries, or that max_retries = 0
+// allowed none, and how to allow more.
+func retriesOutlastedText(apiErr *client.APIError) string {
+	allow := fmt.Sprintf("set max_retries in the provider block (for example %d, the default; up to %d)",
+		settings.DefaultMaxRetries, client.MaxRetriesLimit)
+	throttled := client.IsThrottled(apiErr)
+	switch {
+	case throttled && apiErr.Retries == 0:
+		return "The API throttled the request (too many requests), and it was not retried: max_retries is 0. " +
+			"To let the provider wait and retry, " + allow + "; or lower Terraform's -parallelism."
+	case throttled:
+		return fmt.Sprintf("The API kept throttling the requests (too many requests) through %s. Raise "+
+			"max_retries in the provider block (up to %d), or lower Terraform's -parallelism.",
+			retriesText(apiErr.Retries), client.MaxRetriesLimit)
+	case apiErr.Retries == 0:
+		return fmt.Sprintf("The API failed with a server error (HTTP %d), and the request was not retried: "+
+			"max_retries is 0. This is a problem on the cloud's side, not in the configuration. Try again later, "+
+			"or %s to ride out short outages.", apiErr.StatusCode, allow)
+	}
+	return fmt.Sprintf("The API kept failing with a server error (HTTP %d) through %s: a problem on the "+
+		"cloud's side, not in the configuration. Try again later, or raise max_retries in the provider block "+
+		"(up to %d) to ride out longer outages.", apiErr.StatusCode, retriesText(apiErr.Retries), client.MaxRetriesLimit)
+}
+
+// retriesText is "1 retry" or "N retries".
+func retriesText(n int) string {
+	if n == 1 {
+		return "1 retry"
+	}
+	return fmt.Sprintf("%d retries", n)
 }
 
 // unreachableText says what to do when no HTTP answer came from the API,

@@ -46,7 +46,10 @@ func TestUnitDecisionDiag(t *testing.T) {
 	failedConn := &client.Connection{Status: client.StatusFailed, Error: []client.QueryError{
 		{ErrorCode: "EndPoint.2201", ErrorMessage: "quota"}, {ErrorCode: "EndPoint.2202", ErrorMessage: "subnet"}}}
 	unauthorized := &client.APIError{StatusCode: http.StatusUnauthorized, Code: "APIGW.0301", Message: "bad token"}
-	throttled := &client.APIError{StatusCode: http.StatusTooManyRequests, Code: "APIGW.0308", Message: "slow down"}
+	throttled := &client.APIError{StatusCode: http.StatusTooManyRequests, Code: "APIGW.0308", Message: "slow down", Retries: 6}
+	// Defect: with max_retries = 0, a throttled call said it "kept throttling
+	// ... after every retry" though no retry was made.
+	throttledOnce := &client.APIError{StatusCode: http.StatusTooManyRequests, Code: "APIGW.0308", Message: "slow down"}
 	tests := []struct {
 		name    string
 		op      operation
@@ -59,7 +62,10 @@ func TestUnitDecisionDiag(t *testing.T) {
 		{"refused 401", opUpdate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: unauthorized},
 			[]string{"auth_token (VPCEP_AUTH_TOKEN)", "access_key and secret_key", "Nothing was changed"}, nil},
 		{"throttled", opCreate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: throttled},
-			[]string{"throttling", "max_retries"}, nil},
+			[]string{"kept throttling", "through 6 retries", "Raise max_retries"}, nil},
+		{"throttled, max_retries = 0", opCreate, &approval.Error{Kind: approval.Refused, Action: "receive", Err: throttledOnce},
+			[]string{"throttled the request", "not retried: max_retries is 0", "set max_retries in the provider block (for example 6"},
+			[]string{"kept", "every retry"}},
 		{"not sent: certificate", opCreate, &approval.Error{Kind: approval.NotSent, Action: "receive", Err: errCertificate},
 			[]string{"never left the provider", "(x509)", "set insecure = true"}, []string{"may have acted"}},
 		{"not sent: unknown host", opUpdate, &approval.Error{Kind: approval.NotSent, Action: "receive", Err: errNoHost},
@@ -84,8 +90,12 @@ func TestUnitDecisionDiag(t *testing.T) {
 			ServiceConnections: 7, OperationTimedOut: true, Waited: 6 * time.Second},
 			[]string{"within 6s (timeouts.create)", "raise timeouts.create"}, []string{"missing_endpoint_timeout"}},
 		{"server errors outlast the retries", opDelete, &approval.Error{Kind: approval.Refused, Action: "reject",
+			Err: &client.APIError{StatusCode: http.StatusServiceUnavailable, Code: "EndPoint.0001", Message: "busy", Retries: 1}},
+			[]string{"server error (HTTP 503) through 1 retry", "not in the configuration", "max_retries"}, []string{"Check service_id"}},
+		{"server error, max_retries = 0", opDelete, &approval.Error{Kind: approval.Refused, Action: "reject",
 			Err: &client.APIError{StatusCode: http.StatusServiceUnavailable, Code: "EndPoint.0001", Message: "busy"}},
-			[]string{"server error (HTTP 503)", "not in the configuration", "max_retries"}, []string{"Check service_id"}},
+			[]string{"server error (HTTP 503), and the request was not retried: max_retries is 0", "not in the configuration"},
+			[]string{"kept", "every retry"}},
 		{"answer lost", opUpdate, &approval.Error{Kind: approval.OutcomeUnknown, Action: "receive", Sent: true, Err: errAnswerLost},
 			[]string{"may have reached the API", "State keeps the configured action"}, nil},
 		{"delete", opDelete, &approval.Error{Kind: approval.TimedOut, Action: "reject", Sent: true, Err: errTimedOut},

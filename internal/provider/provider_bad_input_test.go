@@ -269,8 +269,12 @@ func badInputs() []badInput {
 			want: `Error sending "receive".*HTTP 400 EndPoint.2012: You have no permission to connect to the VPC endpoint service. \(request id REQ\)`},
 		{name: "409 from the API", apply: failingAPIRow(http.StatusConflict, "EndPoint.2015", "The endpoint has been frozen."),
 			want: `Error sending "receive".*HTTP 409 EndPoint.2015: The endpoint has been frozen. \(request id REQ\)`},
+		// Defect (this row and the next): with max_retries = 0 (applyConfig), the
+		// error said the API kept failing or throttling "after every retry".
 		{name: "500 from the API", apply: failingAPIRow(http.StatusInternalServerError, "EndPoint.0001", "System error. Please retry."),
-			want: `Error sending "receive".*HTTP 500 EndPoint.0001: System error. Please retry. \(request id REQ\)`},
+			want: `Error sending "receive".*server error \(HTTP 500\), and the request was not retried: max_retries is 0.*HTTP 500 EndPoint.0001: System error. Please retry. \(request id REQ\)`},
+		{name: "429 from the API", apply: failingAPIRow(http.StatusTooManyRequests, "APIGW.0308", "The throttling threshold has been reached"),
+			want: `Error sending "receive".*throttled the request \(too many requests\), and it was not retried: max_retries is 0.*set max_retries in the provider block \(for example 6, the default; up to 20\).*HTTP 429 APIGW.0308: The throttling threshold has been reached \(request id REQ\)`},
 	}
 }
 

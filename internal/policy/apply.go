@@ -146,37 +146,25 @@ func (a *Applier) forEach(changes []Change, fn func(Change)) {
 	wg.Wait()
 }
 
-// send sends one change's action. Throttling never fails it while ctx
-// lasts: the client holds every request back for the shared pause, and the
-// action goes again.
+// send sends one change's action once. The client has already retried it
+// as far as max_retries allows (throttling included, under the shared
+// pause); nothing here retries again.
 func (a *Applier) send(ctx context.Context, t *tracker, serviceID string, ch Change) {
-	for n := 0; ; n++ {
-		conn, err := a.API.AcceptOrReject(ctx, serviceID, ch.EndpointID, Action(ch.Decision))
-		switch {
-		case err == nil && conn != nil:
-			t.settle(ch, *conn)
-			return
-		case err == nil:
-			t.await(ch) // the answer did not show the connection: the wait reads it
-			return
-		case ctx.Err() != nil:
-			// Named as the timeout or the interrupt it is, never a bare "context deadline exceeded".
-			t.fail(Failure{Change: ch, Sent: !client.IsNotSent(err), Err: waitEnded(ctx.Err())})
-			return
-		case client.IsThrottled(err):
-			if werr := a.sleep(ctx, a.poll().Delay(n)); werr != nil {
-				t.fail(Failure{Change: ch, Sent: false, Err: waitEnded(werr)})
-				return
-			}
-			continue
-		case client.HasCode(err, client.CodeFailedUnmodifiable), client.HasCode(err, client.CodeEndpointDeleting):
-			t.await(ch) // the wait reads its status and errors
-		case client.IsNotFound(err):
-			t.gone(ch)
-		default:
-			t.fail(Failure{Change: ch, Sent: client.Delivered(err) == client.DeliveryUnknown, Err: err})
-		}
-		return
+	conn, err := a.API.AcceptOrReject(ctx, serviceID, ch.EndpointID, Action(ch.Decision))
+	switch {
+	case err == nil && conn != nil:
+		t.settle(ch, *conn)
+	case err == nil:
+		t.await(ch) // the answer did not show the connection: the wait reads it
+	case ctx.Err() != nil:
+		// Named as the timeout or the interrupt it is, never a bare "context deadline exceeded".
+		t.fail(Failure{Change: ch, Sent: !client.IsNotSent(err), Err: waitEnded(ctx.Err())})
+	case client.HasCode(err, client.CodeFailedUnmodifiable), client.HasCode(err, client.CodeEndpointDeleting):
+		t.await(ch) // the wait reads its status and errors
+	case client.IsNotFound(err):
+		t.gone(ch)
+	default:
+		t.fail(Failure{Change: ch, Sent: client.Delivered(err) == client.DeliveryUnknown, Err: err})
 	}
 }
 

@@ -220,19 +220,21 @@ func TestUnitApplyOneWaiterLooksUp(t *testing.T) {
 	}
 }
 
-// Catches: a throttled action reported as failed while time remains.
-func TestUnitApplyThrottledActionGoesAgain(t *testing.T) {
+// Catches: a retry loop above the client (the client already retried the
+// throttled request as far as max_retries allows, under the shared pause):
+// a change still throttled fails, as not sent, after one call, and the
+// other changes go through.
+func TestUnitApplyThrottledFailsWithoutRetry(t *testing.T) {
 	t.Parallel()
 	api := newFakeAPI(5, client.StatusPendingAcceptance, "d")
-	for _, id := range api.order {
-		api.throttle[id] = 3
-	}
+	api.throttle["ep-0002"] = 3
 	out := applier(api, 0).Apply(context.Background(), "svc", accepts(api.order...))
-	if len(out.Settled) != 5 || len(out.Failed) != 0 {
-		t.Errorf("settled %d, failed %v", len(out.Settled), out.Failed)
+	f, failed := out.Failed["ep-0002"]
+	if len(out.Settled) != 4 || !failed || f.Sent || !client.IsThrottled(f.Err) {
+		t.Errorf("settled %d, failed %+v; want the throttled change failed as not sent", len(out.Settled), out.Failed)
 	}
-	if len(api.sent) != 5 {
-		t.Errorf("effective actions %v, want one each", api.sent)
+	if api.throttle["ep-0002"] != 2 {
+		t.Errorf("the throttled action was sent %d times, want once", 3-api.throttle["ep-0002"])
 	}
 }
 

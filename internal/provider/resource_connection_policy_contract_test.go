@@ -58,9 +58,10 @@ func waitUntilNoneCreating(t *testing.T, e *testEnv, svc string) {
 	}
 }
 
-func force(t *testing.T, e *testEnv, svc, ep, status string) {
+// acceptByHand accepts ep as someone in the console would.
+func acceptByHand(t *testing.T, e *testEnv, svc, ep string) {
 	t.Helper()
-	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: status}); err != nil {
+	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: client.StatusAccepted}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -81,9 +82,9 @@ func TestAccConnectionPolicy_rulesChangePlanIsTheContract(t *testing.T) {
 	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_domain_ids", "acct-a")))
 	r.mustRun(0, "apply", "-auto-approve")
 	// Decisions made by hand before the rules change: two of b's and one of c's accepted.
-	force(t, e, svc, b[0], client.StatusAccepted)
-	force(t, e, svc, b[1], client.StatusAccepted)
-	force(t, e, svc, c[0], client.StatusAccepted)
+	acceptByHand(t, e, svc, b[0])
+	acceptByHand(t, e, svc, b[1])
+	acceptByHand(t, e, svc, c[0])
 	before := len(e.Mock.Actions())
 
 	r.setConfig(policyConfig(e, svc, idsLine("accept_domain_ids", "acct-a", "acct-b"), `  others = "reject"`))
@@ -147,7 +148,7 @@ func TestAccConnectionPolicy_createAndDestroyPlansName(t *testing.T) {
 	svc := e.NewService(t, true)
 	good := newEndpoints(t, e, svc, "good", 2)
 	byHand := e.NewEndpoint(t, svc, "good")
-	force(t, e, svc, byHand, client.StatusAccepted)
+	acceptByHand(t, e, svc, byHand)
 	byApproval := e.NewEndpoint(t, svc, "good")
 	bad := e.NewEndpoint(t, svc, "bad")
 	ar := newCLIRun(t, requiredProviders+approvalConfig(e, svc, byApproval))

@@ -222,10 +222,10 @@ func unplannedDiag(serviceID string, unplanned map[string]client.Connection) dia
 	for _, id := range sortedKeys(unplanned) {
 		c := unplanned[id]
 		line := fmt.Sprintf("  - endpoint %s: %s", id, c.Status)
-		switch {
-		case c.Status == client.StatusFailed:
+		switch c.Status {
+		case client.StatusFailed:
 			line += ": " + queryErrorsText(c.Error)
-		case c.Status == client.StatusDeleting:
+		case client.StatusDeleting:
 			line += " (its owner deleted the endpoint)"
 		}
 		lines = append(lines, line)

@@ -112,7 +112,7 @@ func acceptanceCLI(getenv func(string) string, lookPath func(string) (string, er
 	if path := getenv(envTerraformPath); path != "" {
 		cli, err := lookPath(path)
 		if err != nil {
-			return "", fmt.Errorf("%s=%s is not an executable file (%v): point it at a terraform or tofu binary, or unset %s to run the unit tests only", envTerraformPath, path, err, envAcc)
+			return "", fmt.Errorf("%s=%s is not an executable file (%w): point it at a terraform or tofu binary, or unset %s to run the unit tests only", envTerraformPath, path, err, envAcc)
 		}
 		return cli, nil
 	}

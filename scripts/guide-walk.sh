@@ -138,6 +138,8 @@ walk_guide() { # name
     cd "$work"
     unset TF_CLI_CONFIG_FILE TF_DATA_DIR TF_INPUT MOCK_URL VPCEP_ENDPOINT VPCEP_PROJECT_ID VPCEP_AUTH_TOKEN
     export WALK_REPO="$dir/repo" HOME="$dir/home" PATH="$dir/cli:$dir/repo/bin:$PATH"
+    # A guide's `make install` puts vpcep-mock here, not in your GOPATH/bin.
+    export GOBIN="$dir/home/go/bin"
     export VPCEP_METADATA_ENDPOINT=$DEVENV_NO_METADATA
     exec setsid bash "$DEVENV_ROOT/scripts/guide-walk.sh" --run "$name" "$dir/run"
   ) &

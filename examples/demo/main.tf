@@ -32,38 +32,16 @@ variable "allowed_domain_ids" {
   ]
 }
 
-# Every connection of the service, whatever its status. Filtering on
-# status = "pendingAcceptance" here would be a mistake: after the first apply
-# the decided connections would drop out of for_each and the next plan would
-# want to destroy (reject) them. Only failed and deleting connections are left
-# out below: no action can change them, and trying would fail the apply for
-# every other consumer.
-data "vpcep_connections" "all" {
-  service_id = var.service_id
-}
-
-resource "vpcep_connection_approval" "this" {
-  for_each = {
-    for c in data.vpcep_connections.all.connections : c.endpoint_id => c.domain_id
-    if !contains(["failed", "deleting"], c.status)
-  }
-
-  service_id  = var.service_id
-  endpoint_id = each.key
-  action      = contains(var.allowed_domain_ids, each.value) ? "receive" : "reject"
+# One policy decides the whole service: the endpoints of the allowed accounts
+# are accepted, every other endpoint is rejected, now and whenever a new
+# consumer connects (the next plan names it, the next apply decides it).
+resource "vpcep_connection_policy" "this" {
+  service_id        = var.service_id
+  accept_domain_ids = var.allowed_domain_ids
+  others            = "reject"
 }
 
 output "statuses" {
-  description = "The status of every connection after the apply, by endpoint id."
-  value       = { for id, c in vpcep_connection_approval.this : id => c.status }
-}
-
-output "accepted_domains" {
-  description = "The accounts whose endpoints were accepted."
-  value       = sort(distinct([for c in vpcep_connection_approval.this : c.domain_id if c.status == "accepted"]))
-}
-
-output "rejected_domains" {
-  description = "The accounts whose endpoints were rejected."
-  value       = sort(distinct([for c in vpcep_connection_approval.this : c.domain_id if c.status == "rejected"]))
+  description = "The status of every connection of the service after the apply, by endpoint id."
+  value       = vpcep_connection_policy.this.connections
 }

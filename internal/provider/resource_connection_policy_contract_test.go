@@ -381,7 +381,13 @@ func TestAccConnectionPolicy_updateTimeout(t *testing.T) {
 			t.Errorf("%s is %q in state, want the last status seen (%q)", ep, s, live)
 		}
 	}
-	if statuses(e, svc)[eps[len(eps)-1]] != client.StatusPendingAcceptance {
+	pending := 0
+	for _, s := range statuses(e, svc) {
+		if s == client.StatusPendingAcceptance {
+			pending++
+		}
+	}
+	if pending == 0 {
 		t.Error("every decision was sent before the timeout: the test proves nothing")
 	}
 }

@@ -217,8 +217,13 @@ func (d *Decider) countConnections(serviceID string) int {
 
 // settle waits until conn reaches the action's status.
 func (d *Decider) settle(ctx context.Context, req Request, conn *client.Connection, started time.Time) (*client.Connection, error) {
-	want := TargetStatus(req.Action)
+	want, opposite := TargetStatus(req.Action), OppositeStatus(req.Action)
 	last := *conn
+	// moved: a status other than the opposite one was seen since the
+	// answer. The answer may still show the status the action starts from
+	// (a reject right after a receive); only a move to the opposite status
+	// after that is someone else's decision.
+	moved := false
 	check := func(c *client.Connection) (bool, error) {
 		last = *c
 		switch c.Status {
@@ -228,7 +233,13 @@ func (d *Decider) settle(ctx context.Context, req Request, conn *client.Connecti
 			return false, &Error{Kind: Failed, Action: req.Action, Sent: true}
 		case client.StatusDeleting:
 			return false, &Error{Kind: Gone, Action: req.Action, Sent: true}
+		case opposite:
+			if moved {
+				return false, &Error{Kind: DecidedElsewhere, Action: req.Action, Sent: true}
+			}
+			return false, nil
 		}
+		moved = true
 		return false, nil
 	}
 	done, err := check(conn)

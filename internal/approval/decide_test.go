@@ -116,6 +116,20 @@ func TestUnitDecide(t *testing.T) {
 				}
 				return &client.Connection{Status: client.StatusAccepted}, nil
 			}, statuses: []string{client.StatusPendingAcceptance}}},
+		// Defect: a wait for accepted that saw the connection rejected by
+		// someone else waited out its whole timeout (and the reverse).
+		{name: "rejected by someone else while awaiting accepted", api: &fakeAPI{action: conn(client.StatusCreating),
+			statuses: []string{client.StatusCreating, client.StatusRejected}}, timeout: 2 * time.Second,
+			wantKind: DecidedElsewhere, wantSent: true, wantLast: client.StatusRejected},
+		{name: "accepted by someone else while awaiting rejected", req: Request{Action: client.ActionReject},
+			api:     &fakeAPI{action: conn(client.StatusPendingAcceptance), statuses: []string{client.StatusAccepted}},
+			timeout: 2 * time.Second, wantKind: DecidedElsewhere, wantSent: true, wantLast: client.StatusAccepted},
+		// The answer (and reads that still show it) may hold the status the
+		// action starts from: a reject right after a receive is no one else's.
+		{name: "reject answered with the accepted it starts from", req: Request{Action: client.ActionReject},
+			api: &fakeAPI{action: conn(client.StatusAccepted), statuses: []string{client.StatusAccepted, client.StatusRejected}}},
+		{name: "receive of a rejected connection", api: &fakeAPI{action: conn(client.StatusRejected),
+			statuses: []string{client.StatusRejected, client.StatusCreating, client.StatusAccepted}}},
 		{name: "times out while creating", api: &fakeAPI{action: conn(client.StatusCreating), statuses: []string{client.StatusCreating}},
 			timeout: 30 * time.Millisecond, wantKind: TimedOut, wantSent: true, wantLast: client.StatusCreating},
 	}

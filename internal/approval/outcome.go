@@ -36,11 +36,16 @@ const (
 	TimedOut
 	// Interrupted: the operation was cancelled (Terraform interrupted) after the decision was sent.
 	Interrupted
+	// DecidedElsewhere: after the decision's answer, the connection reached
+	// the opposite final status (rejected while awaiting accepted, or the
+	// reverse): someone else decided it, and waiting longer cannot help.
+	DecidedElsewhere
 )
 
 var kindNames = map[Kind]string{
 	NotSent: "not sent", Refused: "refused", ServiceNotFound: "service not found", NotVisible: "not visible",
 	Failed: "failed", Gone: "gone", OutcomeUnknown: "outcome unknown", TimedOut: "timed out", Interrupted: "interrupted",
+	DecidedElsewhere: "decided elsewhere",
 }
 
 func (k Kind) String() string { return kindNames[k] }
@@ -107,6 +112,14 @@ func TargetStatus(action string) string {
 		return client.StatusRejected
 	}
 	return client.StatusAccepted
+}
+
+// OppositeStatus is the settled status the other decision leads to.
+func OppositeStatus(action string) string {
+	if action == client.ActionReject {
+		return client.StatusAccepted
+	}
+	return client.StatusRejected
 }
 
 // ActionForStatus maps a settled status back to the decision that leads to

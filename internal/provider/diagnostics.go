@@ -313,6 +313,9 @@ func decisionOutcomeDiag(d approval.Request, err error, f decisionFollowUp) diag
 		title = fmt.Sprintf("Outcome of %q unknown", d.Action)
 		detail = fmt.Sprintf("The request to %s the connection of %s may have reached the API, but no answer came back. "+
 			"%s %s", actionVerb(d.Action), ref, unreachableText(e.Err), next)
+	case approval.DecidedElsewhere:
+		title, detail = decidedElsewhereText(d, e, ref, next)
+		original = ""
 	case approval.Interrupted:
 		title = "Interrupted"
 		detail = fmt.Sprintf("Terraform was interrupted after %s while the connection of %s was on its way to %q "+
@@ -343,6 +346,25 @@ func rejectedByDeletion(d approval.Request, err error, wasConnected bool, then s
 	return diag.NewWarningDiagnostic("VPC endpoint is gone",
 		fmt.Sprintf("The owner of the endpoint of %s deleted it or is deleting it, so it carries no traffic and "+
 			"there is nothing left to reject.%s", connectionRef(d.ServiceID, d.EndpointID), then)), true
+}
+
+// decidedElsewhereText is the title and detail of a wait that saw the
+// opposite final status: someone else decided the connection meanwhile.
+func decidedElsewhereText(d approval.Request, e *approval.Error, ref, next string) (title, detail string) {
+	want, seen := approval.TargetStatus(d.Action), approval.OppositeStatus(d.Action)
+	other := client.ActionReceive
+	if d.Action == client.ActionReceive {
+		other = client.ActionReject
+	}
+	title = fmt.Sprintf("VPC endpoint connection %s by someone else", seen)
+	detail = fmt.Sprintf("%q was sent for the connection of %s, but while the provider waited for it to be %s, "+
+		"someone else %s it: its status is now %q. Another configuration (a vpcep_connection_policy or another "+
+		"vpcep_connection_approval of this endpoint), the console or a script decides it too. Waiting longer cannot "+
+		"change that, so the provider stopped after %s instead of waiting out its timeout. Agree on one owner for "+
+		"this endpoint's decision: if the connection should be %s, make sure nothing else sends %q for it, then "+
+		"run again; if it should stay %s, set action = %q instead. %s", d.Action, ref, want, seen, seen,
+		e.Waited.Round(100*time.Millisecond), want, other, seen, other, next)
+	return title, detail
 }
 
 func lastStatus(e *approval.Error) string {

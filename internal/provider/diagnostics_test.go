@@ -98,6 +98,13 @@ func TestUnitDecisionDiag(t *testing.T) {
 			[]string{"kept", "every retry"}},
 		{"answer lost", opUpdate, &approval.Error{Kind: approval.OutcomeUnknown, Action: "receive", Sent: true, Err: errAnswerLost},
 			[]string{"may have reached the API", "State keeps the configured action"}, nil},
+		// Defect: a wait that saw the opposite final status waited out its
+		// timeout, then advised raising it.
+		{"rejected by someone else", opCreate, &approval.Error{Kind: approval.DecidedElsewhere, Action: "receive", Sent: true,
+			Conn: &client.Connection{Status: client.StatusRejected}, Waited: 1200 * time.Millisecond},
+			[]string{`"receive" was sent`, "while the provider waited for it to be accepted, someone else rejected it",
+				"stopped after 1.2s", `set action = "reject" instead`, "Nothing was saved in state"},
+			[]string{"raise", "timeouts.create"}},
 		{"delete", opDelete, &approval.Error{Kind: approval.TimedOut, Action: "reject", Sent: true, Err: errTimedOut},
 			[]string{"next destroy sends \"reject\" again", "timeouts.delete"}, nil},
 	}
@@ -229,6 +236,12 @@ func TestUnitDecisionOutcomeDiagAction(t *testing.T) {
 		{"deleting after the send", &approval.Error{Kind: approval.Gone, Action: "reject", Sent: true,
 			Conn: &client.Connection{Status: client.StatusDeleting}}, "VPC endpoint is being deleted",
 			[]string{"deleted it or is deleting it"}, []string{"an id is wrong"}},
+		// Defect: the action waited out its timeout for a connection someone
+		// else accepted meanwhile, then advised raising the timeout.
+		{"accepted by someone else", &approval.Error{Kind: approval.DecidedElsewhere, Action: "reject", Sent: true,
+			Conn: &client.Connection{Status: client.StatusAccepted}}, "VPC endpoint connection accepted by someone else",
+			[]string{"while the provider waited for it to be rejected, someone else accepted it", `set action = "receive" instead`,
+				"Invoking the action again"}, []string{"raise timeout"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -40,6 +40,11 @@ type Decider struct {
 	Progress func(status string)
 	// Log, if set, receives what the decision is waiting for and why.
 	Log func(msg string, fields map[string]any)
+	// Notify, if set, receives what a user should find in the logs without
+	// debugging: a wait for an endpoint the service does not list, which a
+	// wrong endpoint id makes last. warn marks a wait that probably ends in
+	// an error.
+	Notify func(warn bool, msg string, fields map[string]any)
 }
 
 func (d *Decider) log(msg string, fields map[string]any) {
@@ -47,6 +52,16 @@ func (d *Decider) log(msg string, fields map[string]any) {
 		d.Log(msg, fields)
 	}
 }
+
+func (d *Decider) notify(warn bool, msg string, fields map[string]any) {
+	if d.Notify != nil {
+		d.Notify(warn, msg, fields)
+	}
+}
+
+// missingEndpointNoteEvery is how often a wait for a missing endpoint says
+// it is still waiting.
+const missingEndpointNoteEvery = 30 * time.Second
 
 // Request is one decision.
 type Request struct {
@@ -167,16 +182,16 @@ func (d *Decider) awaitEndpoint(ctx context.Context, req Request, sendErr error,
 		limit = DefaultMissingEndpointTimeout
 	}
 	waitCtx := ctx
-	if !client.HasCode(sendErr, client.CodeEndpointCreating) {
+	creating := client.HasCode(sendErr, client.CodeEndpointCreating)
+	if !creating {
 		var cancel context.CancelFunc
 		waitCtx, cancel = context.WithTimeout(ctx, limit)
 		defer cancel()
 	}
-	d.log("waiting for the endpoint to appear on the service", map[string]any{
-		"service_id": req.ServiceID, "endpoint_id": req.EndpointID, "reason": sendErr.Error(),
-	})
+	note := d.announceEndpointWait(req, sendErr, creating, limit)
 	observed := time.Now()
 	err := d.wait(waitCtx, func(ctx context.Context) (bool, error) {
+		note()
 		start := time.Now()
 		_, gerr := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, observed)
 		observed = start
@@ -201,6 +216,36 @@ func (d *Decider) awaitEndpoint(ctx context.Context, req Request, sendErr error,
 		e.ServiceConnections = d.countConnections(req.ServiceID)
 	}
 	return e
+}
+
+// announceEndpointWait says, at INFO or WARN, what the wait for a missing
+// endpoint waits for and how long, and returns what each poll calls to say
+// it is still waiting, every missingEndpointNoteEvery.
+func (d *Decider) announceEndpointWait(req Request, sendErr error, creating bool, limit time.Duration) func() {
+	fields := map[string]any{"service_id": req.ServiceID, "endpoint_id": req.EndpointID, "api_error": sendErr.Error()}
+	what := fmt.Sprintf("endpoint %s is not among the connections of endpoint service %s", req.EndpointID, req.ServiceID)
+	if creating {
+		d.notify(false, what+" yet: its owner is still creating it, so the provider waits for it until the "+
+			"operation's timeout", fields)
+	} else {
+		answered := sendErr.Error()
+		var apiErr *client.APIError
+		if errors.As(sendErr, &apiErr) {
+			answered = apiErr.Code + ": " + apiErr.Message
+		}
+		fields["missing_endpoint_timeout"] = limit.String()
+		d.notify(true, fmt.Sprintf("%s (the API answered %s): the provider waits up to %s (missing_endpoint_timeout) "+
+			"in case the endpoint was created moments ago, then fails; if it should already be listed, check "+
+			"endpoint_id (ids are case-sensitive)", what, answered, limit), fields)
+	}
+	start, last := time.Now(), time.Now()
+	return func() {
+		if time.Since(last) >= missingEndpointNoteEvery {
+			last = time.Now()
+			d.notify(!creating, fmt.Sprintf("still waiting for endpoint %s to appear on endpoint service %s (%s so far)",
+				req.EndpointID, req.ServiceID, time.Since(start).Round(time.Second)), fields)
+		}
+	}
 }
 
 // countConnections asks for the number of connections of a service, for

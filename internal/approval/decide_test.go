@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -189,5 +190,50 @@ func TestUnitDecideInterrupted(t *testing.T) {
 	e := AsError(err)
 	if e == nil || e.Kind != Interrupted || !e.Sent || e.Waited <= 0 || e.Waited > 10*time.Second {
 		t.Fatalf("Decide() = %#v, want an interruption after the action was sent", err)
+	}
+}
+
+// TestUnitMissingEndpointWaitIsAnnounced: a create whose endpoint the service
+// does not list says, above debug level, what it waits for and how long.
+// Defect: a wrong endpoint_id waited 2 minutes without a word although the
+// API had answered EndPoint.2013.
+func TestUnitMissingEndpointWaitIsAnnounced(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		code     string
+		wantWarn bool
+		want     []string
+	}{
+		{client.CodeEndpointNotInService, true, []string{"endpoint ep is not among the connections of endpoint service svc",
+			"EndPoint.2013", "waits up to 30ms (missing_endpoint_timeout)", "created moments ago", "check endpoint_id"}},
+		{client.CodeEndpointCreating, false, []string{"still creating it", "until the operation's timeout"}},
+	} {
+		var mu sync.Mutex
+		var notes []string
+		var warns []bool
+		api := &fakeAPI{action: fail(apiErr(400, tt.code)), readErr: apiErr(400, client.CodeEndpointNotInService)}
+		d := &Decider{API: api, Reader: api, Poll: fastPolls, Notify: func(warn bool, msg string, _ map[string]any) {
+			mu.Lock()
+			defer mu.Unlock()
+			notes, warns = append(notes, msg), append(warns, warn)
+		}}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+		_, err := d.Decide(ctx, Request{ServiceID: "svc", EndpointID: "ep", Action: client.ActionReceive,
+			WaitForEndpoint: true, MissingEndpointTimeout: 30 * time.Millisecond})
+		cancel()
+		if AsError(err) == nil {
+			t.Fatalf("%s: Decide() = %v, want an *Error", tt.code, err)
+		}
+		mu.Lock()
+		if len(notes) == 0 || warns[0] != tt.wantWarn {
+			t.Errorf("%s: notes %q (warn %v), want one announcing the wait (warn %v)", tt.code, notes, warns, tt.wantWarn)
+		} else {
+			for _, w := range tt.want {
+				if !strings.Contains(notes[0], w) {
+					t.Errorf("%s: note %q lacks %q", tt.code, notes[0], w)
+				}
+			}
+		}
+		mu.Unlock()
 	}
 }

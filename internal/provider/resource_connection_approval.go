@@ -172,7 +172,14 @@ func validateTimeouts(ctx context.Context, config tfsdk.Config, diags *diag.Diag
 
 func (r *connectionApprovalResource) decider(ctx context.Context) *approval.Decider {
 	return &approval.Decider{API: r.data.Client, Reader: r.data.Reader,
-		Log: func(msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) }}
+		Log: func(msg string, fields map[string]any) { tflog.Debug(ctx, msg, fields) },
+		Notify: func(warn bool, msg string, fields map[string]any) {
+			if warn {
+				tflog.Warn(ctx, msg, fields)
+			} else {
+				tflog.Info(ctx, msg, fields)
+			}
+		}}
 }
 
 func (r *connectionApprovalResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -73,7 +73,7 @@ func checkProjectID(id, from string) *Error {
 		problem = fmt.Sprintf("has %d characters, more than %d", len(id), projectIDMaxLength)
 	default:
 		for i, r := range id {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			if !isProjectIDChar(r) {
 				problem = fmt.Sprintf("has %q at position %d", r, i+1)
 				break
 			}
@@ -87,4 +87,9 @@ func checkProjectID(id, from string) *Error {
 			"e.g. \"0123456789abcdef0123456789abcdef\". "+
 			"Fix %s (or %s), or leave both unset to look the project up through IAM by region. Nothing was sent to the API.",
 			id, from, problem, ProjectID.Attr, ProjectID.or())}
+}
+
+// isProjectIDChar reports a letter, digit, dash or underscore.
+func isProjectIDChar(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_'
 }

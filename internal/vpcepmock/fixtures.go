@@ -189,8 +189,8 @@ func (m *Mock) checkFixturesLocked(f Fixtures) error {
 	return nil
 }
 
-// ErrUnreachableProject: a fixture service belongs to a project no credential
-// of the mock is bound to, so no client could ever see it.
+// ErrUnreachableProject is the error for a fixture service in a project no
+// credential of the mock is bound to, which no client could ever see.
 var ErrUnreachableProject = errors.New("vpcepmock: fixtures: a service in a project no credential can reach")
 
 // checkFixtureProject refuses a service in a project none of the mock's

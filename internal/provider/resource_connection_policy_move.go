@@ -173,5 +173,7 @@ func moveApprovalState(ctx context.Context, req resource.MoveStateRequest, resp 
 	for _, ep := range m.Endpoints {
 		accepted[ep] = true
 	}
-	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.TargetPrivate, policy.Memory{Accepted: accepted})...)
+	if resp.TargetPrivate != nil { // the framework always sets it; a hand-made response may not
+		resp.Diagnostics.Append(writePolicyMemory(ctx, resp.TargetPrivate, policy.Memory{Accepted: accepted})...)
+	}
 }

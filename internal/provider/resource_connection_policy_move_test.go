@@ -363,6 +363,21 @@ resource "vpcep_connection_policy" "this" {
 			if got := e.Mock.Actions(); len(got) != sent {
 				t.Errorf("actions after the second plan: %+v", got[sent:])
 			}
+			// The moved endpoints count as accepted by the policy, as that
+			// resource's destroy rejected them: destroy names and rejects them, and only them.
+			out, code := r.run("plan", "-destroy", "-no-color")
+			if _, warning, _ := strings.Cut(out, "Destroying the policy rejects connections"); code != 0 ||
+				!strings.Contains(warning, ep1) || !strings.Contains(warning, ep2) || strings.Contains(warning, other) {
+				t.Errorf("the destroy plan after the move does not name the moved endpoints:\n%s", out)
+			}
+			if out, code := r.run("destroy", "-auto-approve", "-no-color"); code != 0 {
+				t.Fatalf("destroy exited %d:\n%s", code, out)
+			}
+			for id, want := range map[string]string{ep1: "rejected", ep2: "rejected", other: "pendingAcceptance"} {
+				if c, _ := e.Mock.Connection(svc, id); c.Status != want {
+					t.Errorf("after destroy, %s is %q, want %s", id, c.Status, want)
+				}
+			}
 		})
 	}
 }

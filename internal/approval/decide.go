@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // API is the part of the VPCEP client a decision uses.
@@ -32,8 +33,8 @@ const DefaultMissingEndpointTimeout = 2 * time.Minute
 type Decider struct {
 	API    API
 	Reader Reader
-	// Poll is the schedule of polls; the zero value means DefaultBackoff.
-	Poll Backoff
+	// Poll is the schedule of polls; the zero value means pause.DefaultBackoff.
+	Poll pause.Backoff
 	// Sleep replaces the clock in tests; nil means the real one.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Progress, if set, hears about each status seen while waiting.
@@ -125,31 +126,40 @@ func (d *Decider) send(ctx context.Context, req Request, started time.Time) (*cl
 // classifySendError turns a failed send into an *Error, or returns nil when
 // the endpoint is not on the service yet (the caller decides whether to wait).
 func (d *Decider) classifySendError(ctx context.Context, req Request, err error, started time.Time) *Error {
-	e := &Error{Action: req.Action, Err: err}
-	defer func() { e.Waited = time.Since(started) }()
-	switch {
-	case client.HasCode(err, client.CodeFailedUnmodifiable):
-		e.Kind = Failed
+	kind, sent := sendErrorKind(ctx, err)
+	if kind == NotVisible {
+		return nil
+	}
+	e := &Error{Kind: kind, Action: req.Action, Sent: sent, Err: err, Waited: time.Since(started)}
+	if kind == Failed {
 		if c, gerr := d.Reader.Get(ctx, req.ServiceID, req.EndpointID, time.Now()); gerr == nil {
 			e.Conn = c
 		}
-	case client.HasCode(err, client.CodeEndpointDeleting):
-		e.Kind = Gone
-	case client.IsNotFound(err) || client.HasCode(err, client.CodeEndpointCreating):
-		return nil
-	case ctx.Err() != nil:
-		e.Kind, e.Sent = cutKind(ctx), !client.IsNotSent(err)
-	default:
-		switch client.Delivered(err) {
-		case client.Answered:
-			e.Kind = Refused
-		case client.Undelivered:
-			e.Kind = NotSent
-		default:
-			e.Kind, e.Sent = OutcomeUnknown, true
-		}
 	}
 	return e
+}
+
+// sendErrorKind classifies the failed send of an action, for Decider and
+// Batch alike, and says whether the action may have reached the API.
+// NotVisible is an endpoint the service does not list (yet).
+func sendErrorKind(ctx context.Context, err error) (kind Kind, sent bool) {
+	switch {
+	case client.HasCode(err, client.CodeFailedUnmodifiable):
+		return Failed, false
+	case client.HasCode(err, client.CodeEndpointDeleting):
+		return Gone, false
+	case client.IsNotFound(err) || client.HasCode(err, client.CodeEndpointCreating):
+		return NotVisible, false
+	case ctx.Err() != nil:
+		return cutKind(ctx), !client.IsNotSent(err)
+	}
+	switch client.Delivered(err) {
+	case client.Answered:
+		return Refused, false
+	case client.Undelivered:
+		return NotSent, false
+	}
+	return OutcomeUnknown, true
 }
 
 // cutKind names why ctx ended.

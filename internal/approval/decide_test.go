@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // fakeAPI answers actions from a script and reads from a list of statuses.
@@ -70,7 +71,7 @@ func fail(err error) func(int) (*client.Connection, error) {
 	return func(int) (*client.Connection, error) { return nil, err }
 }
 
-var fastPolls = Backoff{First: time.Millisecond, Factor: 1, Max: time.Millisecond}
+var fastPolls = pause.Backoff{First: time.Millisecond, Factor: 1, Max: time.Millisecond}
 
 // TestUnitDecide covers every way a decision ends. Catches: a failure that
 // happened before sending reported as "may have acted" (the old token

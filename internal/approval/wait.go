@@ -3,34 +3,10 @@ package approval
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
-
-// Backoff is a schedule of pauses between polls: First, growing by Factor
-// each time, never more than Max. DESIGN.md explains the numbers.
-type Backoff struct {
-	First  time.Duration
-	Factor float64
-	Max    time.Duration
-}
-
-// DefaultBackoff is the schedule of every wait on a connection.
-var DefaultBackoff = Backoff{First: 40 * time.Millisecond, Factor: 1.2, Max: 2 * time.Second}
-
-// Delay is the pause before poll n+1 (n counts from 0).
-func (b Backoff) Delay(n int) time.Duration {
-	d := float64(b.First)
-	for i := 0; i < n && d < float64(b.Max); i++ {
-		d *= b.Factor
-	}
-	if d > float64(b.Max) {
-		return b.Max
-	}
-	return time.Duration(d)
-}
 
 // pollFunc checks once whether the awaited condition holds; an error ends
 // the wait unless client.IsRetryable says it may pass.
@@ -41,10 +17,7 @@ type pollFunc func(ctx context.Context) (done bool, err error)
 // statement of how long the whole wait may take. When ctx ends, the error
 // wraps ctx.Err() and the last retryable poll error, if any.
 func (d *Decider) wait(ctx context.Context, poll pollFunc) error {
-	schedule := d.Poll
-	if schedule.First <= 0 {
-		schedule = DefaultBackoff
-	}
+	schedule := d.Poll.OrDefault()
 	sleep := d.Sleep
 	if sleep == nil {
 		sleep = pause.For

@@ -29,36 +29,6 @@ func (f *fakeSleeper) sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
-func TestUnitBackoffDelay(t *testing.T) {
-	t.Parallel()
-	b := Backoff{First: 100 * time.Millisecond, Factor: 2, Max: time.Second}
-	tests := []struct {
-		n    int
-		want time.Duration
-	}{{0, 100 * time.Millisecond}, {1, 200 * time.Millisecond}, {3, 800 * time.Millisecond}, {4, time.Second}, {50, time.Second}}
-	for _, tt := range tests {
-		if got := b.Delay(tt.n); got != tt.want {
-			t.Errorf("delay(%d) = %v, want %v", tt.n, got, tt.want)
-		}
-	}
-}
-
-// TestUnitBackoffNoticeLag: on the default schedule a connection settling at d is noticed within max(0.2s, 0.25*d), for d from
-// 10ms to 30s, ignoring request time.
-func TestUnitBackoffNoticeLag(t *testing.T) {
-	t.Parallel()
-	for d := 10 * time.Millisecond; d <= 30*time.Second; d += 10 * time.Millisecond {
-		var at time.Duration
-		for n := 0; at < d; n++ {
-			at += DefaultBackoff.Delay(n)
-		}
-		limit := max(200*time.Millisecond, d/4)
-		if lag := at - d; lag > limit {
-			t.Fatalf("settling at %v is noticed at %v: lag %v exceeds %v", d, at, lag, limit)
-		}
-	}
-}
-
 func TestUnitWait(t *testing.T) {
 	t.Parallel()
 	errFailed := errors.New("connection failed") // not retryable: waiting is pointless

@@ -1,6 +1,9 @@
 package policy
 
-import "github.com/vpcep/terraform-provider-vpcep/internal/client"
+import (
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
+	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+)
 
 // Result is what state keeps after an apply of changes.
 type Result struct {
@@ -18,7 +21,7 @@ type Result struct {
 
 // Merge writes an apply's outcome over prior, the statuses the changes were
 // planned from, and over accepted, the endpoints the policy accepted before.
-func Merge(prior map[string]string, accepted map[string]bool, changes []Change, out Outcome) Result {
+func Merge(prior map[string]string, accepted map[string]bool, changes []Change, out approval.BatchOutcome) Result {
 	res := Result{Statuses: make(map[string]string, len(prior)), Accepted: make(map[string]bool, len(accepted)),
 		Unplanned: map[string]client.Connection{}}
 	for id, s := range prior {
@@ -40,8 +43,8 @@ func Merge(prior map[string]string, accepted map[string]bool, changes []Change, 
 		case hasKey(out.Stuck, id):
 			res.Statuses[id] = out.Stuck[id].Status
 			res.Unplanned[id] = out.Stuck[id]
-		case hasKey(out.Failed, id) && out.Failed[id].LastStatus != "":
-			res.Statuses[id] = out.Failed[id].LastStatus
+		case hasKey(out.Failed, id) && out.Failed[id].LastStatus() != "":
+			res.Statuses[id] = out.Failed[id].LastStatus()
 		default: // failed before any status was seen, or never sent
 			res.Statuses[id] = ch.From
 		}

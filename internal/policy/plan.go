@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
@@ -47,7 +48,16 @@ type Change struct {
 }
 
 // Target is the status the change leads to.
-func (c Change) Target() string { return TargetStatus(c.Decision) }
+func (c Change) Target() string { return approval.TargetStatus(Action(c.Decision)) }
+
+// Decisions are the changes as the approval engine's decisions.
+func Decisions(changes []Change) []approval.Decision {
+	out := make([]approval.Decision, len(changes))
+	for i, ch := range changes {
+		out[i] = approval.Decision{EndpointID: ch.EndpointID, Action: Action(ch.Decision)}
+	}
+	return out
+}
 
 // NeedsAction reports whether a connection in status needs decision sent.
 // Failed and deleting connections cannot be decided by anyone, so they are

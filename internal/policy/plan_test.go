@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
@@ -85,14 +86,14 @@ func TestUnitMerge(t *testing.T) {
 		{EndpointID: "e", Decision: DecisionAccept, From: "pendingAcceptance"},
 		{EndpointID: "f", Decision: DecisionAccept, From: "pendingAcceptance"},
 	}
-	out := Outcome{
+	out := approval.BatchOutcome{
 		Settled: map[string]client.Connection{"a": {ID: "a", Status: "accepted"}, "b": {ID: "b", Status: "rejected"}},
 		Stuck:   map[string]client.Connection{"c": {ID: "c", Status: "failed"}},
 		Gone:    map[string]bool{"d": true},
-		Failed: map[string]Failure{
-			"e": {Change: changes[4], Sent: true, LastStatus: "creating"},
+		Failed: map[string]*approval.Error{
+			"e": {Kind: approval.TimedOut, Action: "receive", Sent: true, Conn: &client.Connection{ID: "e", Status: "creating"}},
 			// f: interrupted before anything was seen of it (the case of a new endpoint)
-			"f": {Change: changes[5]},
+			"f": {Kind: approval.Interrupted, Action: "receive"},
 		},
 	}
 	res := Merge(prior, map[string]bool{"b": true, "d": true, "untouched": true}, changes, out)

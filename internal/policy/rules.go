@@ -122,11 +122,3 @@ func Action(decision string) string {
 	}
 	return client.ActionReject
 }
-
-// TargetStatus is the status decision leads to.
-func TargetStatus(decision string) string {
-	if decision == DecisionAccept {
-		return client.StatusAccepted
-	}
-	return client.StatusRejected
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/pause"
 )
 
 // The action vpcep_connection_decision (Terraform 1.14 and later) sends one
@@ -35,7 +36,7 @@ func NewConnectionDecisionAction() action.Action { return &connectionDecisionAct
 type connectionDecisionAction struct {
 	data *providerData // nil until the provider is configured
 	// poll replaces the decision's polling schedule in tests; zero = the default.
-	poll approval.Backoff
+	poll pause.Backoff
 }
 
 // connectionDecisionModel is the action's configuration.

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 )
@@ -121,10 +122,10 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 				Validators: []validator.String{stringvalidator.OneOf(policy.OnDestroyReject, policy.OnDestroyLeave)},
 			},
 			policyAttrConcurrency: schema.Int64Attribute{
-				Optional: true, Computed: true, Default: int64default.StaticInt64(policy.DefaultConcurrency),
+				Optional: true, Computed: true, Default: int64default.StaticInt64(approval.DefaultConcurrency),
 				MarkdownDescription: fmt.Sprintf("How many requests an apply has in flight at once (1-%d, default %d). "+
 					"When the API throttles, every request pauses together and honours Retry-After.",
-					maxConcurrentRequests, policy.DefaultConcurrency),
+					maxConcurrentRequests, approval.DefaultConcurrency),
 				Validators: []validator.Int64{int64validator.Between(1, maxConcurrentRequests)},
 			},
 			policyAttrConnections: schema.MapAttribute{
@@ -283,10 +284,7 @@ func (p *policyRun) read(next string) (policy.Service, bool) {
 // targets (an update), which makes an endpoint that failed or went away
 // meanwhile an error; on create it is a warning.
 func (p *policyRun) apply(op operation, svc policy.Service, mem policy.Memory, changes []policy.Change, planned bool) (policy.Result, bool) {
-	out := p.r.applier(p.ctx, p.model).Apply(p.ctx, p.serviceID, changes)
-	if len(changes) > 0 {
-		p.r.data.Reader.Invalidate(p.serviceID)
-	}
+	out := p.r.batch(p.ctx, p.model).Apply(p.ctx, p.serviceID, policy.Decisions(changes))
 	res := policy.Merge(svc.Statuses(), mem.Accepted, changes, out)
 	ok := len(out.Failed) == 0
 	if len(res.Unplanned) > 0 {
@@ -303,10 +301,11 @@ func (p *policyRun) apply(op operation, svc policy.Service, mem policy.Memory, c
 	return res, ok
 }
 
-// applier is the policy's Applier with the plan's bound and the provider's log.
-func (r *connectionPolicyResource) applier(ctx context.Context, m connectionPolicyModel) *policy.Applier {
-	return &policy.Applier{API: r.data.Client, Concurrency: int(m.ConcurrentRequests.ValueInt64()),
-		Log: func(msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) }}
+// batch is the approval engine's Batch with the plan's bound, the shared
+// reader (which every write invalidates) and the provider's log.
+func (r *connectionPolicyResource) batch(ctx context.Context, m connectionPolicyModel) *approval.Batch {
+	return &approval.Batch{API: r.data.Client, Reader: r.data.Reader, Concurrency: int(m.ConcurrentRequests.ValueInt64()),
+		Log: func(msg string, fields map[string]any) { tflog.Info(ctx, "connection policy: "+msg, fields) }}
 }
 
 func (r *connectionPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -395,7 +394,7 @@ func (r *connectionPolicyResource) ImportState(ctx context.Context, req resource
 	// The defaults, so that a configuration that keeps them plans only the connections.
 	for name, v := range map[string]any{
 		connAttrID: serviceID, connAttrServiceID: serviceID, policyAttrOthers: policy.OthersLeave,
-		policyAttrOnDestroy: policy.OnDestroyReject, policyAttrConcurrency: int64(policy.DefaultConcurrency),
+		policyAttrOnDestroy: policy.OnDestroyReject, policyAttrConcurrency: int64(approval.DefaultConcurrency),
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), v)...)
 	}

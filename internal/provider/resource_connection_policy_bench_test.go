@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 )
@@ -46,7 +47,7 @@ func BenchmarkPolicyStateOfSettledService(b *testing.B) {
 			AcceptEndpointIDs: types.SetNull(types.StringType), AcceptDomainIDs: accept,
 			RejectEndpointIDs: types.SetNull(types.StringType), RejectDomainIDs: types.SetNull(types.StringType),
 			Others: types.StringValue(policy.OthersReject), OnDestroy: types.StringValue(policy.OnDestroyLeave),
-			ConcurrentRequests: types.Int64Value(policy.DefaultConcurrency)}
+			ConcurrentRequests: types.Int64Value(approval.DefaultConcurrency)}
 		model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
 		svc := policy.ServiceOf(conns)
 		model.Connections = statusesValue(svc.Statuses())

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 )
@@ -73,32 +74,26 @@ func firstLines(lines []string) []string {
 	return append(slices.Clip(lines[:maxListedEndpoints]), fmt.Sprintf("  - and %d more", len(lines)-maxListedEndpoints))
 }
 
-// failedDecisionsDiag reports every change that did not settle, with the API's code and message.
-func failedDecisionsDiag(op operation, serviceID string, failed map[string]policy.Failure, timeout time.Duration) diag.Diagnostic {
+// failedDecisionsDiag reports every decision that did not settle, with the API's code and message.
+func failedDecisionsDiag(op operation, serviceID string, failed map[string]*approval.Error, timeout time.Duration) diag.Diagnostic {
 	var lines, hints []string
 	timedOut := false
 	for _, id := range sortedKeys(failed) {
 		f := failed[id]
-		line := fmt.Sprintf("  - endpoint %s (%s", id, policy.Action(f.Decision))
-		if f.LastStatus != "" {
-			line += fmt.Sprintf(", last status %q", f.LastStatus)
+		line := fmt.Sprintf("  - endpoint %s (%s", id, f.Action)
+		if s := f.LastStatus(); s != "" {
+			line += fmt.Sprintf(", last status %q", s)
 		}
-		// The API's own error (status, code, message, request id) says it all; the wrapping repeats the ids.
-		cause := f.Err
-		var apiErr *client.APIError
-		if errors.As(f.Err, &apiErr) {
-			cause = apiErr
-		}
-		lines = append(lines, line+"): "+cause.Error())
+		lines = append(lines, line+"): "+failureCause(f))
 		hint := callerIndependentText(f.Err)
-		if errors.Is(f.Err, policy.ErrWaitInterrupted) {
-			hint = "Terraform was interrupted (for example with Ctrl-C) while the provider waited for these " +
-				"connections to settle; their decisions had been sent."
+		if f.Kind == approval.Interrupted {
+			hint = "Terraform was interrupted (for example with Ctrl-C) while the provider sent these decisions or " +
+				"waited for them to settle."
 		}
 		if hint != "" && !slices.Contains(hints, hint) {
 			hints = append(hints, hint)
 		}
-		timedOut = timedOut || errors.Is(f.Err, policy.ErrNotSettled)
+		timedOut = timedOut || f.Kind == approval.TimedOut
 	}
 	next := "State keeps every connection that settled; the next apply sends again only the decisions listed " +
 		"here, each with its own action (never the opposite one first)."
@@ -118,6 +113,28 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]polic
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%d VPC endpoint connection(s) not decided", len(failed)),
 		fmt.Sprintf("The policy of endpoint service %s could not decide these connections:\n%s\n\n%s",
 			serviceID, strings.Join(firstLines(lines), "\n"), next))
+}
+
+// failureCause is what a failed decision's line says: the API's own error
+// (status, code, message, request id) when it answered, else how far the
+// decision got.
+func failureCause(f *approval.Error) string {
+	var apiErr *client.APIError
+	switch {
+	case errors.As(f.Err, &apiErr):
+		return apiErr.Error()
+	case f.Kind == approval.TimedOut && f.Sent:
+		return "did not settle before the operation's timeout"
+	case f.Kind == approval.TimedOut:
+		return "the operation's timeout ended before the decision was sent"
+	case f.Kind == approval.Interrupted && f.Sent:
+		return "interrupted after the decision was sent, before it settled"
+	case f.Kind == approval.Interrupted:
+		return "interrupted before the decision was sent"
+	case f.Err != nil:
+		return f.Err.Error()
+	}
+	return f.Kind.String()
 }
 
 func sortedKeys[V any](m map[string]V) []string {

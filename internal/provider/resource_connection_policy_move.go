@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 )
 
@@ -155,7 +156,7 @@ func moveApprovalState(ctx context.Context, req resource.MoveStateRequest, resp 
 		policyAttrOthers: policy.OthersLeave,
 		// Its destroy rejected its endpoints; on_destroy = "reject" rejects
 		// those of them that are still accepted.
-		policyAttrOnDestroy: policy.OnDestroyReject, policyAttrConcurrency: int64(policy.DefaultConcurrency),
+		policyAttrOnDestroy: policy.OnDestroyReject, policyAttrConcurrency: int64(approval.DefaultConcurrency),
 	}
 	for name, v := range values {
 		resp.Diagnostics.Append(resp.TargetState.SetAttribute(ctx, path.Root(name), v)...)

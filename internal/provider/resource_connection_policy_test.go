@@ -12,8 +12,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
-	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -342,12 +342,12 @@ func TestAccConnectionPolicy_badInput(t *testing.T) {
 // that blames the ids for a server error.
 func TestUnitPolicyFailureDiagnostic(t *testing.T) {
 	t.Parallel()
-	d := failedDecisionsDiag(opUpdate, "svc-1", map[string]policy.Failure{
-		"ep-2": {Change: policy.Change{EndpointID: "ep-2", Decision: policy.DecisionAccept}, LastStatus: "pendingAcceptance",
+	d := failedDecisionsDiag(opUpdate, "svc-1", map[string]*approval.Error{
+		"ep-2": {Kind: approval.Refused, Action: "receive", Conn: &client.Connection{Status: "pendingAcceptance"},
 			Err: fmt.Errorf("receive connection of VPC endpoint ep-2 on service svc-1: %w",
 				&client.APIError{StatusCode: 503, Code: "EndPoint.0001", Message: "System error.", RequestID: "req-9"})},
-		"ep-1": {Change: policy.Change{EndpointID: "ep-1", Decision: policy.DecisionReject}, Sent: true, LastStatus: "creating",
-			Err: errors.Join(policy.ErrNotSettled, context.DeadlineExceeded)},
+		"ep-1": {Kind: approval.TimedOut, Action: "reject", Sent: true, Conn: &client.Connection{Status: "creating"},
+			Err: context.DeadlineExceeded},
 	}, 10*time.Minute)
 	text := d.Summary() + "\n" + d.Detail()
 	for _, want := range []string{
@@ -369,12 +369,11 @@ func TestUnitPolicyFailureDiagnostic(t *testing.T) {
 // thousands of endpoints, one per line, on every plan of a big service.
 func TestUnitPolicyDiagnosticsListAtMost(t *testing.T) {
 	t.Parallel()
-	stuck, failed := map[string]client.Connection{}, map[string]policy.Failure{}
+	stuck, failed := map[string]client.Connection{}, map[string]*approval.Error{}
 	for i := range maxListedEndpoints + 5 {
 		id := fmt.Sprintf("ep-%03d", i)
 		stuck[id] = client.Connection{ID: id, DomainID: "d", Status: client.StatusFailed}
-		failed[id] = policy.Failure{Change: policy.Change{EndpointID: id, Decision: policy.DecisionAccept},
-			Err: errors.New("refused")}
+		failed[id] = &approval.Error{Kind: approval.Refused, Action: "receive", Err: errors.New("refused")}
 	}
 	for _, d := range []diag.Diagnostic{stuckConnectionsDiag("svc-1", stuck), failedDecisionsDiag(opUpdate, "svc-1", failed, time.Minute)} {
 		text := d.Summary() + "\n" + d.Detail()
@@ -390,12 +389,12 @@ func TestUnitPolicyDiagnosticsListAtMost(t *testing.T) {
 // that tells the user to raise a timeout that was never reached.
 func TestUnitPolicyInterruptedDiagnostic(t *testing.T) {
 	t.Parallel()
-	d := failedDecisionsDiag(opCreate, "svc-1", map[string]policy.Failure{
-		"ep-1": {Change: policy.Change{EndpointID: "ep-1", Decision: policy.DecisionAccept}, Sent: true, LastStatus: "creating",
-			Err: fmt.Errorf("%w: %w", policy.ErrWaitInterrupted, context.Canceled)},
+	d := failedDecisionsDiag(opCreate, "svc-1", map[string]*approval.Error{
+		"ep-1": {Kind: approval.Interrupted, Action: "receive", Sent: true, Conn: &client.Connection{Status: "creating"},
+			Err: context.Canceled},
 	}, 10*time.Minute)
 	text := d.Detail()
-	if !strings.Contains(text, "interrupted (for example with Ctrl-C) while the provider waited") ||
+	if !strings.Contains(text, "interrupted (for example with Ctrl-C) while the provider sent these decisions or waited") ||
 		strings.Contains(text, "timeouts.") || strings.Contains(text, "before the API answered") {
 		t.Errorf("the diagnostic of an interrupted wait:\n%s", text)
 	}

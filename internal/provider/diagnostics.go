@@ -276,39 +276,12 @@ func decisionOutcomeDiag(d approval.Request, err error, f decisionFollowUp) diag
 		detail = fmt.Sprintf("The endpoint service %s does not exist in the configured project. Check service_id and "+
 			"the provider's project_id. %s", d.ServiceID, next)
 	case approval.NotVisible:
-		count := "the"
-		if e.ServiceConnections >= 0 {
-			count = fmt.Sprintf("the %d", e.ServiceConnections)
-		}
-		limit := "missing_endpoint_timeout"
-		if e.OperationTimedOut {
-			limit = f.timeoutName
-		}
-		title = "VPC endpoint not connected to the service"
-		detail = fmt.Sprintf("Endpoint %s did not appear among %s connections of endpoint service %s within %s "+
-			"(%s). Ids are case-sensitive: check endpoint_id with the endpoint's owner. "+
-			"If the endpoint is being created and needs longer, raise %s. %s",
-			d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), limit, limit, next)
+		title, detail = notVisibleText(d, e, f, next)
 	case approval.Failed:
-		errs := "the API gave no error details"
-		if e.Conn != nil {
-			errs = strings.TrimSuffix(queryErrorsText(e.Conn.Error), ".")
-		}
-		title = "VPC endpoint connection failed"
-		detail = fmt.Sprintf("The connection of %s is in status %q, which nobody can change; the API reports: %s. "+
-			"%s%s %s", ref, client.StatusFailed, errs, recreateAdvice, undecidable, next)
+		title, detail = failedConnectionText(ref, e, undecidable, next)
 		original = ""
 	case approval.Gone:
-		if !e.Sent && !e.EndpointDeleting() {
-			title = "VPC endpoint connection not found"
-			detail = fmt.Sprintf("The API does not list endpoint %s among the connections of endpoint service %s "+
-				"(the endpoint was deleted, or an id is wrong), so nothing was changed. Ids are case-sensitive: "+
-				"check service_id, endpoint_id and the provider's project_id. %s", d.EndpointID, d.ServiceID, next)
-			break
-		}
-		title = "VPC endpoint is being deleted"
-		detail = fmt.Sprintf("The owner of the endpoint of %s deleted it or is deleting it, so there is nothing "+
-			"to decide.%s", ref, undecidable)
+		title, detail = goneText(d, e, ref, undecidable, next)
 	case approval.OutcomeUnknown:
 		title = fmt.Sprintf("Outcome of %q unknown", d.Action)
 		detail = fmt.Sprintf("The request to %s the connection of %s may have reached the API, but no answer came back. "+
@@ -329,6 +302,44 @@ func decisionOutcomeDiag(d approval.Request, err error, f decisionFollowUp) diag
 			f.timeoutName)
 	}
 	return diag.NewErrorDiagnostic(title, detail+original)
+}
+
+// notVisibleText explains an endpoint that never appeared on the service.
+func notVisibleText(d approval.Request, e *approval.Error, f decisionFollowUp, next string) (title, detail string) {
+	count := "the"
+	if e.ServiceConnections >= 0 {
+		count = fmt.Sprintf("the %d", e.ServiceConnections)
+	}
+	limit := "missing_endpoint_timeout"
+	if e.OperationTimedOut {
+		limit = f.timeoutName
+	}
+	return "VPC endpoint not connected to the service", fmt.Sprintf("Endpoint %s did not appear among %s "+
+		"connections of endpoint service %s within %s (%s). Ids are case-sensitive: check endpoint_id with the "+
+		"endpoint's owner. If the endpoint is being created and needs longer, raise %s. %s",
+		d.EndpointID, count, d.ServiceID, e.Waited.Round(time.Second), limit, limit, next)
+}
+
+// failedConnectionText explains a connection in status failed, with the API's errors.
+func failedConnectionText(ref string, e *approval.Error, undecidable, next string) (title, detail string) {
+	errs := "the API gave no error details"
+	if e.Conn != nil {
+		errs = strings.TrimSuffix(queryErrorsText(e.Conn.Error), ".")
+	}
+	return "VPC endpoint connection failed", fmt.Sprintf("The connection of %s is in status %q, which nobody can "+
+		"change; the API reports: %s. %s%s %s", ref, client.StatusFailed, errs, recreateAdvice, undecidable, next)
+}
+
+// goneText explains an endpoint that is not listed, or is being deleted.
+func goneText(d approval.Request, e *approval.Error, ref, undecidable, next string) (title, detail string) {
+	if !e.Sent && !e.EndpointDeleting() {
+		return "VPC endpoint connection not found", fmt.Sprintf("The API does not list endpoint %s among the "+
+			"connections of endpoint service %s (the endpoint was deleted, or an id is wrong), so nothing was "+
+			"changed. Ids are case-sensitive: check service_id, endpoint_id and the provider's project_id. %s",
+			d.EndpointID, d.ServiceID, next)
+	}
+	return "VPC endpoint is being deleted", fmt.Sprintf("The owner of the endpoint of %s deleted it or is "+
+		"deleting it, so there is nothing to decide.%s", ref, undecidable)
 }
 
 // recreateAdvice is what a failed connection's owner can do about it.

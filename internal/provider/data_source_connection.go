@@ -37,18 +37,10 @@ type connectionDataSource struct {
 }
 
 // connectionDataSourceModel is the configuration and state of
-// vpcep_connection.
+// vpcep_connection: the one Terraform view of a connection, and the service.
 type connectionDataSourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	ServiceID   types.String `tfsdk:"service_id"`
-	EndpointID  types.String `tfsdk:"endpoint_id"`
-	Status      types.String `tfsdk:"status"`
-	MarkerID    types.Int64  `tfsdk:"marker_id"`
-	DomainID    types.String `tfsdk:"domain_id"`
-	CreatedAt   types.String `tfsdk:"created_at"`
-	UpdatedAt   types.String `tfsdk:"updated_at"`
-	Description types.String `tfsdk:"description"`
-	Error       types.List   `tfsdk:"error"`
+	connectionModel
+	ServiceID types.String `tfsdk:"service_id"`
 }
 
 // Metadata names the data source vpcep_connection.
@@ -126,17 +118,6 @@ func (d *connectionDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	state := connectionDataSourceModel{
-		ID:          m.ID,
-		ServiceID:   cfg.ServiceID,
-		EndpointID:  cfg.EndpointID,
-		Status:      m.Status,
-		MarkerID:    m.MarkerID,
-		DomainID:    m.DomainID,
-		CreatedAt:   m.CreatedAt,
-		UpdatedAt:   m.UpdatedAt,
-		Description: m.Description,
-		Error:       m.Error,
-	}
+	state := connectionDataSourceModel{connectionModel: m, ServiceID: cfg.ServiceID}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

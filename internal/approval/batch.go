@@ -159,8 +159,13 @@ func (b *Batch) forEach(decisions []Decision, fn func(Decision)) {
 	wg.Wait()
 }
 
-// send sends one decision's action once.
+// send sends one decision's action once; after ctx ended it sends nothing,
+// so that a decision never sent is never reported as maybe sent.
 func (b *Batch) send(ctx context.Context, t *tracker, serviceID string, d Decision) {
+	if ctx.Err() != nil {
+		t.fail(d.EndpointID, &Error{Kind: cutKind(ctx), Action: d.Action, Err: ctx.Err()})
+		return
+	}
 	conn, err := b.API.AcceptOrReject(ctx, serviceID, d.EndpointID, d.Action)
 	switch {
 	case err == nil && conn != nil:

@@ -275,3 +275,21 @@ func TestUnitBatchLogsProgress(t *testing.T) {
 		t.Errorf("last progress line %v, want 3 decided, 3 settled, 0 failed", last)
 	}
 }
+
+// Catches: decisions reported as maybe sent after an interrupt although the
+// batch never sent them (the error then tells the user the API may have acted).
+func TestUnitBatchSendsNothingAfterTheContextEnded(t *testing.T) {
+	t.Parallel()
+	api := newFakeBatchAPI(3, client.StatusPendingAcceptance, "d")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := batch(api, 1).Apply(ctx, "svc", accepts(api.order...))
+	if len(api.sent) != 0 || len(out.Failed) != 3 {
+		t.Fatalf("sent %v, failed %v; want nothing sent and three failures", api.sent, out.Failed)
+	}
+	for id, f := range out.Failed {
+		if f.Sent || f.Kind != Interrupted {
+			t.Errorf("%s: %+v, want interrupted and not sent", id, f)
+		}
+	}
+}

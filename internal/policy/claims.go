@@ -70,13 +70,13 @@ func conflict(serviceID string, a, b policyClaim) error {
 			"run. Run together, the destroy's rejections and the other's accepts race, and consumers both accept can "+
 			"end up rejected. If you renamed the resource or moved it into a module, add a moved block from the old "+
 			"address to the new one, so that the policy is kept rather than destroyed and created again; otherwise "+
-			"destroy the old policy in a run of its own first. Nothing was sent", serviceID)
+			"destroy the old policy in a run of its own first. This policy sends nothing", serviceID)
 	case kinds[0] == PlanCreate && kinds[1] == PlanUpdate && a.rules.Equal(b.rules):
 		return nil
 	}
 	return fmt.Errorf("endpoint service %s is decided by two vpcep_connection_policy resources in this configuration. "+
 		"Each would undo what the other decides at every apply. Keep one policy per service (merge their rules), "+
-		"or use a moved block if one replaces the other. Nothing was sent", serviceID)
+		"or use a moved block if one replaces the other. This policy sends nothing", serviceID)
 }
 
 // PolicyDecides records what a policy of serviceID decides (its rules, and

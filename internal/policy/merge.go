@@ -48,6 +48,12 @@ func Merge(prior map[string]string, accepted map[string]bool, changes []Change, 
 		default: // failed before any status was seen, or never sent
 			res.Statuses[id] = ch.From
 		}
+		// An accept that may have reached the API counts as the policy's own
+		// even when its wait was cut short: the connection may settle
+		// accepted after the apply, and destroy must then reject it.
+		if f, failed := out.Failed[id]; failed && f.Sent && ch.Decision == DecisionAccept {
+			res.Accepted[id] = true
+		}
 		if !res.Accepted[id] {
 			delete(res.Accepted, id)
 		}

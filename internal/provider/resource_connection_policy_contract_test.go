@@ -346,6 +346,12 @@ func TestAccConnectionPolicy_interruptedUpdate(t *testing.T) {
 		}
 	}
 	r.mustRun(0, "plan", "-detailed-exitcode")
+	// Every accept the policy sent is its own, also those whose wait the
+	// interrupt cut short: destroy must name and reject all of them.
+	out2 := strings.Join(strings.Fields(r.mustRun(0, "plan", "-destroy")), " ") // Terraform wraps long lines
+	if want := fmt.Sprintf("rejects %d connection(s) that it accepted itself", len(eps)); !strings.Contains(out2, want) {
+		t.Errorf("the destroy plan after the interrupted update lacks %q:\n%s", want, out2)
+	}
 }
 
 // TestAccConnectionPolicy_updateTimeout catches an update whose timeout
@@ -389,5 +395,23 @@ func TestAccConnectionPolicy_updateTimeout(t *testing.T) {
 	}
 	if pending == 0 {
 		t.Error("every decision was sent before the timeout: the test proves nothing")
+	}
+}
+
+// TestAccConnectionPolicy_unknownRulesWarn catches rules known only at
+// apply that reach accepted consumers without a word in the plan: the plan
+// cannot name the endpoints, so it must say so.
+func TestAccConnectionPolicy_unknownRulesWarn(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "good")
+	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_endpoint_ids", ep)))
+	r.mustRun(0, "apply", "-auto-approve")
+	r.setConfig(policyConfig(e, svc, "  accept_endpoint_ids = terraform_data.ids.output") +
+		fmt.Sprintf("\nresource \"terraform_data\" \"ids\" {\n  input = [%q]\n}\n", ep))
+	out := r.mustRun(0, "plan")
+	if !strings.Contains(out, "Rules not known until apply") || !strings.Contains(out, svc) {
+		t.Errorf("the plan does not warn that it cannot name the endpoints:\n%s", out)
 	}
 }

@@ -253,3 +253,14 @@ func unplannedDiag(serviceID string, unplanned map[string]client.Connection) dia
 			"must delete and re-create the endpoint), and a deleted one drops out at the next refresh. The policy "+
 			"decided every other connection as planned.", serviceID, strings.Join(firstLines(lines), "\n")))
 }
+
+// unknownRulesDiag warns that a plan cannot name the endpoints it changes
+// because the rules are known only after apply.
+func unknownRulesDiag(serviceID string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("Rules not known until apply",
+		fmt.Sprintf("Some rules of the policy of endpoint service %s (accept_*, reject_* or others) are known only "+
+			"after apply, so this plan cannot name the endpoints the apply will accept or reject: the apply decides "+
+			"every connection by the rules as they turn out, consumers that connect before it included, and may cut "+
+			"off connections that are accepted now. To review each endpoint, make the rules known at plan time, for "+
+			"example by applying what they come from first (terraform apply -target=...).", serviceID))
+}

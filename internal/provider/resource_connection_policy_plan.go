@@ -102,6 +102,7 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 	}
 	unknown := types.MapUnknown(types.StringType)
 	if !known {
+		resp.Diagnostics.Append(unknownRulesDiag(plan.ServiceID.ValueString()))
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), unknown)...)
 		return
 	}
@@ -130,8 +131,21 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 // connects in between).
 func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connectionPolicyModel, resp *resource.ModifyPlanResponse) {
 	rules, known := policyRules(plan)
-	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, known, &resp.Diagnostics) || !known ||
-		!isKnown(plan.ServiceID) || r.data == nil {
+	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, known, &resp.Diagnostics) {
+		return
+	}
+	switch {
+	case !isKnown(plan.ServiceID):
+		resp.Diagnostics.AddAttributeWarning(path.Root(connAttrServiceID), "Service not known until apply",
+			"service_id is known only after apply, so this plan cannot name the connections the policy will decide, "+
+				"nor check that no other vpcep_connection_policy of this configuration decides the same service: that "+
+				"check runs at apply, after any other policy may have been applied. Make service_id known at plan time "+
+				"(for example from a variable or a separate apply) to review each endpoint.")
+		return
+	case !known:
+		resp.Diagnostics.Append(unknownRulesDiag(plan.ServiceID.ValueString()))
+		return
+	case r.data == nil:
 		return
 	}
 	serviceID := plan.ServiceID.ValueString()

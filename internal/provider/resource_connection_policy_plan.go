@@ -97,7 +97,7 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state connectionPolicyModel,
 	req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	rules, known := policyRules(plan)
-	if !r.claim(plan.ServiceID, policy.PlanUpdate, rules, known, &resp.Diagnostics) {
+	if !r.claim(plan.ServiceID, policy.PlanUpdate, rules, &resp.Diagnostics) {
 		return
 	}
 	unknown := types.MapUnknown(types.StringType)
@@ -131,7 +131,7 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 // connects in between).
 func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connectionPolicyModel, resp *resource.ModifyPlanResponse) {
 	rules, known := policyRules(plan)
-	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, known, &resp.Diagnostics) {
+	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, &resp.Diagnostics) {
 		return
 	}
 	switch {
@@ -174,7 +174,7 @@ func (r *connectionPolicyResource) planDestroy(ctx context.Context, req resource
 		return
 	}
 	rules, _ := policyRules(state)
-	r.claim(state.ServiceID, policy.PlanDestroy, rules, true, &resp.Diagnostics)
+	r.claim(state.ServiceID, policy.PlanDestroy, rules, &resp.Diagnostics)
 	if state.OnDestroy.ValueString() == policy.OnDestroyLeave {
 		return
 	}
@@ -187,8 +187,10 @@ func (r *connectionPolicyResource) planDestroy(ctx context.Context, req resource
 
 // claim records the plan in the run's claims; it reports false, with an
 // error on service_id, when another policy of the run decides the service.
-func (r *connectionPolicyResource) claim(serviceID types.String, kind policy.PlanKind, rules policy.Rules, known bool, diags *diag.Diagnostics) bool {
-	if r.data == nil || r.data.Claims == nil || !isKnown(serviceID) || !known {
+// Rules still unknown count as they read so far: a replacement's two plans
+// read the same configuration alike.
+func (r *connectionPolicyResource) claim(serviceID types.String, kind policy.PlanKind, rules policy.Rules, diags *diag.Diagnostics) bool {
+	if r.data == nil || r.data.Claims == nil || !isKnown(serviceID) {
 		return true
 	}
 	if err := r.data.Claims.ClaimPolicy(serviceID.ValueString(), kind, rules); err != nil {

@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -74,61 +72,22 @@ func (m *connectionApprovalModel) nullUnknowns() {
 	}
 }
 
-// The resource converts its model to and from the raw values itself: the
-// framework's Get and Set go through reflection that compiles a regular
-// expression per struct field on every call, a cost paid per resource per
-// operation (bench/RESULTS.md).
-
 // approvalTypes are the resource's attribute types and its object type, read
 // once from its schema.
 var approvalTypes = sync.OnceValues(func() (map[string]attr.Type, tftypes.Type) {
-	var resp resource.SchemaResponse
-	(&connectionApprovalResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	object, ok := resp.Schema.Type().(types.ObjectType)
-	if !ok {
-		panic("the approval schema's type is not an object")
-	}
-	return object.AttrTypes, object.TerraformType(context.Background())
+	return schemaTypes(&connectionApprovalResource{})
 })
 
 // approvalModelFrom reads a plan or state value into a model.
 func approvalModelFrom(ctx context.Context, raw tftypes.Value) (m connectionApprovalModel, diags diag.Diagnostics) {
 	attrTypes, _ := approvalTypes()
-	var values map[string]tftypes.Value
-	if err := raw.As(&values); err != nil {
-		diags.AddError("Unexpected resource data", "Reading vpcep_connection_approval: "+err.Error()+
-			". This is a bug in the provider; please report it.")
-		return m, diags
-	}
-	fields := m.fields()
-	for name, field := range fields {
-		v, err := attrTypes[name].ValueFromTerraform(ctx, values[name])
-		if err == nil {
-			err = field.set(v)
-		}
-		if err != nil {
-			diags.AddError("Unexpected resource data", fmt.Sprintf("Reading %s of vpcep_connection_approval: %v. "+
-				"This is a bug in the provider; please report it.", name, err))
-		}
-	}
-	return m, diags
+	return m, readModel(ctx, "vpcep_connection_approval", raw, attrTypes, m.fields())
 }
 
 // terraformValue is m as a plan or state value.
 func (m connectionApprovalModel) terraformValue(ctx context.Context) (tftypes.Value, diag.Diagnostics) {
 	_, objectType := approvalTypes()
-	var diags diag.Diagnostics
-	fields := m.fields()
-	values := make(map[string]tftypes.Value, len(fields))
-	for name, field := range fields {
-		v, err := field.get().ToTerraformValue(ctx)
-		if err != nil {
-			diags.AddError("Unexpected resource data", fmt.Sprintf("Writing %s of vpcep_connection_approval: %v. "+
-				"This is a bug in the provider; please report it.", name, err))
-		}
-		values[name] = v
-	}
-	return tftypes.NewValue(objectType, values), diags
+	return modelValue(ctx, "vpcep_connection_approval", objectType, m.fields())
 }
 
 // writeTo stores m as the resource's state.
@@ -138,12 +97,6 @@ func (m connectionApprovalModel) writeTo(ctx context.Context, state *tfsdk.State
 		state.Raw = v
 	}
 	return diags
-}
-
-// modelField reads and writes one field of a model.
-type modelField struct {
-	get func() attr.Value
-	set func(attr.Value) error
 }
 
 // fields pairs each attribute of the schema with its field of m.
@@ -162,20 +115,5 @@ func (m *connectionApprovalModel) fields() map[string]modelField {
 		connAttrUpdatedAt:          valueField(&m.UpdatedAt),
 		connAttrError:              valueField(&m.Error),
 		attrTimeouts:               valueField(&m.Timeouts),
-	}
-}
-
-// valueField is the modelField of a field of type T.
-func valueField[T attr.Value](p *T) modelField {
-	return modelField{
-		get: func() attr.Value { return *p },
-		set: func(v attr.Value) error {
-			t, ok := v.(T)
-			if !ok {
-				return fmt.Errorf("got %T, want %T", v, *p)
-			}
-			*p = t
-			return nil
-		},
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
@@ -155,8 +156,8 @@ func (r *connectionPolicyResource) Configure(_ context.Context, req resource.Con
 }
 
 func (r *connectionPolicyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan connectionPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := policyModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -184,13 +185,14 @@ func (r *connectionPolicyResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.ID, plan.Connections = plan.ServiceID, statusesValue(res.Statuses)
 	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.Private, policy.MemoryOf(withStatuses(svc, res.Statuses), res.Accepted))...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(writePolicy(ctx, plan, func(v tftypes.Value) { resp.State.Raw = v })...)
 }
 
 func (r *connectionPolicyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state connectionPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	plan, diags := policyModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	state, diags := policyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -206,7 +208,7 @@ func (r *connectionPolicyResource) Update(ctx context.Context, req resource.Upda
 	// seen, so the next plan shows only the connections still to decide.
 	prior, planned := statusesOf(state.Connections), plan.Connections
 	plan.ID, plan.Connections = plan.ServiceID, state.Connections
-	defer func() { resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...) }()
+	defer func() { resp.Diagnostics.Append(writePolicy(ctx, plan, func(v tftypes.Value) { resp.State.Raw = v })...) }()
 	run, ok := r.start(ctx, plan, timeout, &resp.Diagnostics)
 	if !ok {
 		return
@@ -309,8 +311,8 @@ func (r *connectionPolicyResource) batch(ctx context.Context, m connectionPolicy
 }
 
 func (r *connectionPolicyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state connectionPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := policyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -340,14 +342,14 @@ func (r *connectionPolicyResource) Read(ctx context.Context, req resource.ReadRe
 	svc := policy.ServiceOf(conns)
 	state.ID, state.Connections = state.ServiceID, statusesValue(svc.Statuses())
 	resp.Diagnostics.Append(writePolicyMemory(ctx, resp.Private, policy.MemoryOf(svc, mem.Accepted))...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(writePolicy(ctx, state, func(v tftypes.Value) { resp.State.Raw = v })...)
 }
 
 // Delete rejects what the destroy plan named: the connections this policy
 // accepted itself that are still accepted, and nothing else.
 func (r *connectionPolicyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state connectionPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := policyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || state.OnDestroy.ValueString() == policy.OnDestroyLeave {
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
@@ -27,8 +28,8 @@ import (
 // and timeouts that cannot work, at plan time.
 func (r *connectionPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	validateTimeouts(ctx, req.Config, &resp.Diagnostics)
-	var m connectionPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	m, diags := policyModelFrom(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -73,8 +74,8 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 		r.planDestroy(ctx, req, resp)
 		return
 	}
-	var plan connectionPolicyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, diags := policyModelFrom(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -82,8 +83,8 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 		r.planCreate(ctx, plan, resp)
 		return
 	}
-	var state connectionPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := policyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !state.ServiceID.Equal(plan.ServiceID) {
 		return // a replacement: Terraform plans the create next
 	}
@@ -100,10 +101,13 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 	if !r.claim(plan.ServiceID, policy.PlanUpdate, rules, &resp.Diagnostics) {
 		return
 	}
-	unknown := types.MapUnknown(types.StringType)
+	setPlanned := func(v types.Map) {
+		plan.Connections = v
+		resp.Diagnostics.Append(writePolicy(ctx, plan, func(v tftypes.Value) { resp.Plan.Raw = v })...)
+	}
 	if !known {
 		resp.Diagnostics.Append(unknownRulesDiag(plan.ServiceID.ValueString()))
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), unknown)...)
+		setPlanned(types.MapUnknown(types.StringType))
 		return
 	}
 	mem, diags := readPolicyMemory(ctx, req.Private)
@@ -116,12 +120,10 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 				"(it was written without a refresh), so this plan cannot name the endpoints the apply changes: the apply "+
 				"reads the service and decides it by the rules. Run terraform plan again without -refresh=false to see "+
 				"each endpoint.", plan.ServiceID.ValueString()))
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections), unknown)...)
+		setPlanned(types.MapUnknown(types.StringType))
 		return
 	}
-	changes := policy.Plan(rules, svc)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(policyAttrConnections),
-		statusesValue(policy.Planned(statuses, changes)))...)
+	setPlanned(statusesValue(policy.Planned(statuses, policy.Plan(rules, svc))))
 	r.planWarnings(plan.ServiceID.ValueString(), rules, svc, mem.Domains, &resp.Diagnostics)
 }
 
@@ -168,8 +170,8 @@ func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connecti
 
 // planDestroy names, in a warning, every connection the destroy rejects.
 func (r *connectionPolicyResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var state connectionPolicyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := policyModelFrom(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

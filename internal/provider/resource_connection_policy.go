@@ -208,7 +208,9 @@ func (r *connectionPolicyResource) Update(ctx context.Context, req resource.Upda
 	// seen, so the next plan shows only the connections still to decide.
 	prior, planned := statusesOf(state.Connections), plan.Connections
 	plan.ID, plan.Connections = plan.ServiceID, state.Connections
-	defer func() { resp.Diagnostics.Append(writePolicy(ctx, plan, func(v tftypes.Value) { resp.State.Raw = v })...) }()
+	defer func() {
+		resp.Diagnostics.Append(writePolicy(ctx, plan, func(v tftypes.Value) { resp.State.Raw = v })...)
+	}()
 	run, ok := r.start(ctx, plan, timeout, &resp.Diagnostics)
 	if !ok {
 		return

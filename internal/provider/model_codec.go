@@ -15,8 +15,8 @@ import (
 // themselves. The framework's Get and Set go through reflection that
 // compiles a regular expression per struct field on every call (a cost
 // paid per resource per operation), and that takes time quadratic in the
-// size of a set attribute: 2.9 s to read a set of 4,000 IDs
-// (bench/RESULTS.md).
+// size of a set attribute: 1.4 s to read a policy with a rule list of 4,000
+// IDs, 3 ms by hand (DESIGN.md, "Provider").
 
 // modelField reads and writes one field of a model.
 type modelField struct {

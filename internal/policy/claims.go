@@ -42,8 +42,8 @@ type Contradiction struct {
 // ClaimPolicy records the plan of a policy of serviceID and returns an error
 // when another policy of the same run plans for it too: two policies flip
 // the connections they disagree on at every apply, and a renamed policy's
-// destroy would race the new one's create. A create after an update with the
-// same rules is allowed: it is Terraform planning a replacement (-replace).
+// destroy would race the new one's create. (A replacement's second plan, a
+// create, is refused before it claims: see the provider's planCreate.)
 func (c *Claims) ClaimPolicy(serviceID string, kind PlanKind, rules Rules) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -71,8 +71,6 @@ func conflict(serviceID string, a, b policyClaim) error {
 			"end up rejected. If you renamed the resource or moved it into a module, add a moved block from the old "+
 			"address to the new one, so that the policy is kept rather than destroyed and created again; otherwise "+
 			"destroy the old policy in a run of its own first. This policy sends nothing", serviceID)
-	case kinds[0] == PlanCreate && kinds[1] == PlanUpdate && a.rules.Equal(b.rules):
-		return nil
 	}
 	return fmt.Errorf("endpoint service %s is decided by two vpcep_connection_policy resources in this configuration. "+
 		"Each would undo what the other decides at every apply. Keep one policy per service (merge their rules), "+

@@ -9,8 +9,8 @@ import (
 
 // Catches: two policies of one run on one service let through (they flip
 // connections at every apply), a rename without moved (a destroy and a
-// create of one service) let through, and a replacement that Terraform
-// plans as an update then a create refused.
+// create of one service) let through, and a new policy with the same rules
+// as an existing one let through.
 func TestUnitClaimPolicy(t *testing.T) {
 	t.Parallel()
 	rules := NewRules(nil, []string{"a"}, nil, nil, OthersReject)
@@ -25,7 +25,7 @@ func TestUnitClaimPolicy(t *testing.T) {
 		{"two updates", PlanUpdate, PlanUpdate, rules, "two vpcep_connection_policy resources"},
 		{"rename: destroy then create", PlanDestroy, PlanCreate, rules, "moved block"},
 		{"rename: create then destroy", PlanCreate, PlanDestroy, rules, "moved block"},
-		{"replacement", PlanUpdate, PlanCreate, rules, ""},
+		{"update and another create alike", PlanUpdate, PlanCreate, rules, "two vpcep_connection_policy resources"},
 		{"update and another create", PlanUpdate, PlanCreate, other, "two vpcep_connection_policy resources"},
 		{"two destroys", PlanDestroy, PlanDestroy, rules, ""},
 	} {

@@ -35,22 +35,3 @@ func TestUnitRulesDecide(t *testing.T) {
 		t.Errorf("Conflicts() = %v, %v", endpoints, domains)
 	}
 }
-
-// Catches: two rule sets that decide alike compared unequal (a plan that
-// lists the service for nothing), or different ones compared equal.
-func TestUnitRulesEqual(t *testing.T) {
-	t.Parallel()
-	a := NewRules([]string{"1", "2"}, nil, nil, []string{"d"}, "")
-	if !a.Equal(NewRules([]string{"2", "1"}, []string{}, nil, []string{"d"}, OthersLeave)) {
-		t.Error("the same rules in another order, with empty and null lists and the default others, compare unequal")
-	}
-	for _, b := range []Rules{
-		NewRules([]string{"1"}, nil, nil, []string{"d"}, ""),
-		NewRules([]string{"1", "2"}, nil, nil, []string{"d"}, OthersReject),
-		NewRules([]string{"1", "2"}, nil, []string{"d"}, nil, ""),
-	} {
-		if a.Equal(b) {
-			t.Errorf("%+v equals %+v", a, b)
-		}
-	}
-}

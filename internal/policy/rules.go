@@ -90,31 +90,6 @@ func (r Rules) Decide(endpointID, domainID string) string {
 	return ""
 }
 
-// Equal reports whether r and o decide every connection alike.
-func (r Rules) Equal(o Rules) bool {
-	norm := func(s string) string {
-		if s == OthersReject {
-			return s
-		}
-		return OthersLeave
-	}
-	return sameSet(r.AcceptEndpoints, o.AcceptEndpoints) && sameSet(r.AcceptDomains, o.AcceptDomains) &&
-		sameSet(r.RejectEndpoints, o.RejectEndpoints) && sameSet(r.RejectDomains, o.RejectDomains) &&
-		norm(r.Others) == norm(o.Others)
-}
-
-func sameSet(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for id := range a {
-		if !b[id] {
-			return false
-		}
-	}
-	return true
-}
-
 // Action is the API action that carries out decision.
 func Action(decision string) string {
 	if decision == DecisionAccept {

@@ -68,6 +68,10 @@ func callerIndependentText(err error) string {
 	return ""
 }
 
+// lowerParallelism is the advice to send fewer requests at once; a policy,
+// whose requests all come from one resource, names concurrent_requests instead.
+const lowerParallelism = "lower Terraform's -parallelism"
+
 // retriesOutlastedText explains a retryable answer (throttling, a server
 // error) that was final: after how many retries, or that max_retries = 0
 // allowed none, and how to allow more.
@@ -78,11 +82,11 @@ func retriesOutlastedText(apiErr *client.APIError) string {
 	switch {
 	case throttled && apiErr.Retries == 0:
 		return "The API throttled the request (too many requests), and it was not retried: max_retries is 0. " +
-			"To let the provider wait and retry, " + allow + "; or lower Terraform's -parallelism."
+			"To let the provider wait and retry, " + allow + "; or " + lowerParallelism + "."
 	case throttled:
 		return fmt.Sprintf("The API kept throttling the requests (too many requests) through %s. Raise "+
-			"max_retries in the provider block (up to %d), or lower Terraform's -parallelism.",
-			retriesText(apiErr.Retries), client.MaxRetriesLimit)
+			"max_retries in the provider block (up to %d), or %s.",
+			retriesText(apiErr.Retries), client.MaxRetriesLimit, lowerParallelism)
 	case apiErr.Retries == 0:
 		return fmt.Sprintf("The API failed with a server error (HTTP %d), and the request was not retried: "+
 			"max_retries is 0. This is a problem on the cloud's side, not in the configuration. Try again later, "+

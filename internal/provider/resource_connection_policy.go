@@ -118,8 +118,8 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 			policyAttrOnDestroy: schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(policy.OnDestroyReject),
 				MarkdownDescription: "What destroying the policy does: `reject` (the default) rejects the connections " +
-					"the policy accepts that are still accepted (or being accepted), and nothing else; `leave` leaves every " +
-					"connection as it is.",
+					"this policy accepted itself that are still accepted (or being accepted), whatever the rules say by " +
+					"then, and nothing else; `leave` leaves every connection as it is.",
 				Validators: []validator.String{stringvalidator.OneOf(policy.OnDestroyReject, policy.OnDestroyLeave)},
 			},
 			policyAttrConcurrency: schema.Int64Attribute{
@@ -132,7 +132,8 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 			policyAttrConnections: schema.MapAttribute{
 				Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Every connection of the service, keyed by VPC endpoint ID, with its live status: " +
-					"`pendingAcceptance`, `creating`, `accepted`, `rejected`, `failed` or `deleting`. A plan shows each " +
+					"`pendingAcceptance`, `creating`, `accepted`, `rejected` or `failed` (a refresh leaves out connections " +
+					"being deleted; one deleted during an apply stays `deleting` until the next refresh). A plan shows each " +
 					"connection the apply changes as its status now and the status the apply leads to, for example " +
 					"`\"pendingAcceptance\" -> \"accepted\"`, and the apply changes nothing else.",
 			},

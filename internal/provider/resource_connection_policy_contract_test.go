@@ -399,8 +399,10 @@ func TestAccConnectionPolicy_updateTimeout(t *testing.T) {
 }
 
 // TestAccConnectionPolicy_unknownRulesWarn catches rules known only at
-// apply that reach accepted consumers without a word in the plan: the plan
-// cannot name the endpoints, so it must say so.
+// apply that reach accepted consumers without a word in the plan (the plan
+// cannot name the endpoints, so it must say so), and a warning that says
+// otherwise than the apply does: the apply of a saved update plan decides
+// the connections the plan read, and a newcomer waits for the next plan.
 func TestAccConnectionPolicy_unknownRulesWarn(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -408,10 +410,105 @@ func TestAccConnectionPolicy_unknownRulesWarn(t *testing.T) {
 	ep := e.NewEndpoint(t, svc, "good")
 	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_endpoint_ids", ep)))
 	r.mustRun(0, "apply", "-auto-approve")
-	r.setConfig(policyConfig(e, svc, "  accept_endpoint_ids = terraform_data.ids.output") +
+	waiting := e.NewEndpoint(t, svc, "other")
+	r.setConfig(policyConfig(e, svc, "  accept_endpoint_ids = terraform_data.ids.output", `  others = "reject"`) +
 		fmt.Sprintf("\nresource \"terraform_data\" \"ids\" {\n  input = [%q]\n}\n", ep))
-	out := r.mustRun(0, "plan")
-	if !strings.Contains(out, "Rules not known until apply") || !strings.Contains(out, svc) {
-		t.Errorf("the plan does not warn that it cannot name the endpoints:\n%s", out)
+	out := r.mustRun(0, "plan", "-out=tfplan")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "Rules not known until apply") ||
+		!strings.Contains(flat, svc) || !strings.Contains(flat, "waits for the next plan") {
+		t.Errorf("the plan does not warn that it cannot name the endpoints, and what the apply does:\n%s", out)
+	}
+	newcomer := e.NewEndpoint(t, svc, "other")
+	before := len(e.Mock.Actions())
+	r.mustRun(0, "apply", "tfplan")
+	if got := actionsSince(e, before); !slices.Equal(got, []string{"reject " + waiting}) {
+		t.Errorf("the apply sent %v, want only the rejection of %s, which the plan read", got, waiting)
+	}
+	out = r.mustRun(2, "plan", "-detailed-exitcode")
+	if !planLine(newcomer, client.StatusPendingAcceptance, client.StatusRejected).MatchString(out) {
+		t.Errorf("the next plan does not name the newcomer:\n%s", out)
+	}
+}
+
+// TestAccConnectionPolicy_replaceRefused catches terraform apply -replace of
+// a policy, which destroyed it first (rejecting every consumer it had
+// accepted) and then accepted them again, with a plan that named none of it.
+func TestAccConnectionPolicy_replaceRefused(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	eps := newEndpoints(t, e, svc, "good", 3)
+	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_domain_ids", "good")))
+	r.mustRun(0, "apply", "-auto-approve")
+	waitUntilNoneCreating(t, e, svc)
+	before := len(e.Mock.Actions())
+	for _, cmd := range [][]string{{"plan"}, {"apply", "-auto-approve"}} {
+		out := r.mustRun(1, append(cmd, "-replace=vpcep_connection_policy.test")...)
+		if !strings.Contains(out, "cannot be replaced on its own service") || !strings.Contains(out, svc) {
+			t.Errorf("terraform %s -replace was not refused naming the service:\n%s", cmd[0], out)
+		}
+	}
+	if got := actionsSince(e, before); len(got) != 0 {
+		t.Errorf("the refused replacement sent %v", got)
+	}
+	for _, ep := range eps {
+		if got := statuses(e, svc)[ep]; got != client.StatusAccepted {
+			t.Errorf("%s is %q, want still accepted", ep, got)
+		}
+	}
+	r.mustRun(0, "plan", "-detailed-exitcode")
+
+	// A tainted policy's replacement has no memory of what it accepted: its
+	// destroy rejects nothing, and the new policy owns nothing.
+	if out, code := r.run("taint", "vpcep_connection_policy.test"); code != 0 {
+		t.Fatalf("terraform taint: %s", out)
+	}
+	r.mustRun(0, "apply", "-auto-approve")
+	if got := actionsSince(e, before); len(got) != 0 {
+		t.Errorf("the tainted policy's replacement sent %v", got)
+	}
+	if out := r.mustRun(0, "plan", "-destroy"); strings.Contains(out, "Destroying the policy rejects connections") {
+		t.Errorf("the replacement claims connections accepted before it existed:\n%s", out)
+	}
+}
+
+// TestAccConnectionPolicy_serviceChangeNamesBoth catches a change of
+// service_id whose plan named nothing: its replacement rejects what the
+// policy accepted on the old service and decides the new one, and the
+// plan's warnings must name every endpoint of both; the saved plan's apply
+// sends exactly that.
+func TestAccConnectionPolicy_serviceChangeNamesBoth(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	oldSvc, newSvc := e.NewService(t, true), e.NewService(t, true)
+	mine := newEndpoints(t, e, oldSvc, "good", 2)
+	byHand := e.NewEndpoint(t, oldSvc, "good")
+	acceptByHand(t, e, oldSvc, byHand) // before the policy: not its own
+	good, other := e.NewEndpoint(t, newSvc, "good"), e.NewEndpoint(t, newSvc, "other")
+	rules := []string{idsLine("accept_domain_ids", "good"), `  others = "reject"`}
+	r := newCLIRun(t, policyConfig(e, oldSvc, rules...))
+	r.mustRun(0, "apply", "-auto-approve")
+	waitUntilNoneCreating(t, e, oldSvc)
+	before := len(e.Mock.Actions())
+
+	r.setConfig(policyConfig(e, newSvc, rules...))
+	out := r.mustRun(0, "plan", "-out=tfplan")
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Changing service_id replaces the policy", "rejects 2 connection(s)",
+		"Connections the new policy will decide", "endpoint " + mine[0], "endpoint " + mine[1], "endpoint " + good, "endpoint " + other} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(flat, "endpoint "+byHand) {
+		t.Errorf("the plan's warnings name %s, which the policy did not accept and its destroy leaves alone:\n%s", byHand, out)
+	}
+	r.mustRun(0, "apply", "tfplan")
+	want := sortedActions("reject "+mine[0], "reject "+mine[1], "receive "+good, "reject "+other)
+	if got := actionsSince(e, before); !slices.Equal(got, want) {
+		t.Errorf("the apply sent\n %v\nwant what the plan named\n %v", got, want)
+	}
+	if got := statuses(e, oldSvc)[byHand]; got != client.StatusAccepted {
+		t.Errorf("%s, accepted by hand, is %q after the replacement", byHand, got)
 	}
 }

@@ -85,7 +85,7 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]*appr
 			line += fmt.Sprintf(", last status %q", s)
 		}
 		lines = append(lines, line+"): "+failureCause(f))
-		hint := callerIndependentText(f.Err)
+		hint := strings.ReplaceAll(callerIndependentText(f.Err), lowerParallelism, "lower concurrent_requests")
 		if f.Kind == approval.Interrupted {
 			hint = "Terraform was interrupted (for example with Ctrl-C) while the provider sent these decisions or " +
 				"waited for them to settle."
@@ -100,7 +100,9 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]*appr
 	switch op {
 	case opCreate:
 		next = "Nothing was saved in state; the connections that settled keep their status. The next apply plans " +
-			"from the live statuses, so it sends only the decisions still missing, each with its own action."
+			"from the live statuses, so it sends only the decisions still missing, each with its own action. The " +
+			"accepts this create sent count, for the policy the next apply creates, as accepted before it existed: " +
+			"its destroy will not reject them (name them in reject_endpoint_ids to cut them off)."
 	case opDelete:
 		next = "The policy stays in state; the next destroy rejects again only the connections still accepted."
 	}
@@ -255,12 +257,40 @@ func unplannedDiag(serviceID string, unplanned map[string]client.Connection) dia
 }
 
 // unknownRulesDiag warns that a plan cannot name the endpoints it changes
-// because the rules are known only after apply.
-func unknownRulesDiag(serviceID string) diag.Diagnostic {
+// because the rules are known only after apply. A create reads the service
+// at apply; an update decides the connections its plan read.
+func unknownRulesDiag(serviceID string, creating bool) diag.Diagnostic {
+	what := "the apply decides the connections this plan read by the rules as they turn out (a consumer that " +
+		"connects after this plan waits for the next plan, which names it), and may cut off connections that are " +
+		"accepted now."
+	if creating {
+		what = "the create reads the service at apply and decides every connection by the rules as they turn out, " +
+			"consumers that connect before it included."
+	}
 	return diag.NewWarningDiagnostic("Rules not known until apply",
 		fmt.Sprintf("Some rules of the policy of endpoint service %s (accept_*, reject_* or others) are known only "+
-			"after apply, so this plan cannot name the endpoints the apply will accept or reject: the apply decides "+
-			"every connection by the rules as they turn out, consumers that connect before it included, and may cut "+
-			"off connections that are accepted now. To review each endpoint, make the rules known at plan time, for "+
-			"example by applying what they come from first (terraform apply -target=...).", serviceID))
+			"after apply, so this plan cannot name the endpoints the apply will accept or reject: %s To review each "+
+			"endpoint, make the rules known at plan time, for example by applying what they come from first "+
+			"(terraform apply -target=...).", serviceID, what))
+}
+
+// newlyFailedDiag warns about failed connections that the planned rules
+// decide and the rules in state did not (the refresh warned about those
+// already, with the API's error); nil when there are none.
+func newlyFailedDiag(serviceID string, rules, stateRules policy.Rules, svc policy.Service) diag.Diagnostic {
+	var lines []string
+	for _, id := range sortedKeys(svc) {
+		c := svc[id]
+		if c.Status == client.StatusFailed && rules.Decide(id, c.DomainID) != "" && stateRules.Decide(id, c.DomainID) == "" {
+			lines = append(lines, fmt.Sprintf("  - endpoint %s (account %s)", id, c.DomainID))
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return diag.NewWarningDiagnostic("The new rules decide failed connections",
+		fmt.Sprintf("The rules planned for endpoint service %s decide these connections, which are failed:\n%s\n\n"+
+			"A failed connection stays failed whatever anyone sends, so the apply skips them: each endpoint's owner "+
+			"must delete and re-create it, and the policy decides the new one in the next apply.",
+			serviceID, strings.Join(firstLines(lines), "\n")))
 }

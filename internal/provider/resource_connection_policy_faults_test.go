@@ -217,3 +217,30 @@ func TestAccConnectionPolicy_progressLog(t *testing.T) {
 		t.Errorf("progress lines %q, want a first one with decided=5 and a last one with settled=5 failed=0", lines)
 	}
 }
+
+// TestAccConnectionPolicy_newRulesDecideFailed catches a rules change that
+// newly decides a failed connection without a word: the refresh warns with
+// the rules in state (which left it alone), so the plan must warn with the
+// planned ones, naming it, and plan no change for it.
+func TestAccConnectionPolicy_newRulesDecideFailed(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	ep := e.NewEndpoint(t, svc, "other")
+	if err := e.Mock.ForceStatus(svc, ep, vpcepmock.Force{Status: client.StatusFailed}); err != nil {
+		t.Fatal(err)
+	}
+	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_domain_ids", "good")))
+	if out := r.mustRun(0, "apply", "-auto-approve"); strings.Contains(out, ep) {
+		t.Errorf("rules that leave %s alone warn about it:\n%s", ep, out)
+	}
+	r.setConfig(policyConfig(e, svc, idsLine("accept_domain_ids", "good"), `  others = "reject"`))
+	out := r.mustRun(2, "plan", "-detailed-exitcode")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "The new rules decide failed connections") ||
+		!strings.Contains(flat, "endpoint "+ep) {
+		t.Errorf("the plan does not warn that the new rules decide failed %s:\n%s", ep, out)
+	}
+	if strings.Contains(out, `"`+ep+`" = "failed" ->`) {
+		t.Errorf("the plan changes the failed connection:\n%s", out)
+	}
+}

@@ -80,15 +80,18 @@ func (r *connectionPolicyResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	if req.State.Raw.IsNull() {
-		r.planCreate(ctx, plan, resp)
+		r.planCreate(ctx, plan, req, resp)
 		return
 	}
 	state, diags := policyModelFrom(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !state.ServiceID.Equal(plan.ServiceID) {
-		return // a replacement: Terraform plans the create next
+	switch {
+	case resp.Diagnostics.HasError():
+	case !state.ServiceID.Equal(plan.ServiceID):
+		r.planServiceChange(ctx, plan, state, req, resp)
+	default:
+		r.planUpdate(ctx, plan, state, req, resp)
 	}
-	r.planUpdate(ctx, plan, state, req, resp)
 }
 
 // planUpdate plans `connections` from the refreshed state and the accounts
@@ -106,7 +109,7 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 		resp.Diagnostics.Append(writePolicy(ctx, plan, func(v tftypes.Value) { resp.Plan.Raw = v })...)
 	}
 	if !known {
-		resp.Diagnostics.Append(unknownRulesDiag(plan.ServiceID.ValueString()))
+		resp.Diagnostics.Append(unknownRulesDiag(plan.ServiceID.ValueString(), false))
 		setPlanned(types.MapUnknown(types.StringType))
 		return
 	}
@@ -124,28 +127,60 @@ func (r *connectionPolicyResource) planUpdate(ctx context.Context, plan, state c
 		return
 	}
 	setPlanned(statusesValue(policy.Planned(statuses, policy.Plan(rules, svc))))
+	stateRules, _ := policyRules(state)
+	if d := newlyFailedDiag(plan.ServiceID.ValueString(), rules, stateRules, svc); d != nil {
+		resp.Diagnostics.Append(d)
+	}
 	r.planWarnings(plan.ServiceID.ValueString(), rules, svc, mem.Domains, &resp.Diagnostics)
 }
 
 // planCreate names, in a warning, what the create will decide: before the
-// resource exists its attributes cannot show it. The service is read for
-// that; the apply reads it again (see the resource page for a consumer that
-// connects in between).
-func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connectionPolicyModel, resp *resource.ModifyPlanResponse) {
-	rules, known := policyRules(plan)
+// resource exists its attributes cannot show it. A create planned over a
+// policy's own memory is the second plan of a replacement on the same
+// service (-replace, replace_triggered_by), which is refused.
+func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connectionPolicyModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if replacingInPlace(ctx, req.Private) {
+		resp.Diagnostics.AddError("A connection policy cannot be replaced on its own service",
+			fmt.Sprintf("Replacing the vpcep_connection_policy of endpoint service %s (terraform apply -replace, or "+
+				"lifecycle.replace_triggered_by) destroys it first: with on_destroy = \"reject\" that rejects every "+
+				"connection it accepted, cutting those consumers off until the new policy accepts them again, and the "+
+				"new policy's decisions cannot be named in this plan. A policy has no cloud object to rebuild: a plain "+
+				"terraform apply already decides every connection by the rules. This policy sends nothing.",
+				plan.ServiceID.ValueString()))
+		return
+	}
+	rules, _ := policyRules(plan)
 	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, &resp.Diagnostics) {
 		return
 	}
+	r.createWarnings(ctx, plan, &resp.Diagnostics)
+}
+
+// replacingInPlace reports whether a create is planned with the memory of
+// an existing policy: Terraform passes the first plan's private state to the
+// second plan of a replacement, and nothing else to a create. A change of
+// service_id marks its own replacement (planServiceChange).
+func replacingInPlace(ctx context.Context, p privateState) bool {
+	mem, _ := p.GetKey(ctx, policyMemoryKey)
+	moved, _ := p.GetKey(ctx, policyServiceChangeKey)
+	return len(mem) > 0 && len(moved) == 0
+}
+
+// createWarnings names what a create of plan will decide, reading the
+// service for it; the apply reads it again (see the resource page for a
+// consumer that connects in between).
+func (r *connectionPolicyResource) createWarnings(ctx context.Context, plan connectionPolicyModel, diags *diag.Diagnostics) {
+	rules, known := policyRules(plan)
 	switch {
 	case !isKnown(plan.ServiceID):
-		resp.Diagnostics.AddAttributeWarning(path.Root(connAttrServiceID), "Service not known until apply",
+		diags.AddAttributeWarning(path.Root(connAttrServiceID), "Service not known until apply",
 			"service_id is known only after apply, so this plan cannot name the connections the policy will decide, "+
 				"nor check that no other vpcep_connection_policy of this configuration decides the same service: that "+
 				"check runs at apply, after any other policy may have been applied. Make service_id known at plan time "+
 				"(for example from a variable or a separate apply) to review each endpoint.")
 		return
 	case !known:
-		resp.Diagnostics.Append(unknownRulesDiag(plan.ServiceID.ValueString()))
+		diags.Append(unknownRulesDiag(plan.ServiceID.ValueString(), true))
 		return
 	case r.data == nil:
 		return
@@ -154,43 +189,68 @@ func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connecti
 	conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
 	if err != nil {
 		if client.IsNotFound(err) {
-			resp.Diagnostics.Append(policyReadErrorDiag(serviceID, err, "Nothing was sent."))
+			diags.Append(policyReadErrorDiag(serviceID, err, "Nothing was sent."))
 		} else {
-			resp.Diagnostics.AddWarning("Could not list what the policy will decide",
+			diags.AddWarning("Could not list what the policy will decide",
 				fmt.Sprintf("Reading the connections of endpoint service %s to name them in this plan failed: %v. "+
 					"The apply reads them again.", serviceID, err))
 		}
 		return
 	}
 	svc := policy.ServiceOf(conns)
-	resp.Diagnostics.Append(createPlanDiag(serviceID, policy.Plan(rules, svc), svc))
-	resp.Diagnostics.Append(failedConnectionsDiag(serviceID, rules, conns)...)
-	r.planWarnings(serviceID, rules, svc, domainsOf(svc), &resp.Diagnostics)
+	diags.Append(createPlanDiag(serviceID, policy.Plan(rules, svc), svc))
+	diags.Append(failedConnectionsDiag(serviceID, rules, conns)...)
+	r.planWarnings(serviceID, rules, svc, domainsOf(svc), diags)
+}
+
+// planServiceChange plans a change of service_id, which replaces the
+// policy. Terraform shows the warnings of this first plan of a replacement
+// only (it drops those of the second, the create's), so this one names both
+// what destroying the old service's policy rejects and what the create on
+// the new service decides.
+func (r *connectionPolicyResource) planServiceChange(ctx context.Context, plan, state connectionPolicyModel,
+	req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, policyServiceChangeKey, []byte("true"))...)
+	if !r.destroyWarnings(ctx, state, req.Private, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root(connAttrServiceID), "Changing service_id replaces the policy",
+		fmt.Sprintf("The policy of endpoint service %s is destroyed (on_destroy = %q) and a new one decides "+
+			"endpoint service %s; the other warnings of this plan name each endpoint of both.",
+			state.ServiceID.ValueString(), state.OnDestroy.ValueString(), plan.ServiceID.ValueString()))
+	r.createWarnings(ctx, plan, &resp.Diagnostics)
 }
 
 // planDestroy names, in a warning, every connection the destroy rejects.
 func (r *connectionPolicyResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	state, diags := policyModelFrom(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if !resp.Diagnostics.HasError() {
+		r.destroyWarnings(ctx, state, req.Private, &resp.Diagnostics)
 	}
+}
+
+// destroyWarnings claims the destroy of the policy in state and names what
+// it rejects; it reports false when the claim was refused.
+func (r *connectionPolicyResource) destroyWarnings(ctx context.Context, state connectionPolicyModel, private privateState, diags *diag.Diagnostics) bool {
 	rules, _ := policyRules(state)
-	r.claim(state.ServiceID, policy.PlanDestroy, rules, &resp.Diagnostics)
+	if !r.claim(state.ServiceID, policy.PlanDestroy, rules, diags) {
+		return false
+	}
 	if state.OnDestroy.ValueString() == policy.OnDestroyLeave {
-		return
+		return true
 	}
-	mem, diags := readPolicyMemory(ctx, req.Private)
-	resp.Diagnostics.Append(diags...)
-	if d := destroyPlanDiag(state.ServiceID.ValueString(), policy.DestroyRejections(mem.Accepted, statusesOf(state.Connections))); d != nil {
-		resp.Diagnostics.Append(d)
+	mem, d := readPolicyMemory(ctx, private)
+	diags.Append(d...)
+	if w := destroyPlanDiag(state.ServiceID.ValueString(), policy.DestroyRejections(mem.Accepted, statusesOf(state.Connections))); w != nil {
+		diags.Append(w)
 	}
+	return true
 }
 
 // claim records the plan in the run's claims; it reports false, with an
 // error on service_id, when another policy of the run decides the service.
-// Rules still unknown count as they read so far: a replacement's two plans
-// read the same configuration alike.
+// Rules still unknown count as they read so far.
 func (r *connectionPolicyResource) claim(serviceID types.String, kind policy.PlanKind, rules policy.Rules, diags *diag.Diagnostics) bool {
 	if r.data == nil || r.data.Claims == nil || !isKnown(serviceID) {
 		return true
@@ -266,8 +326,13 @@ func domainsOf(svc policy.Service) map[string]string {
 	return out
 }
 
-// policyMemoryKey is the private state key of the policy's memory.
-const policyMemoryKey = "policy"
+// policyMemoryKey is the private state key of the policy's memory;
+// policyServiceChangeKey marks the plan of a replacement that a change of
+// service_id caused, whose first plan named everything.
+const (
+	policyMemoryKey        = "policy"
+	policyServiceChangeKey = "service_change"
+)
 
 // privateState is the part of the framework's private state the policy uses.
 type privateState interface {

@@ -400,6 +400,23 @@ func TestUnitPolicyInterruptedDiagnostic(t *testing.T) {
 	}
 }
 
+// TestUnitPolicyThrottledDiagnostic catches a policy's throttling error
+// that advises lowering Terraform's -parallelism, which does nothing for one
+// resource's requests, instead of its concurrent_requests; and a create's
+// error that does not say its accepts will not count as the policy's own.
+func TestUnitPolicyThrottledDiagnostic(t *testing.T) {
+	t.Parallel()
+	d := failedDecisionsDiag(opCreate, "svc-1", map[string]*approval.Error{
+		"ep-1": {Kind: approval.Refused, Action: "receive", Conn: &client.Connection{Status: "pendingAcceptance"},
+			Err: &client.APIError{StatusCode: 429, Code: "APIGW.0308", Message: "slow down", Retries: 6}},
+	}, time.Minute)
+	text := strings.Join(strings.Fields(d.Detail()), " ")
+	if !strings.Contains(text, "lower concurrent_requests") || strings.Contains(text, "-parallelism") ||
+		!strings.Contains(text, "its destroy will not reject them") {
+		t.Errorf("the diagnostic of a throttled create:\n%s", text)
+	}
+}
+
 // TestAccConnectionPolicy_refreshCost catches a refresh that reads a
 // service in more than one pass of pages (or looks connections up one by
 // one): 1,500 connections must cost ceil(1500/1000) = 2 list requests per plan.

@@ -79,4 +79,21 @@ grep -E '^Plan: |endpoints += ' "$DEVENV_DIR/plan.log" | sed 's/^/    | /'
 grep -qE 'endpoints += 5$' "$DEVENV_DIR/plan.log" || fail "the plan did not read the mock's 5 connections"
 grep -qF 'Plan: 1 to add, 0 to change, 0 to destroy.' "$DEVENV_DIR/plan.log" || fail "the plan does not create the policy"
 
+say "make install again, with an untracked file in the clone: the same bytes, so the lock file still holds"
+# Without -trimpath and -buildvcs=false the binary carried the clone's path
+# and whether the tree was modified, and every guide's scratch directory made
+# the next install differ from the checksum in existing lock files.
+before=$(sha256sum "$DEVENV_PROVIDER" | cut -d' ' -f1)
+scratch="$DEVENV_ROOT/.install-check-untracked"
+touch "$scratch"
+# HOME, GOPATH and the Go caches are still those devenv_install exported.
+(cd "$DEVENV_ROOT" && GOBIN="$DEVENV_DIR/bin" make --no-print-directory install) >"$DEVENV_DIR/install-again.log" 2>&1 ||
+  { rm -f "$scratch"; cat "$DEVENV_DIR/install-again.log" >&2; fail "make install again failed"; }
+rm -f "$scratch"
+after=$(sha256sum "$DEVENV_PROVIDER" | cut -d' ' -f1)
+[ "$before" = "$after" ] || fail "make install again built other bytes ($before, then $after)"
+"$TERRAFORM" -chdir="$work" plan -no-color >"$DEVENV_DIR/plan.log" 2>&1 ||
+  { cat "$DEVENV_DIR/plan.log" >&2; fail "terraform plan failed after make install again"; }
+note "the provider is byte-identical ($after) and the next plan runs"
+
 say "install check passed: make install, then terraform init (no CLI configuration, no network) and plan"

@@ -244,3 +244,26 @@ func TestAccConnectionPolicy_newRulesDecideFailed(t *testing.T) {
 		t.Errorf("the plan changes the failed connection:\n%s", out)
 	}
 }
+
+// TestAccConnectionPolicy_createPlanCannotRead catches the plan of a new
+// policy that passed ("1 to add") with a wrong token or with no API
+// listening, naming nothing it would decide: it must fail, and send nothing.
+func TestAccConnectionPolicy_createPlanCannotRead(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t)
+	svc := e.NewService(t, true)
+	e.NewEndpoint(t, svc, "good")
+	for name, provider := range map[string]string{
+		"wrong token":  providerBlock(e.URL, e.ProjectID, tokenLine("not-the-token"), noRetries),
+		"no API there": providerBlock("http://"+closedAddr(t), e.ProjectID, tokenLine(e.Token), noRetries),
+	} {
+		r := newCLIRun(t, requiredProviders+provider+policyBlock(svc, idsLine("accept_domain_ids", "good")))
+		out := r.mustRun(1, "plan")
+		if !strings.Contains(out, "Error reading the VPC endpoint service's connections") || strings.Contains(out, "1 to add") {
+			t.Errorf("%s: the create plan did not fail on the read:\n%s", name, out)
+		}
+	}
+	if n := len(e.Mock.Actions()); n != 0 {
+		t.Errorf("the mock saw %d actions", n)
+	}
+}

@@ -188,13 +188,9 @@ func (r *connectionPolicyResource) createWarnings(ctx context.Context, plan conn
 	serviceID := plan.ServiceID.ValueString()
 	conns, err := r.data.Client.ListAllConnections(ctx, serviceID, client.ListConnectionsOptions{})
 	if err != nil {
-		if client.IsNotFound(err) {
-			diags.Append(policyReadErrorDiag(serviceID, err, "Nothing was sent."))
-		} else {
-			diags.AddWarning("Could not list what the policy will decide",
-				fmt.Sprintf("Reading the connections of endpoint service %s to name them in this plan failed: %v. "+
-					"The apply reads them again.", serviceID, err))
-		}
+		// A plan that cannot name what the policy will decide is no plan to approve.
+		diags.Append(policyReadErrorDiag(serviceID, err, "Nothing was sent: the plan reads the service to name "+
+			"each connection the new policy will decide."))
 		return
 	}
 	svc := policy.ServiceOf(conns)

@@ -51,6 +51,9 @@ func (v idValidator) problem(id string) string {
 	switch {
 	case n == 0:
 		return "it is empty"
+	case looksLikeServiceName(id):
+		return fmt.Sprintf("it looks like an endpoint service name, region.name.ID, which consumers use; the "+
+			"service's ID is its last part, %q", id[strings.LastIndex(id, ".")+1:])
 	case n > apiIDMaxLength:
 		return fmt.Sprintf("it has %d characters", n)
 	case strings.TrimLeftFunc(id, unicode.IsSpace) != id:
@@ -63,6 +66,13 @@ func (v idValidator) problem(id string) string {
 		return `it contains "/"`
 	}
 	return ""
+}
+
+// looksLikeServiceName reports whether id has the shape of a VPC endpoint
+// service name ("region.name.ID"); no ID of the API contains a dot.
+func looksLikeServiceName(id string) bool {
+	parts := strings.Split(id, ".")
+	return len(parts) >= 3 && parts[len(parts)-1] != ""
 }
 
 // ValidateString implements validator.String.

@@ -199,7 +199,7 @@ func IsRetryable(err error) bool {
 	// nor will the tests' loopback guard let a dial through.
 	var certErr *tls.CertificateVerificationError
 	var guardErr *guardRefusal
-	if errors.As(err, &certErr) || errors.As(err, &guardErr) {
+	if errors.As(err, &certErr) || errors.As(err, &guardErr) || PlainHTTPAnswer(err) {
 		return false
 	}
 	var netErr net.Error
@@ -293,7 +293,7 @@ func Delivered(err error) Delivery {
 	switch {
 	case errors.As(err, &apiErr):
 		return Answered
-	case IsNotSent(err) || dialFailed(err) && !sentBefore(err):
+	case IsNotSent(err) || (dialFailed(err) || PlainHTTPAnswer(err)) && !sentBefore(err):
 		return Undelivered
 	}
 	return DeliveryUnknown
@@ -348,6 +348,14 @@ func IsLoopbackURL(raw string) bool {
 	}
 	ip := net.ParseIP(u.Hostname())
 	return strings.EqualFold(u.Hostname(), "localhost") || ip != nil && ip.IsLoopback()
+}
+
+// PlainHTTPAnswer reports an https:// request whose server answered in
+// plain HTTP (an http:// endpoint written as https://): the TLS handshake
+// failed before the request was sent, and no retry changes it. Go's
+// transport reports it only as text.
+func PlainHTTPAnswer(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
 }
 
 // IsCertificateProblem reports a TLS certificate that did not verify.

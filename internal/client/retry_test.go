@@ -383,3 +383,21 @@ func TestUnitCancellationDuringRequest(t *testing.T) {
 		t.Errorf("requests = %d, want 1 (no retry after cancel)", n)
 	}
 }
+
+// TestUnitPlainHTTPServerNotRetried catches an https:// endpoint that
+// points at a plain-HTTP server (vpcep-mock, say) retried for seconds and
+// reported as a network problem that may have reached the API: the TLS
+// handshake fails before anything is sent, and no retry changes that.
+func TestUnitPlainHTTPServerNotRetried(t *testing.T) {
+	t.Parallel()
+	srv := newScriptedServer(t, step{status: 200, body: okList})
+	c := newTestClient(t, "https://"+srv.Listener.Addr().String(), 6)
+	_, err := c.ListConnections(context.Background(), testService, ListConnectionsOptions{})
+	if !PlainHTTPAnswer(err) || IsRetryable(err) || Delivered(err) != Undelivered {
+		t.Fatalf("err = %v: PlainHTTPAnswer %v, IsRetryable %v, Delivered %v; want true, false, Undelivered",
+			err, PlainHTTPAnswer(err), IsRetryable(err), Delivered(err))
+	}
+	if n := srv.count(); n != 0 {
+		t.Errorf("the server saw %d requests", n)
+	}
+}

@@ -125,6 +125,10 @@ func unreachableText(err error) string {
 	case client.ConnectionRefused(err):
 		text = fmt.Sprintf("The VPCEP API at %s could not be reached: the connection was refused, so nothing was "+
 			"sent. %s", where, check)
+	case client.PlainHTTPAnswer(err):
+		text = fmt.Sprintf("The server at %s answered an https:// request in plain HTTP, so nothing was sent: it "+
+			"speaks http://. For vpcep-mock or another local test server, write the endpoint with http://; a cloud "+
+			"endpoint speaks https://, so check that endpoint names the API and not a plain-HTTP proxy port.", where)
 	case client.LookupFailed(err):
 		text = fmt.Sprintf("The VPCEP API at %s could not be reached: its host name could not be resolved (DNS), "+
 			"so nothing was sent. %s", where, check)

@@ -175,6 +175,20 @@ func TestUnitAPIErrorDiagUnreachable(t *testing.T) {
 	}
 }
 
+// TestUnitAPIErrorDiagPlainHTTP catches an https:// endpoint answered in
+// plain HTTP reported as a network problem (DNS, proxy, firewall) that may
+// have reached the API, instead of "use http://" and "nothing was sent".
+func TestUnitAPIErrorDiagPlainHTTP(t *testing.T) {
+	t.Parallel()
+	err := &client.TransportError{Method: http.MethodGet, URL: testActionURL,
+		Err: errors.New("http: server gave HTTP response to HTTPS client")}
+	d := apiErrorDiag("Error reading the VPC endpoint connection", "Check the credentials.", err)
+	if text := d.Detail(); !strings.Contains(text, "write the endpoint with http://") || !strings.Contains(text, "nothing was sent") ||
+		strings.Contains(text, "may have acted") {
+		t.Errorf("detail for a plain-HTTP answer:\n%s", text)
+	}
+}
+
 // TestUnitAPIErrorDiagInterrupted: Ctrl-C during a read says interrupted,
 // not that the API returned an error.
 func TestUnitAPIErrorDiagInterrupted(t *testing.T) {

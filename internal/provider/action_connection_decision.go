@@ -63,12 +63,12 @@ func (a *connectionDecisionAction) Schema(_ context.Context, _ action.SchemaRequ
 			connAttrServiceID: schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of your VPC endpoint service (1-64 characters).",
-				Validators:          []validator.String{idValidator{forbidSlash: true}},
+				Validators:          []validator.String{idValidator{forbidSlash: true}, upperCaseUUID{}},
 			},
 			connAttrEndpointID: schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of the consumer's VPC endpoint connected to the service (1-64 characters).",
-				Validators:          []validator.String{idValidator{forbidSlash: true}},
+				Validators:          []validator.String{idValidator{forbidSlash: true}, upperCaseUUID{}},
 			},
 			"action": schema.StringAttribute{
 				Required: true,

@@ -67,13 +67,13 @@ func (r *connectionApprovalResource) Schema(ctx context.Context, _ resource.Sche
 			connAttrServiceID: schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "ID of your VPC endpoint service (1-64 characters). Changing it replaces the resource.",
-				Validators:          []validator.String{idValidator{forbidSlash: true}},
+				Validators:          []validator.String{idValidator{forbidSlash: true}, upperCaseUUID{}},
 			},
 			connAttrEndpointID: schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "ID of the consumer's VPC endpoint connected to the service (1-64 characters, " +
 					"case-sensitive). Changing it replaces the resource.",
-				Validators: []validator.String{idValidator{forbidSlash: true}},
+				Validators: []validator.String{idValidator{forbidSlash: true}, upperCaseUUID{}},
 			},
 			connAttrAction: schema.StringAttribute{
 				Optional: true,

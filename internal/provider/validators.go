@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -89,6 +90,37 @@ func (v idValidator) ValidateString(_ context.Context, req validator.StringReque
 		fmt.Sprintf("Attribute %s %s; got %q (%s). Copy the id exactly as the console or API shows it.",
 			req.Path, v.rule(), id, problem))
 }
+
+// upperCaseUUID warns about an ID written as a UUID with upper-case
+// letters: the API's IDs are lower case and compared exactly, so it matches
+// nothing, and the approval would wait missing_endpoint_timeout to say so.
+type upperCaseUUID struct{}
+
+var _ validator.String = upperCaseUUID{}
+
+// Description implements validator.Describer.
+func (upperCaseUUID) Description(context.Context) string { return "warns about a UUID in upper case" }
+
+// MarkdownDescription implements validator.Describer.
+func (v upperCaseUUID) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+// ValidateString implements validator.String.
+func (upperCaseUUID) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !isKnown(req.ConfigValue) {
+		return
+	}
+	id := req.ConfigValue.ValueString()
+	lower := strings.ToLower(id)
+	if lower == id || !uuidShape.MatchString(lower) {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(req.Path, "ID in upper case",
+		fmt.Sprintf("%s is %q. VPC endpoint and service IDs are lower-case UUIDs and compared exactly, so this one "+
+			"matches no connection: did you mean %q?", req.Path, id, lower))
+}
+
+// uuidShape matches a lower-case UUID.
+var uuidShape = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // positiveDuration requires a Go duration greater than zero, such as "30s".
 type positiveDuration struct{ describer }

@@ -63,3 +63,27 @@ func TestUnitIDValidator(t *testing.T) {
 		})
 	}
 }
+
+// TestUnitUpperCaseUUID catches an endpoint_id pasted in upper case passing
+// plan without a word (the approval then waited missing_endpoint_timeout and
+// failed without naming the ID it meant), and a warning on IDs that are
+// not UUIDs or are already lower case.
+func TestUnitUpperCaseUUID(t *testing.T) {
+	t.Parallel()
+	for value, want := range map[string]string{
+		"A1000000-0000-4000-8000-00000000000F": `did you mean "a1000000-0000-4000-8000-00000000000f"?`,
+		"a1000000-0000-4000-8000-00000000000f": "",
+		"Endpoint-One":                         "",
+	} {
+		var resp validator.StringResponse
+		upperCaseUUID{}.ValidateString(context.Background(),
+			validator.StringRequest{Path: path.Root("endpoint_id"), ConfigValue: types.StringValue(value)}, &resp)
+		got := ""
+		if resp.Diagnostics.WarningsCount() == 1 {
+			got = resp.Diagnostics[0].Detail()
+		}
+		if resp.Diagnostics.HasError() || (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%q: diagnostics %v, want a warning containing %q", value, resp.Diagnostics, want)
+		}
+	}
+}

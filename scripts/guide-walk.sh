@@ -15,9 +15,8 @@
 #   <!-- walk: file NAME -->     (before a non-shell block) write it to NAME
 #   <!-- walk: expect TEXT -->   the block's output must contain TEXT
 #   <!-- walk: instead COMMAND --> run COMMAND in place of the block, for a
-#                                 step the walk cannot take as written (the
-#                                 migration guide builds a stand-in for the
-#                                 huaweicloud provider, which needs the network)
+#                                 step the walk cannot take as written (one
+#                                 that needs the network, say)
 # A guide must run at least one command: one that cannot says why on a line
 # of its own, <!-- walk: not-runnable REASON -->, or the walk fails.
 # Terraform's approval prompts are answered "yes".

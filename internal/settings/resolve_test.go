@@ -177,6 +177,13 @@ func TestUnitResolveSettings(t *testing.T) {
 			wantErr: []string{AuthToken.Attr, "Conflicting credentials", "remove either VPCEP_AUTH_TOKEN, or HW_ACCESS_KEY and HW_SECRET_KEY"},
 		},
 		{
+			// Was reported as "a token and an access key", with no access key set.
+			name:    "token and a stray security token in env",
+			cfg:     with(func(m *Config) { m.Region, m.ProjectID = str("eu-de"), str("p") }),
+			env:     map[string]string{AuthToken.Env[0]: "t", SecurityToken.Env[1]: "st"},
+			wantErr: []string{SecurityToken.Attr, "Conflicting credentials", "a security token (" + SecurityToken.Env[1] + ")", "remove " + SecurityToken.Env[1]},
+		},
+		{
 			name:    "access key without secret in config",
 			cfg:     with(func(m *Config) { m.Region, m.ProjectID, m.AccessKey = str("eu-de"), str("p"), str("ak") }),
 			wantErr: []string{SecretKey.Attr, "Missing secret_key", SecretKey.Env[0], SecretKey.Env[1]},

@@ -132,6 +132,11 @@ func (l Layer) kinds() []Kind {
 func (l Layer) check(kinds []Kind) *Error {
 	hasAK, hasSK := l.AccessKey.Set(), l.SecretKey.Set()
 	switch {
+	case len(kinds) == 2 && kinds[0] == KindToken && kinds[1] == KindKeys && !hasAK && !hasSK:
+		return &Error{Attr: SecurityToken.Attr, Summary: "Conflicting credentials",
+			Detail: fmt.Sprintf("%s sets both a token (%s) and a security token (%s), which belongs to temporary "+
+				"access keys. Exactly one auth method is allowed: remove %s, or use the temporary keys it belongs to "+
+				"instead of the token.", capitalize(l.Name), l.AuthToken.From, l.SecurityToken.From, l.SecurityToken.From)}
 	case len(kinds) > 1 && kinds[0] == KindToken && kinds[1] == KindKeys && len(kinds) == 2:
 		return &Error{Attr: AuthToken.Attr, Summary: "Conflicting credentials",
 			Detail: fmt.Sprintf("%s sets both a token (%s) and an access key (%s/%s). Exactly one auth method is allowed: "+

@@ -100,7 +100,7 @@ func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.Schema
 				Required:            true,
 				MarkdownDescription: "ID of your VPC endpoint service (1-64 characters). Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{idValidator{forbidSlash: true}},
+				Validators:          []validator.String{idValidator{forbidSlash: true}, upperCaseUUID{}},
 			},
 			policyAttrAcceptEndpointIDs: idSet("VPC endpoint IDs whose connections are accepted. An endpoint's own " +
 				"rule beats its account's rule. An ID may not also be in `reject_endpoint_ids`."),

@@ -511,4 +511,14 @@ func TestAccConnectionPolicy_serviceChangeNamesBoth(t *testing.T) {
 	if got := statuses(e, oldSvc)[byHand]; got != client.StatusAccepted {
 		t.Errorf("%s, accepted by hand, is %q after the replacement", byHand, got)
 	}
+
+	// A service_id known only at apply may be the same service: its
+	// consumers would be rejected, then accepted again.
+	r.setConfig(strings.Replace(policyConfig(e, "", rules...), `  service_id = ""`, "  service_id = terraform_data.svc.output", 1) +
+		fmt.Sprintf("\nresource \"terraform_data\" \"svc\" {\n  input = %q\n}\n", newSvc))
+	out = r.mustRun(0, "plan")
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "If that is the same service") ||
+		!strings.Contains(flat, "endpoint "+good) {
+		t.Errorf("the plan of a service_id known only at apply does not warn, naming what the destroy rejects:\n%s", out)
+	}
 }

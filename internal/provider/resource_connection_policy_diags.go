@@ -162,9 +162,9 @@ func createPlanDiag(serviceID string, changes []policy.Change, svc policy.Servic
 	}
 	if len(changes) == 0 {
 		return diag.NewWarningDiagnostic("The new connection policy changes no connection now",
-			fmt.Sprintf("Creating the policy of endpoint service %s sends nothing: each of the %d connection(s) "+
-				"the service has now already has the status its rules lead to, or no rule names it. Later plans name "+
-				"every endpoint the policy changes.", serviceID, len(svc)))
+			fmt.Sprintf("Creating the policy of endpoint service %s sends nothing for the %d connection(s) the "+
+				"service has now: each already has the status its rules lead to, or no rule names it. %s",
+				serviceID, len(svc), createRereadsText))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Creating the policy of endpoint service %s will send these decisions (the service has %d connection(s) now):", serviceID, len(svc))
@@ -176,11 +176,14 @@ func createPlanDiag(serviceID string, changes []policy.Change, svc policy.Servic
 			fmt.Fprintf(&b, "\n\n%s %d:\n%s", g.what, len(g.lines), strings.Join(firstLines(g.lines), "\n"))
 		}
 	}
-	b.WriteString("\n\nThe apply reads the service again and decides by the same rules; a consumer that connects in " +
-		"between is accepted only if a rule names its endpoint or its account, and otherwise rejected or left " +
-		"waiting as `others` says. After the create, every plan names each endpoint it changes in `connections`.")
+	b.WriteString("\n\n" + createRereadsText)
 	return diag.NewWarningDiagnostic("Connections the new policy will decide", b.String())
 }
+
+// createRereadsText is what a create does with what changed since its plan.
+const createRereadsText = "The apply reads the service again and decides by the same rules; a consumer that " +
+	"connects in between is accepted only if a rule names its endpoint or its account, and otherwise rejected or " +
+	"left waiting as `others` says. After the create, every plan names each endpoint it changes in `connections`."
 
 // destroyPlanDiag names the connections a destroy rejects; nil when none.
 func destroyPlanDiag(serviceID string, rejections []policy.Change) diag.Diagnostic {

@@ -142,11 +142,11 @@ func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connecti
 	if replacingInPlace(ctx, req.Private) {
 		resp.Diagnostics.AddError("A connection policy cannot be replaced on its own service",
 			fmt.Sprintf("Replacing the vpcep_connection_policy of endpoint service %s (terraform apply -replace, or "+
-				"lifecycle.replace_triggered_by) destroys it first: with on_destroy = \"reject\" that rejects every "+
-				"connection it accepted, cutting those consumers off until the new policy accepts them again, and the "+
-				"new policy's decisions cannot be named in this plan. A policy has no cloud object to rebuild: a plain "+
-				"terraform apply already decides every connection by the rules. This policy sends nothing.",
-				plan.ServiceID.ValueString()))
+				"lifecycle.replace_triggered_by) destroys it and creates it again: with on_destroy = \"reject\" the "+
+				"destroy rejects every connection the policy accepted, cutting those consumers off until the new policy "+
+				"accepts them again, and whatever on_destroy says, the new policy's decisions cannot be named in this "+
+				"plan. A policy has no cloud object to rebuild: a plain terraform apply already decides every "+
+				"connection by the rules. This policy sends nothing.", plan.ServiceID.ValueString()))
 		return
 	}
 	rules, _ := policyRules(plan)
@@ -210,10 +210,17 @@ func (r *connectionPolicyResource) planServiceChange(ctx context.Context, plan, 
 	if !r.destroyWarnings(ctx, state, req.Private, &resp.Diagnostics) {
 		return
 	}
+	next := fmt.Sprintf("a new one decides endpoint service %s, as any new policy does (a consumer that connects "+
+		"after this plan is decided by its rules); the other warnings of this plan name each endpoint of both",
+		plan.ServiceID.ValueString())
+	if !isKnown(plan.ServiceID) {
+		next = "a new one decides the service that service_id turns out to be at apply. If that is the same service, " +
+			"the consumers the destroy rejects are cut off until the new policy accepts them again: keep service_id " +
+			"known at plan time to avoid it"
+	}
 	resp.Diagnostics.AddAttributeWarning(path.Root(connAttrServiceID), "Changing service_id replaces the policy",
-		fmt.Sprintf("The policy of endpoint service %s is destroyed (on_destroy = %q) and a new one decides "+
-			"endpoint service %s; the other warnings of this plan name each endpoint of both.",
-			state.ServiceID.ValueString(), state.OnDestroy.ValueString(), plan.ServiceID.ValueString()))
+		fmt.Sprintf("The policy of endpoint service %s is destroyed (on_destroy = %q), and %s.",
+			state.ServiceID.ValueString(), state.OnDestroy.ValueString(), next))
 	r.createWarnings(ctx, plan, &resp.Diagnostics)
 }
 

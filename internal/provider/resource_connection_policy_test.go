@@ -14,6 +14,7 @@ import (
 
 	"github.com/vpcep/terraform-provider-vpcep/internal/approval"
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
+	"github.com/vpcep/terraform-provider-vpcep/internal/policy"
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
@@ -414,6 +415,19 @@ func TestUnitPolicyThrottledDiagnostic(t *testing.T) {
 	if !strings.Contains(text, "lower concurrent_requests") || strings.Contains(text, "-parallelism") ||
 		!strings.Contains(text, "its destroy will not reject them") {
 		t.Errorf("the diagnostic of a throttled create:\n%s", text)
+	}
+}
+
+// TestUnitCreatePlanSaysWhatTheApplyRereads catches a create plan that
+// promises "sends nothing" or a fixed list while its apply reads the
+// service again and decides consumers that connected after the plan.
+func TestUnitCreatePlanSaysWhatTheApplyRereads(t *testing.T) {
+	t.Parallel()
+	svc := policy.Service{"ep-1": {DomainID: "d", Status: client.StatusAccepted}}
+	for _, changes := range [][]policy.Change{nil, {{EndpointID: "ep-1", From: client.StatusPendingAcceptance, Decision: policy.DecisionAccept}}} {
+		if d := createPlanDiag("svc-1", changes, svc); !strings.Contains(d.Detail(), "a consumer that connects in between") {
+			t.Errorf("%d changes: the create warning does not say what the apply does with newcomers:\n%s", len(changes), d.Detail())
+		}
 	}
 }
 

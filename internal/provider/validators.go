@@ -86,6 +86,11 @@ func (v idValidator) ValidateString(_ context.Context, req validator.StringReque
 	if problem == "" {
 		return
 	}
+	if looksLikeServiceName(id) { // breaks no rule of the form, only of meaning
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("Attribute %s takes an ID; got %q (%s).", req.Path, id, problem))
+		return
+	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
 		fmt.Sprintf("Attribute %s %s; got %q (%s). Copy the id exactly as the console or API shows it.",
 			req.Path, v.rule(), id, problem))

@@ -37,7 +37,7 @@ func TestUnitIDValidator(t *testing.T) {
 		{name: "inner space", value: types.StringValue("s v c"), forbidSlash: true,
 			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "s v c" (it contains whitespace).`},
 		{name: "service name", value: types.StringValue("cn-north-4.a-rather-long-service-name.4189d3c2-8882-4871-a3c2-d380272eed88"), forbidSlash: true,
-			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "cn-north-4.a-rather-long-service-name.4189d3c2-8882-4871-a3c2-d380272eed88" (it looks like an endpoint service name, region.name.ID, which consumers use; the service's ID is its last part, "4189d3c2-8882-4871-a3c2-d380272eed88").`},
+			want: `Attribute service_id takes an ID; got "cn-north-4.a-rather-long-service-name.4189d3c2-8882-4871-a3c2-d380272eed88" (it looks like an endpoint service name, region.name.ID, which consumers use; the service's ID is its last part, "4189d3c2-8882-4871-a3c2-d380272eed88").`},
 		{name: "slash", value: types.StringValue("a/b"), forbidSlash: true,
 			want: `Attribute service_id must be 1-64 characters without whitespace or "/"; got "a/b" (it contains "/").`},
 	}

@@ -266,4 +266,10 @@ func TestAccConnectionPolicy_createPlanCannotRead(t *testing.T) {
 	if n := len(e.Mock.Actions()); n != 0 {
 		t.Errorf("the mock saw %d actions", n)
 	}
+	// With the credentials fixed, the same configuration plans and applies as a first create.
+	r := newCLIRun(t, policyConfig(e, svc, idsLine("accept_domain_ids", "good")))
+	r.mustRun(0, "apply", "-auto-approve")
+	if got := actionsOn(e); len(got) != 1 || !strings.HasPrefix(got[0], "receive ") {
+		t.Errorf("the apply after the failed plans sent %v, want one receive", got)
+	}
 }

@@ -62,10 +62,10 @@ type connectionPolicyResource struct {
 type connectionPolicyModel struct {
 	ID                 types.String   `tfsdk:"id"`
 	ServiceID          types.String   `tfsdk:"service_id"`
-	AcceptEndpointIDs  types.Set      `tfsdk:"accept_endpoint_ids"`
-	AcceptDomainIDs    types.Set      `tfsdk:"accept_domain_ids"`
-	RejectEndpointIDs  types.Set      `tfsdk:"reject_endpoint_ids"`
-	RejectDomainIDs    types.Set      `tfsdk:"reject_domain_ids"`
+	AcceptEndpointIDs  idSetValue     `tfsdk:"accept_endpoint_ids"`
+	AcceptDomainIDs    idSetValue     `tfsdk:"accept_domain_ids"`
+	RejectEndpointIDs  idSetValue     `tfsdk:"reject_endpoint_ids"`
+	RejectDomainIDs    idSetValue     `tfsdk:"reject_domain_ids"`
 	Others             types.String   `tfsdk:"others"`
 	OnDestroy          types.String   `tfsdk:"on_destroy"`
 	ConcurrentRequests types.Int64    `tfsdk:"concurrent_requests"`
@@ -80,7 +80,7 @@ func (r *connectionPolicyResource) Metadata(_ context.Context, req resource.Meta
 func (r *connectionPolicyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	idSet := func(desc string) schema.SetAttribute {
 		return schema.SetAttribute{
-			Optional: true, ElementType: types.StringType, MarkdownDescription: desc,
+			Optional: true, ElementType: types.StringType, CustomType: newIDSetType(), MarkdownDescription: desc,
 			Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator{forbidSlash: true})},
 		}
 	}

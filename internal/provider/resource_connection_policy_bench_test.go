@@ -44,8 +44,8 @@ func BenchmarkPolicyStateOfSettledService(b *testing.B) {
 	for range b.N {
 		state := tfsdk.State{Schema: sch.Schema, Raw: tftypes.NewValue(sch.Schema.Type().TerraformType(ctx), nil)}
 		model := connectionPolicyModel{ID: types.StringValue("s"), ServiceID: types.StringValue("s"),
-			AcceptEndpointIDs: types.SetNull(types.StringType), AcceptDomainIDs: accept,
-			RejectEndpointIDs: types.SetNull(types.StringType), RejectDomainIDs: types.SetNull(types.StringType),
+			AcceptEndpointIDs: idSetValue{types.SetNull(types.StringType)}, AcceptDomainIDs: idSetValue{accept},
+			RejectEndpointIDs: idSetValue{types.SetNull(types.StringType)}, RejectDomainIDs: idSetValue{types.SetNull(types.StringType)},
 			Others: types.StringValue(policy.OthersReject), OnDestroy: types.StringValue(policy.OnDestroyLeave),
 			ConcurrentRequests: types.Int64Value(approval.DefaultConcurrency)}
 		model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})

@@ -282,7 +282,7 @@ func (r *connectionPolicyResource) planWarnings(serviceID string, rules policy.R
 func policyRules(m connectionPolicyModel) (rules policy.Rules, known bool) {
 	known = !m.Others.IsUnknown()
 	lists := make([][]string, 4)
-	for i, s := range []types.Set{m.AcceptEndpointIDs, m.AcceptDomainIDs, m.RejectEndpointIDs, m.RejectDomainIDs} {
+	for i, s := range []types.Set{m.AcceptEndpointIDs.SetValue, m.AcceptDomainIDs.SetValue, m.RejectEndpointIDs.SetValue, m.RejectDomainIDs.SetValue} {
 		if s.IsUnknown() {
 			known = false
 			continue

@@ -45,7 +45,7 @@ func TestUnitPolicyWriteInvalidatesSharedReads(t *testing.T) {
 
 	r := &connectionPolicyResource{data: pd}
 	m := connectionPolicyModel{ServiceID: types.StringValue(svc), Others: types.StringValue(policy.OthersLeave),
-		AcceptEndpointIDs: types.SetValueMust(types.StringType, []attr.Value{types.StringValue(eps[0])})}
+		AcceptEndpointIDs: idSetValue{types.SetValueMust(types.StringType, []attr.Value{types.StringValue(eps[0])})}}
 	var diags diag.Diagnostics
 	run, ok := r.start(ctx, m, time.Minute, &diags)
 	if !ok {

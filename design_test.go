@@ -15,6 +15,7 @@ import (
 // ("." for main.go) and the packages of this module its imports column lists.
 type designRow struct {
 	dir     string
+	what    string
 	imports []string
 }
 
@@ -39,7 +40,7 @@ func designTable(t *testing.T) []designRow {
 		}
 		cells := strings.Split(line, "|")
 		name := strings.Trim(strings.TrimSpace(cells[1]), "`")
-		row := designRow{dir: strings.TrimSuffix(name, "/")}
+		row := designRow{dir: strings.TrimSuffix(name, "/"), what: cells[2]}
 		if name == "main.go" {
 			row.dir = "."
 		}
@@ -54,10 +55,12 @@ func designTable(t *testing.T) []designRow {
 	return rows
 }
 
-// goPackages is `go list ./...`: each package's directory, relative to the
-// module root, and the directories of the packages of this module it imports.
-// The go command runs offline: it must never download anything.
-func goPackages(t *testing.T) map[string][]string {
+const module = "github.com/vpcep/terraform-provider-vpcep"
+
+// listImports is `go list ./...`: each package's directory, relative to the
+// module root, and every import path of its non-test files. The go command
+// runs offline: it must never download anything.
+func listImports(t *testing.T) map[string][]string {
 	t.Helper()
 	cmd := exec.Command("go", "list", "-e", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./...")
 	cmd.Env = append(os.Environ(), "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOWORK=off")
@@ -65,24 +68,55 @@ func goPackages(t *testing.T) map[string][]string {
 	if err != nil {
 		t.Fatalf("go list ./...: %v", err)
 	}
-	const module = "github.com/vpcep/terraform-provider-vpcep"
-	dir := func(path string) string { return strings.TrimPrefix(strings.TrimPrefix(path, module), "/") }
 	pkgs := map[string][]string{}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
-		var imports []string
-		for _, imp := range fields[1:] {
-			if strings.HasPrefix(imp, module+"/") {
-				imports = append(imports, dir(imp))
-			}
-		}
-		d := dir(fields[0])
+		d := strings.TrimPrefix(strings.TrimPrefix(fields[0], module), "/")
 		if d == "" {
 			d = "."
+		}
+		pkgs[d] = fields[1:]
+	}
+	return pkgs
+}
+
+// goPackages is listImports keeping, of each package's imports, the
+// directories of the packages of this module.
+func goPackages(t *testing.T) map[string][]string {
+	t.Helper()
+	pkgs := map[string][]string{}
+	for d, all := range listImports(t) {
+		var imports []string
+		for _, imp := range all {
+			if strings.HasPrefix(imp, module+"/") {
+				imports = append(imports, strings.TrimPrefix(imp, module+"/"))
+			}
 		}
 		pkgs[d] = imports
 	}
 	return pkgs
+}
+
+// TestUnitTerraformFreePackages catches a package that DESIGN.md calls free
+// of Terraform importing a Terraform library (settings and sharedread once
+// imported terraform-plugin-log): only the client may log through it.
+func TestUnitTerraformFreePackages(t *testing.T) {
+	t.Parallel()
+	pkgs, checked := listImports(t), 0
+	for _, row := range designTable(t) {
+		if !strings.Contains(row.what, "free of Terraform") {
+			continue
+		}
+		checked++
+		for _, imp := range pkgs[row.dir] {
+			if strings.HasPrefix(imp, "github.com/hashicorp/terraform-") {
+				t.Errorf("%s, free of Terraform in DESIGN.md, imports %s", row.dir, imp)
+			}
+		}
+	}
+	if checked < 5 {
+		t.Errorf("DESIGN.md calls %d packages free of Terraform; the test expects settings, credentials, sharedread, approval and policy", checked)
+	}
 }
 
 // separateModules are the directories below the root holding a go.mod.

@@ -12,6 +12,14 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 )
 
+// Debug writes a debug line to the provider's log. It is the one way the
+// packages above the client that know nothing of Terraform (settings,
+// sharedread) log: the client is the one package that imports
+// terraform-plugin-log.
+func Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(ctx, msg, fields)
+}
+
 // logRequest writes the request at trace level with secrets masked.
 func (e *engine) logRequest(ctx context.Context, req *http.Request, body []byte, attempt int) {
 	logged, truncated := bodyForLog(body)

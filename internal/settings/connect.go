@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 	"github.com/vpcep/terraform-provider-vpcep/internal/credentials"
 )
@@ -85,7 +83,7 @@ func (s Settings) Connect(ctx context.Context, userAgent string, probes *Metadat
 		return nil, &Error{Summary: "Cannot create the VPCEP API client",
 			Detail: "Check the provider configuration.\n\nOriginal Error: " + err.Error()}
 	}
-	tflog.Debug(ctx, "vpcep provider configured", map[string]any{
+	client.Debug(ctx, "vpcep provider configured", map[string]any{
 		"endpoint": s.Client.Endpoint, "project_id": s.Client.ProjectID, "iam_endpoint": s.IAMEndpoint,
 		"credentials": src.Name(), "temporary": creds.Temporary(), "max_retries": s.Client.MaxRetries,
 	})

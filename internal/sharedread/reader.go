@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-
 	"github.com/vpcep/terraform-provider-vpcep/internal/client"
 )
 
@@ -378,7 +376,7 @@ func (r *Reader) startLookupLocked(v *serviceView, rd *read) {
 // from state.
 func (r *Reader) lookup(ctx context.Context, v *serviceView, rd *read, confirm bool) (*client.Connection, error) {
 	if confirm {
-		tflog.Debug(ctx, "connection missing from the list: confirming with a lookup", map[string]any{
+		client.Debug(ctx, "connection missing from the list: confirming with a lookup", map[string]any{
 			"service_id": rd.service, "endpoint_id": rd.endpoint,
 		})
 	}
@@ -441,7 +439,7 @@ type listed struct {
 
 // list makes the API call of call; r.mu is not held.
 func (r *Reader) list(ctx context.Context, serviceID string, call *listCall) listed {
-	tflog.Debug(ctx, "listing connections of the service for several reads", map[string]any{
+	client.Debug(ctx, "listing connections of the service for several reads", map[string]any{
 		"service_id": serviceID, "first_page_only": call.firstPg, "after_first_page": call.base != nil,
 	})
 	var conns []client.Connection

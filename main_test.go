@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestUnitQuietUnlessLogging: logs stay on whenever the user asked Terraform
-// for them (a quiet provider would leave a TF_LOG=trace run without its
-// lines), and go off otherwise.
+// TestUnitQuietUnlessLogging catches provider logs turned off although the
+// user asked Terraform for them (a TF_LOG=trace run without our lines), or
+// left on when nobody asked.
 func TestUnitQuietUnlessLogging(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -30,8 +30,8 @@ func TestUnitQuietUnlessLogging(t *testing.T) {
 	}
 }
 
-// TestUnitTuneGC: the provider's own target applies only when the user has
-// not set GOGC.
+// TestUnitTuneGC catches the provider's own GC target overriding a GOGC the
+// user set, or not applied when none is set.
 func TestUnitTuneGC(t *testing.T) {
 	previous := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(previous)

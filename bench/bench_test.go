@@ -11,8 +11,8 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
-// TestUnitParseFlags: a typo in -n or -delays fails instead of measuring
-// something else.
+// TestUnitParseFlags catches a typo in -n or -delays that measures
+// something else instead of failing.
 func TestUnitParseFlags(t *testing.T) {
 	t.Parallel()
 	got, err := parseScenarios("1, 300,10/20000")
@@ -35,9 +35,9 @@ func TestUnitParseFlags(t *testing.T) {
 	}
 }
 
-// TestUnitModuleHCL: every kind gets the same module shape, and the
-// approvals of a large service are spread over it, not packed on its first
-// page (which would hide the cost of reading a few of many).
+// TestUnitModuleHCL catches kinds that get different module shapes, and the
+// approvals of a large service packed on its first page instead of spread
+// over it (which would hide the cost of reading a few of many).
 func TestUnitModuleHCL(t *testing.T) {
 	t.Parallel()
 	sc := scenario{10, 20000}
@@ -57,9 +57,9 @@ func TestUnitModuleHCL(t *testing.T) {
 	}
 }
 
-// TestUnitReport: the no-op figures sit beside ours in the same row, medians
-// ignore an outlier run, requests use the mock's operation names, and
-// writing keeps the hand-written text around the generated section.
+// TestUnitReport catches no-op figures out of our row, medians moved by an
+// outlier run, requests not under the mock's operation names, and a write
+// that loses the hand-written text around the generated section.
 func TestUnitReport(t *testing.T) {
 	t.Parallel()
 	var r report
@@ -91,10 +91,11 @@ func TestUnitReport(t *testing.T) {
 	}
 }
 
-// TestUnitPolicyWorkloads: the policy and its floor decide the same service
-// the same way (every account accepted, everyone else rejected), a settled
-// service is accepted already and left as it is on destroy, and the
-// per-endpoint resources beside it are spread over the same service.
+// TestUnitPolicyWorkloads catches a policy and its floor that decide the
+// same service differently (every account accepted, everyone else
+// rejected), a settled service not accepted already or not left as it is on
+// destroy, and per-endpoint resources beside it on another spread of the
+// service.
 func TestUnitPolicyWorkloads(t *testing.T) {
 	t.Parallel()
 	settled := policyScenario{Name: "s", M: 50, Settled: true, Approvals: 5}
@@ -122,9 +123,9 @@ func TestUnitPolicyWorkloads(t *testing.T) {
 	}
 }
 
-// TestUnitPeakRSS: the sampler finds a provider among a process's children
-// and its peak RSS in /proc (a wrong field would report 0 MB for every
-// provider, a wrong children list none at all).
+// TestUnitPeakRSS catches a sampler that misses a provider among a
+// process's children or reads the wrong field of /proc (0 MB for every
+// provider, or no children at all).
 func TestUnitPeakRSS(t *testing.T) {
 	t.Parallel()
 	if got := childrenOf(os.Getppid()); !slices.Contains(got, os.Getpid()) {

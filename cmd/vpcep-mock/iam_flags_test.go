@@ -33,9 +33,10 @@ func signedPost(t *testing.T, url, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// TestUnitRunIAMFlags: -region names the project in IAM's list, -domain-name and
-// -agency decide which agency may be assumed, -credential-ttl sets the
-// lifetime of the keys issued, and -metadata=false turns metadata off.
+// TestUnitRunIAMFlags catches an IAM flag that does not reach the mock:
+// -region naming the project in IAM's list, -domain-name and -agency
+// deciding which agency may be assumed, -credential-ttl the lifetime of the
+// keys issued, -metadata=false turning metadata off.
 func TestUnitRunIAMFlags(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t, "-region", "xx-test-1", "-domain-name", "acme", "-agency", "ops", "-agency", "audit",
@@ -74,7 +75,9 @@ func TestUnitRunIAMFlags(t *testing.T) {
 	}
 }
 
-// TestUnitRunRefusesBadCredentialTTL: a lifetime that is not positive is refused.
+// TestUnitRunRefusesBadCredentialTTL catches a zero or negative
+// -credential-ttl accepted, which would issue keys that are expired at
+// once.
 func TestUnitRunRefusesBadCredentialTTL(t *testing.T) {
 	t.Parallel()
 	if _, err := parseFlags([]string{"-credential-ttl", "0s"}, io.Discard); err == nil || !strings.Contains(err.Error(), "-credential-ttl") {

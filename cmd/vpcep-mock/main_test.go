@@ -84,6 +84,9 @@ func get(t *testing.T, client *http.Client, url, token string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+// TestUnitRunDefaults catches a mock that, without flags, does not serve
+// the default project with the default token, or accepts a wrong token, or
+// does not stop cleanly on cancel.
 func TestUnitRunDefaults(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t)
@@ -99,6 +102,10 @@ func TestUnitRunDefaults(t *testing.T) {
 	}
 }
 
+// TestUnitRunWithFlags catches a flag that does not reach the mock:
+// repeated -token, -project-id, -fixtures, -credential bound to another
+// project (403), -error-format flat; and the default token still working
+// once -token is given.
 func TestUnitRunWithFlags(t *testing.T) {
 	t.Parallel()
 	fixtures := filepath.Join(t.TempDir(), "fixtures.json")
@@ -128,6 +135,8 @@ func TestUnitRunWithFlags(t *testing.T) {
 	}
 }
 
+// TestUnitRunSelfSignedTLS catches -tls-self-signed serving plain http, or
+// a certificate a verifying client accepts.
 func TestUnitRunSelfSignedTLS(t *testing.T) {
 	t.Parallel()
 	url, stop := start(t, "-tls-self-signed")
@@ -147,6 +156,9 @@ func TestUnitRunSelfSignedTLS(t *testing.T) {
 	}
 }
 
+// TestUnitRunRefusesBadFlags catches a bad flag value, an unreadable or
+// invalid fixtures file, or a stray argument accepted, or a listening line
+// printed before the failure (a script would take it for a running mock).
 func TestUnitRunRefusesBadFlags(t *testing.T) {
 	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.json")
@@ -180,7 +192,7 @@ func TestUnitRunRefusesBadFlags(t *testing.T) {
 	}
 }
 
-// Defect: started without -project-id, the mock loaded fixtures of another
+// Catches: started without -project-id, the mock loaded fixtures of another
 // project without complaint, and every provider request then met a 403 that
 // blamed the credentials' permissions.
 func TestUnitRunRefusesFixturesOfAnotherProject(t *testing.T) {
@@ -215,8 +227,9 @@ func TestUnitRunRefusesFixturesOfAnotherProject(t *testing.T) {
 	}
 }
 
-// TestUnitBinaryExitsCleanlyOnSignal builds the command and stops it with
-// SIGINT and SIGTERM.
+// TestUnitBinaryExitsCleanlyOnSignal catches the built command exiting
+// non-zero (or not at all) on SIGINT or SIGTERM, which a script stopping
+// its mock would report as a failure.
 func TestUnitBinaryExitsCleanlyOnSignal(t *testing.T) {
 	t.Parallel()
 	bin := builtMock(t)

@@ -197,8 +197,9 @@ func TestUnitSpecVectorsPureSteps(t *testing.T) {
 	}
 }
 
-// TestUnitSpecVectorsSignAndVerify runs each vector through SignHeaders (the real
-// client path) and then through Verify as a server would receive it.
+// TestUnitSpecVectorsSignAndVerify catches a vector that SignHeaders (the
+// real client path) signs with another X-Sdk-Date or Authorization than the
+// spec's, or that Verify refuses as a server would receive it.
 func TestUnitSpecVectorsSignAndVerify(t *testing.T) {
 	t.Parallel()
 	for _, v := range specVectors(t) {
@@ -239,8 +240,9 @@ func TestUnitSpecVectorsSignAndVerify(t *testing.T) {
 	}
 }
 
-// TestUnitSDKStyleHeaderChoice reproduces SDK signer_test #1 with the v3 SDK's
-// own header choice (every header but content-type and names with '_').
+// TestUnitSDKStyleHeaderChoice catches a signature that differs from SDK
+// signer_test #1 under the v3 SDK's own header choice (every header but
+// content-type and names with '_').
 func TestUnitSDKStyleHeaderChoice(t *testing.T) {
 	t.Parallel()
 	req, _ := http.NewRequest(http.MethodGet, "https://example.huaweicloud.com/path?limit=1", nil)
@@ -260,6 +262,9 @@ func TestUnitSDKStyleHeaderChoice(t *testing.T) {
 	}
 }
 
+// TestUnitCanonicalQuerySDKExample catches a canonical query that differs
+// from the SDK's example: keys and repeated values unsorted, a character
+// escaped otherwise than the SDK does, or an empty value without its '='.
 func TestUnitCanonicalQuerySDKExample(t *testing.T) {
 	t.Parallel()
 	q := url.Values{
@@ -281,6 +286,9 @@ func TestUnitCanonicalQuerySDKExample(t *testing.T) {
 	}
 }
 
+// TestUnitCanonicalURI catches a canonical path without its trailing slash,
+// a space left unescaped, an encoded slash split into two segments, or
+// lower-case percent escapes.
 func TestUnitCanonicalURI(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, want string }{
@@ -300,6 +308,9 @@ func TestUnitCanonicalURI(t *testing.T) {
 	}
 }
 
+// TestUnitCanonicalHeadersMultiValueAndTrim catches a repeated header not
+// sorted by value or not trimmed, mixed-case or duplicated signed header
+// names, or a method not upper-cased.
 func TestUnitCanonicalHeadersMultiValueAndTrim(t *testing.T) {
 	t.Parallel()
 	h := http.Header{}
@@ -313,6 +324,10 @@ func TestUnitCanonicalHeadersMultiValueAndTrim(t *testing.T) {
 	}
 }
 
+// TestUnitSignSignsHostAndHeaders catches a signature whose date is not in
+// UTC, that leaves out content-type, host or X-Project-Id (or signs
+// Content-Length or a name with '_'), or that still verifies under another
+// Host.
 func TestUnitSignSignsHostAndHeaders(t *testing.T) {
 	t.Parallel()
 	body := []byte(`{"action":"reject","endpoints":["e"]}` + "\n")
@@ -347,6 +362,8 @@ func TestUnitSignSignsHostAndHeaders(t *testing.T) {
 	}
 }
 
+// TestUnitSignRejectsMissingKeys catches an empty access key, an empty
+// secret key or a nil request signed without error.
 func TestUnitSignRejectsMissingKeys(t *testing.T) {
 	t.Parallel()
 	req, _ := http.NewRequest(http.MethodGet, "http://h/p", nil)
@@ -371,6 +388,10 @@ func reasonOf(err error) string {
 	return ""
 }
 
+// TestUnitVerifyFailures catches Verify accepting a request it must refuse
+// (missing or malformed Authorization, unsigned or skewed date, unknown
+// key, wrong secret, changed body, header or query), or refusing one at the
+// skew limit, or with another reason than the table's.
 func TestUnitVerifyFailures(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)

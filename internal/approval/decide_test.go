@@ -180,8 +180,9 @@ func TestUnitDecide(t *testing.T) {
 	}
 }
 
-// TestUnitDecideInterrupted: a cancellation while waiting is an
-// interruption, with the time actually waited, not a timeout.
+// TestUnitDecideInterrupted catches a cancellation while waiting reported
+// as a timeout, or without the time actually waited, or as a decision never
+// sent.
 func TestUnitDecideInterrupted(t *testing.T) {
 	t.Parallel()
 	api := &fakeAPI{action: conn(client.StatusCreating), statuses: []string{client.StatusCreating}}
@@ -194,10 +195,9 @@ func TestUnitDecideInterrupted(t *testing.T) {
 	}
 }
 
-// TestUnitMissingEndpointWaitIsAnnounced: a create whose endpoint the service
-// does not list says, above debug level, what it waits for and how long.
-// Defect: a wrong endpoint_id waited 2 minutes without a word although the
-// API had answered EndPoint.2013.
+// Catches: a wrong endpoint_id waited 2 minutes without a word although the
+// API had answered EndPoint.2013. A create whose endpoint the service does
+// not list must say, above debug level, what it waits for and how long.
 func TestUnitMissingEndpointWaitIsAnnounced(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {

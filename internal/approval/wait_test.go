@@ -29,6 +29,10 @@ func (f *fakeSleeper) sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
+// TestUnitWait catches a wait that stops on a retryable error (throttled,
+// 503, no answer) or keeps polling after a final one, polls on a shrinking
+// schedule, or on timeout blames an error the API has recovered from
+// instead of the last poll's.
 func TestUnitWait(t *testing.T) {
 	t.Parallel()
 	errFailed := errors.New("connection failed") // not retryable: waiting is pointless
@@ -97,8 +101,8 @@ func TestUnitWait(t *testing.T) {
 	}
 }
 
-// TestUnitWaitRealClockTimeout runs the real sleep against a short context
-// deadline: the wait must end with DeadlineExceeded, never hang.
+// TestUnitWaitRealClockTimeout catches a wait on the real clock that hangs
+// past its context's deadline or ends with anything but DeadlineExceeded.
 func TestUnitWaitRealClockTimeout(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)

@@ -72,6 +72,9 @@ func BenchmarkListAllConnectionsMock(b *testing.B) {
 	}
 }
 
+// FuzzParseError catches a panic in ParseError or the predicates on any
+// status and body, a non-empty body that gives neither code nor message,
+// and a kept body above maxErrorBodyKept.
 func FuzzParseError(f *testing.F) {
 	f.Add(404, `{"error":{"code":"EndPoint.0005","message":"The requested resource does not exist."}}`, "abc")
 	f.Add(400, `{"error_code": "Endpoint.2013", "error_msg": "The endpoint does not belong to the endpoint service."}`, "")
@@ -98,6 +101,9 @@ func FuzzParseError(f *testing.F) {
 	})
 }
 
+// FuzzDecodeConnections catches pickConnection panicking on any decodable
+// page, returning a connection of another id, or dropping the lone
+// connection of a page.
 func FuzzDecodeConnections(f *testing.F) {
 	f.Add(connectionsPage(2))
 	f.Add([]byte(`{"connections":[{"id":"x","marker_id":422321321312321321,"error":[{"error_code":"E","error_message":"m"}]}],"total_count":1}`))

@@ -12,6 +12,10 @@ import (
 	"testing"
 )
 
+// TestUnitParseError catches an error body form the API or its gateway
+// sends (nested, flat, gateway, top-level, string, HTML, empty, JSON
+// without error fields) that loses its code, message or request id, a body
+// request id preferred to the header's, or a raw body not kept.
 func TestUnitParseError(t *testing.T) {
 	t.Parallel()
 	withRequestID := http.Header{"X-Request-Id": {"hdr-id"}}
@@ -95,6 +99,8 @@ func TestUnitParseError(t *testing.T) {
 	}
 }
 
+// TestUnitParseErrorTruncatesLongBodies catches a huge error body kept
+// whole in the message or the body, or cut inside a multi-byte character.
 func TestUnitParseErrorTruncatesLongBodies(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("é", 5000) // two bytes each: the cut must not split one
@@ -110,6 +116,8 @@ func TestUnitParseErrorTruncatesLongBodies(t *testing.T) {
 	}
 }
 
+// TestUnitAPIErrorString catches an API error message without its status,
+// code, message or request id, or with empty parts printed.
 func TestUnitAPIErrorString(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -128,6 +136,10 @@ func TestUnitAPIErrorString(t *testing.T) {
 	}
 }
 
+// TestUnitErrorPredicates catches a wrong not-found or retryable verdict: a
+// gateway's wrong-URL 404 (APIGW/APIG.0101) taken for a missing resource,
+// codes compared case-sensitively, a 401/403/409/501 retried, a throttle,
+// 5xx or transport error not retried, or a cancellation retried.
 func TestUnitErrorPredicates(t *testing.T) {
 	t.Parallel()
 	api := func(status int, code string) error {
@@ -220,6 +232,8 @@ func TestUnitDelivered(t *testing.T) {
 	}
 }
 
+// TestUnitHasCode catches codes compared case-sensitively, a code found in
+// the text of an error that is not an API error, or a nil error matching.
 func TestUnitHasCode(t *testing.T) {
 	t.Parallel()
 	err := fmt.Errorf("wrapped: %w", &APIError{StatusCode: 400, Code: "Endpoint.2013"})

@@ -12,6 +12,8 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/vpcepmock"
 )
 
+// TestUnitBodyForLog catches a logged body over maxLoggedBody, a body at
+// the cap marked truncated, or a cut inside a multi-byte character.
 func TestUnitBodyForLog(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", maxLoggedBody+10)
@@ -43,9 +45,10 @@ func TestUnitBodyForLog(t *testing.T) {
 	}
 }
 
-// TestUnitLogsCapLargeBodies: the trace line of a large response carries the
-// first maxLoggedBody bytes and the full length, not the whole body (the
-// provider's logger formats every line, whatever level Terraform shows).
+// TestUnitLogsCapLargeBodies catches the trace line of a large response
+// carrying the whole body instead of the first maxLoggedBody bytes and the
+// full length (the provider's logger formats every line, whatever level
+// Terraform shows).
 func TestUnitLogsCapLargeBodies(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})

@@ -77,6 +77,10 @@ func (e *mockEnv) service(t *testing.T, n int) (string, []string) {
 	return svc.ID, ids
 }
 
+// TestUnitMockAuthMethods catches a token or AK/SK call (a write signed
+// over its body included) the mock refuses, a wrong token or key accepted,
+// or a 401 that loses the gateway's code, message or request id, or is
+// taken for not found or retryable.
 func TestUnitMockAuthMethods(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -131,6 +135,9 @@ func TestUnitMockAuthMethods(t *testing.T) {
 	}
 }
 
+// TestUnitMockProjectIsolationIsNotRetried catches a call to another
+// project's service that succeeds or is retried, and a token of one project
+// accepted on another project's path.
 func TestUnitMockProjectIsolationIsNotRetried(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -152,6 +159,9 @@ func TestUnitMockProjectIsolationIsNotRetried(t *testing.T) {
 	}
 }
 
+// TestUnitMockListAllConnectionsPaginates catches pages that do not add up
+// to the service's connections (a row lost or repeated), more list calls
+// than pages of 1000, and a filtered walk that pages the whole service.
 func TestUnitMockListAllConnectionsPaginates(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -205,6 +215,10 @@ func TestUnitMockListAllConnectionsPaginates(t *testing.T) {
 	}
 }
 
+// TestUnitMockListConnectionsFilters catches a filter, sort key (both
+// spellings), direction, limit or offset that the client does not send or
+// the mock does not apply, a wrong total_count, a marker_id beyond int32
+// decoded wrong, and a bad filter that is not a 400 with its code.
 func TestUnitMockListConnectionsFilters(t *testing.T) {
 	t.Parallel()
 	approval := true
@@ -299,6 +313,10 @@ func TestUnitMockListConnectionsFilters(t *testing.T) {
 	})
 }
 
+// TestUnitMockGetConnection catches a connection read that differs from the
+// mock's, an absent endpoint not reported as ErrConnectionNotFound, an
+// absent service reported as a missing endpoint, and a failed connection
+// without its error list.
 func TestUnitMockGetConnection(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -338,6 +356,10 @@ func TestUnitMockGetConnection(t *testing.T) {
 	}
 }
 
+// TestUnitMockAcceptOrReject catches a receive or reject (token or AK/SK)
+// not answered with the connection or not applied, a repeated receive that
+// fails, an invalid action or unknown endpoint retried, or an unknown
+// endpoint not reported as not found.
 func TestUnitMockAcceptOrReject(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -387,6 +409,9 @@ func TestUnitMockAcceptOrReject(t *testing.T) {
 	}
 }
 
+// TestUnitMockUpdateConnectionDescription catches a description (with & and
+// non-ASCII characters) not sent or not stored as given, and one with < or
+// over 512 characters not refused with EndPoint.0002.
 func TestUnitMockUpdateConnectionDescription(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -415,6 +440,9 @@ func TestUnitMockUpdateConnectionDescription(t *testing.T) {
 	}
 }
 
+// TestUnitMockGetEndpointService catches a service read that loses a field
+// (status, approval, connection count, name, ports), and a missing service
+// not reported as not found.
 func TestUnitMockGetEndpointService(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{})
@@ -434,6 +462,9 @@ func TestUnitMockGetEndpointService(t *testing.T) {
 	}
 }
 
+// TestUnitMockErrorForms catches an error in the nested or the flat form
+// that loses its status, code, message or request id on the way to the
+// client's message.
 func TestUnitMockErrorForms(t *testing.T) {
 	t.Parallel()
 	for _, format := range []string{vpcepmock.ErrorFormatNested, vpcepmock.ErrorFormatFlat} {
@@ -460,6 +491,10 @@ func TestUnitMockErrorForms(t *testing.T) {
 	}
 }
 
+// TestUnitMockRetriesFaults catches an injected fault kind (429,
+// EndPoint.0022, 503) that the client does not treat as retryable, retries
+// beyond max_retries, and faults at half the answers that retries do not
+// carry through.
 func TestUnitMockRetriesFaults(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{Faults: vpcepmock.Faults{Rate: 1, Seed: 7}})
@@ -527,8 +562,10 @@ func TestUnitMockCancellation(t *testing.T) {
 	}
 }
 
-// TestUnitLogsMaskSecrets captures the tflog output of every kind of call, with
-// each auth method, and checks the debug line and that no secret leaks.
+// TestUnitLogsMaskSecrets catches a token, secret key or signature in the
+// log of any call under either auth method, and an API call's debug line
+// that is missing or lacks method, path, query, status, request id,
+// duration or attempt.
 func TestUnitLogsMaskSecrets(t *testing.T) {
 	t.Parallel()
 	const token = "super-secret-token-value-12345"
@@ -604,8 +641,9 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// TestUnitMockConcurrentUse runs many calls of one client at once, as Terraform's
-// parallel resources do; -race checks the client's shared state.
+// TestUnitMockConcurrentUse catches a data race (under -race) or a failed
+// call when many calls of one client run at once over faulty answers, as
+// Terraform's parallel resources do.
 func TestUnitMockConcurrentUse(t *testing.T) {
 	t.Parallel()
 	env := newMockEnv(t, vpcepmock.Config{Faults: vpcepmock.Faults{Rate: 0.2, Seed: 3}})

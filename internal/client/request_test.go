@@ -42,6 +42,10 @@ func newCapturingServer(t *testing.T, answer func(r *http.Request) (int, string)
 	return srv, func() []captured { mu.Lock(); defer mu.Unlock(); return append([]captured(nil), seen...) }
 }
 
+// TestUnitNewValidatesConfig catches a client built without endpoint,
+// project or credentials, with a non-http(s) endpoint, with both token and
+// AK/SK or half a key pair; an error that quotes a secret; and defaults
+// (retry delays, User-Agent) not applied.
 func TestUnitNewValidatesConfig(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -77,6 +81,10 @@ func TestUnitNewValidatesConfig(t *testing.T) {
 	}
 }
 
+// TestUnitDefaultHTTPClient catches a default HTTP client without a
+// timeout, allowing TLS below 1.2, skipping verification unless insecure is
+// set, or keeping too few idle connections per host; and a caller's
+// HTTPClient not used.
 func TestUnitDefaultHTTPClient(t *testing.T) {
 	t.Parallel()
 	for _, insecure := range []bool{false, true} {
@@ -102,6 +110,9 @@ func TestUnitDefaultHTTPClient(t *testing.T) {
 	}
 }
 
+// TestUnitListQueryParameters catches a list option not sent, sent under
+// another name or unescaped, an empty option sent, a path that drops the
+// endpoint's base path, and a GET sent with a body.
 func TestUnitListQueryParameters(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(*http.Request) (int, string) { return 200, `{"connections":[],"total_count":0}` })
@@ -133,6 +144,11 @@ func TestUnitListQueryParameters(t *testing.T) {
 	}
 }
 
+// TestUnitRequestBodiesAndHeaders catches a write body, method or path that
+// differs from the API's (HTML-escaped descriptions included), a wrong
+// Content-Type, a token request that also signs or an AK/SK request that
+// also sends a token, X-Project-Id or User-Agent missing or unsigned, and a
+// signature the server cannot verify.
 func TestUnitRequestBodiesAndHeaders(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(r *http.Request) (int, string) {
@@ -221,6 +237,9 @@ func TestUnitAcceptAlreadyConnectedReadsBack(t *testing.T) {
 	}
 }
 
+// TestUnitPickConnection catches pickConnection returning a connection of
+// another id among several, or dropping the lone connection of an answer
+// (the API's documented example shows another id).
 func TestUnitPickConnection(t *testing.T) {
 	t.Parallel()
 	a := Connection{ID: "a", Status: StatusAccepted}
@@ -243,8 +262,9 @@ func TestUnitPickConnection(t *testing.T) {
 	}
 }
 
-// A write whose response shows no connection for the endpoint returns nil
-// (and no error), so that the caller reads the connection rather than
+// TestUnitWriteWithoutConnectionInAnswer catches a write whose answer shows
+// no connection for the endpoint returning zero values or an error: it must
+// return nil, nil, so that the caller reads the connection rather than
 // storing zero values.
 func TestUnitWriteWithoutConnectionInAnswer(t *testing.T) {
 	t.Parallel()
@@ -261,6 +281,9 @@ func TestUnitWriteWithoutConnectionInAnswer(t *testing.T) {
 	}
 }
 
+// TestUnitArgumentChecks catches a call with an empty service or endpoint
+// id sent (to a wrong path), or refused with an error the caller would
+// retry.
 func TestUnitArgumentChecks(t *testing.T) {
 	t.Parallel()
 	c := newTestClient(t, "http://127.0.0.1:1", 0)
@@ -279,6 +302,8 @@ func TestUnitArgumentChecks(t *testing.T) {
 	}
 }
 
+// TestUnitPathSegmentsAreEscaped catches an id with / or a space put into
+// the path unescaped, which would reach another resource.
 func TestUnitPathSegmentsAreEscaped(t *testing.T) {
 	t.Parallel()
 	srv, seen := newCapturingServer(t, func(*http.Request) (int, string) { return 200, `{}` })
@@ -291,6 +316,8 @@ func TestUnitPathSegmentsAreEscaped(t *testing.T) {
 	}
 }
 
+// TestUnitDecodeLargeMarkerID catches a marker_id beyond 2^53 decoded
+// through float64, which rounds it.
 func TestUnitDecodeLargeMarkerID(t *testing.T) {
 	t.Parallel()
 	var page ListConnectionsResult

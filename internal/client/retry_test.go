@@ -85,6 +85,9 @@ func newTestClient(t *testing.T, url string, maxRetries int) *Client {
 
 const okList = `{"connections":[{"id":"e1","status":"accepted","marker_id":422321321312321321}],"total_count":1}`
 
+// TestUnitRetryOnRetryableAnswers catches a retryable answer (408, 429,
+// EndPoint.0022 in either form and case, 500, 502, 503, 504) that fails the
+// call instead of being retried.
 func TestUnitRetryOnRetryableAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -120,6 +123,8 @@ func TestUnitRetryOnRetryableAnswers(t *testing.T) {
 	}
 }
 
+// TestUnitNoRetryOnFinalAnswers catches a final answer (400, 401, 403, 404,
+// 409, 501) retried, or returned without its status, code or request id.
 func TestUnitNoRetryOnFinalAnswers(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -154,6 +159,10 @@ func TestUnitNoRetryOnFinalAnswers(t *testing.T) {
 	}
 }
 
+// TestUnitRetriesAreBounded catches retries beyond max_retries, a final
+// error that is not the last answer or does not say how many retries were
+// made (messages claimed "after every retry" with max_retries = 0), and
+// max_retries not capped.
 func TestUnitRetriesAreBounded(t *testing.T) {
 	t.Parallel()
 	for _, maxRetries := range []int{0, 1, 4} {
@@ -182,6 +191,9 @@ func TestUnitRetriesAreBounded(t *testing.T) {
 	}
 }
 
+// TestUnitRetryOnTransportError catches a dropped connection not retried,
+// and, with no retries left, reported as anything but a retryable
+// *TransportError.
 func TestUnitRetryOnTransportError(t *testing.T) {
 	t.Parallel()
 	srv := newScriptedServer(t, step{hangUp: true}, step{status: 200, body: okList})
@@ -245,6 +257,9 @@ func TestUnitRetryAfterIsHonouredAndCapped(t *testing.T) {
 	}
 }
 
+// TestUnitParseRetryAfter catches a Retry-After in seconds or as an HTTP
+// date read wrong, a past, negative or unreadable one read as a pause, and
+// a huge one not capped at an hour.
 func TestUnitParseRetryAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
@@ -269,6 +284,9 @@ func TestUnitParseRetryAfter(t *testing.T) {
 	}
 }
 
+// TestUnitBackoffIsExponentialWithFullJitter catches a back-off that does
+// not double from RetryBaseDelay, goes above RetryMaxDelay, draws jitter
+// outside [0, ceiling], or overflows on a huge attempt number.
 func TestUnitBackoffIsExponentialWithFullJitter(t *testing.T) {
 	t.Parallel()
 	c, err := New(Config{Endpoint: "http://x", ProjectID: "p", AuthToken: "t",
@@ -353,6 +371,9 @@ func TestUnitCancellationStopsRetries(t *testing.T) {
 	}
 }
 
+// TestUnitCancellationDuringRequest catches a request in flight that does
+// not end on cancellation, a cancelled call reported as retryable, or
+// retried.
 func TestUnitCancellationDuringRequest(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})

@@ -34,7 +34,7 @@ func countDials(t *testing.T, refuse string) *atomic.Int32 {
 	return &n
 }
 
-// Defect: a dial the tests' loopback guard refused was reported as "the
+// Catches: a dial the tests' loopback guard refused was reported as "the
 // connection broke after the request was sent, so the API may have acted on
 // it", and retried max_retries times although the guard never changes its mind.
 func TestUnitGuardRefusedDialIsNotSentAndNotRetried(t *testing.T) {
@@ -50,7 +50,7 @@ func TestUnitGuardRefusedDialIsNotSentAndNotRetried(t *testing.T) {
 	}
 }
 
-// Defect: a refused connection on loopback (no vpcep-mock running) was retried
+// Catches: a refused connection on loopback (no vpcep-mock running) was retried
 // max_retries times with back-off (about 8 s by default) before failing, and
 // was not reported as not sent.
 func TestUnitRefusedLoopbackIsNotSentAfterOneRetry(t *testing.T) {
@@ -69,7 +69,7 @@ func TestUnitRefusedLoopbackIsNotSentAfterOneRetry(t *testing.T) {
 	}
 }
 
-// Defect: a call whose first attempt reached the API (answer lost) and whose
+// Catches: a call whose first attempt reached the API (answer lost) and whose
 // retry was refused would read as never sent, though the API may have acted.
 func TestUnitRefusedRetryAfterADeliveredAttemptMayHaveActed(t *testing.T) {
 	t.Parallel()

@@ -32,8 +32,9 @@ func (e *mockEnv) iam(t *testing.T) *IAMClient {
 
 var permanentKeys = Credentials{AccessKey: vpcepmock.DefaultAccessKey, SecretKey: vpcepmock.DefaultSecretKey}
 
-// TestUnitIAMClientFlows: every IAM call the provider makes works against the
-// mock, and the temporary keys it gets sign VPCEP calls with their token.
+// TestUnitIAMClientFlows catches an IAM call the provider makes that fails
+// against the mock, and temporary keys that do not sign VPCEP calls with
+// their security token.
 func TestUnitIAMClientFlows(t *testing.T) {
 	t.Parallel()
 	e := iamMockEnv(t)
@@ -123,9 +124,10 @@ func (p *renewingProvider) Renew(_ context.Context, refused Credentials) (Creden
 	return p.current, nil
 }
 
-// TestUnitTemporaryCredentialsRenewedOnceOn401: a 401 for expired temporary keys
-// renews them once and retries once; keys the API still refuses fail after
-// that one renewal instead of looping.
+// TestUnitTemporaryCredentialsRenewedOnceOn401 catches a 401 for expired
+// temporary keys that does not renew them and retry once, and keys the API
+// still refuses renewed in a loop instead of failing after that one
+// renewal.
 func TestUnitTemporaryCredentialsRenewedOnceOn401(t *testing.T) {
 	t.Parallel()
 	clock := struct {

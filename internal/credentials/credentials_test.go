@@ -37,9 +37,10 @@ type testClock struct {
 func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
-// TestUnitCacheSharesOneRenewal: concurrent callers share one retrieval at
-// first use, at renewal before expiry, and after a refusal; nothing is
-// renewed while the keys have more than a tenth of their life left.
+// TestUnitCacheSharesOneRenewal catches concurrent callers that each
+// retrieve keys (at first use, at renewal before expiry, after a refusal)
+// instead of sharing one retrieval, and keys renewed while more than a
+// tenth of their life is left.
 func TestUnitCacheSharesOneRenewal(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{t: time.Unix(1_700_000_000, 0)}
@@ -118,9 +119,9 @@ func (f *fakeIAM) CredentialsFromToken(_ context.Context, token string, _ int) (
 	return client.Credentials{AccessKey: "FED-" + token, SecretKey: "s", SecurityToken: "t", ExpiresAt: time.Now().Add(time.Hour)}, nil
 }
 
-// TestUnitOIDCRereadsTokenFile: every retrieval reads the ID token file
-// again (CI systems rotate it), and an agency is assumed with the
-// federated keys when one is named.
+// TestUnitOIDCRereadsTokenFile catches an ID token file read once and
+// reused (CI systems rotate it), and a named agency not assumed with the
+// federated keys.
 func TestUnitOIDCRereadsTokenFile(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "id_token")

@@ -37,8 +37,9 @@ func TestUnitBackoffDelay(t *testing.T) {
 	}
 }
 
-// TestUnitBackoffNoticeLag: on the default schedule a connection settling at d is noticed within max(0.2s, 0.25*d), for d from
-// 10ms to 30s, ignoring request time.
+// TestUnitBackoffNoticeLag catches a default poll schedule that notices a
+// connection settling at d later than max(0.2s, 0.25*d), for d from 10ms to
+// 30s, ignoring request time.
 func TestUnitBackoffNoticeLag(t *testing.T) {
 	t.Parallel()
 	for d := 10 * time.Millisecond; d <= 30*time.Second; d += 10 * time.Millisecond {

@@ -14,6 +14,8 @@ import (
 // str is a set string argument.
 func str(s string) *string { return &s }
 
+// TestUnitDefaultEndpoint catches a region given the host of another cloud
+// (.com, .eu, the OTC regions' t-systems.com).
 func TestUnitDefaultEndpoint(t *testing.T) {
 	t.Parallel()
 	tests := map[string]string{
@@ -29,6 +31,10 @@ func TestUnitDefaultEndpoint(t *testing.T) {
 	}
 }
 
+// TestUnitParseBaseURL catches an endpoint accepted that must be refused
+// (plain http off loopback, no https, no host, a query, user information,
+// not a URL), a loopback one refused, a trailing slash or /v1 kept, a proxy
+// path dropped, or an error put on another attribute.
 func TestUnitParseBaseURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -71,9 +77,9 @@ func TestUnitParseBaseURL(t *testing.T) {
 	}
 }
 
-// TestUnitParseBaseURLRedactsPassword: an endpoint with user information is
-// refused without its password appearing in the diagnostic, whether or not
-// url.Parse accepts it.
+// TestUnitParseBaseURLRedactsPassword catches the password of an endpoint
+// with user information appearing in the diagnostic that refuses it,
+// whether or not url.Parse accepts it.
 func TestUnitParseBaseURLRedactsPassword(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cretPW"
@@ -98,9 +104,9 @@ func TestUnitParseBaseURLRedactsPassword(t *testing.T) {
 	}
 }
 
-// TestUnitResolveSettings covers precedence (configuration, then VPCEP_*,
-// then HW_*) and every configuration error, without touching the process
-// environment.
+// TestUnitResolveSettings catches a wrong precedence (configuration, then
+// VPCEP_*, then HW_*) and a configuration error missed or worded without
+// its fix, without touching the process environment.
 func TestUnitResolveSettings(t *testing.T) {
 	t.Parallel()
 	base := func() Config { return Config{} }
@@ -240,9 +246,9 @@ func TestUnitResolveSettings(t *testing.T) {
 	}
 }
 
-// TestUnitRegionNormalised: an upper-case or padded region derives the same
-// host as its lower-case form (it derived .com for EU-WEST-101), and a region
-// with characters that would change the host name is refused.
+// TestUnitRegionNormalised catches an upper-case or padded region deriving
+// another host than its lower-case form (it derived .com for EU-WEST-101),
+// and a region with characters that would change the host name accepted.
 func TestUnitRegionNormalised(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -263,7 +269,7 @@ func TestUnitRegionNormalised(t *testing.T) {
 	}
 }
 
-// Defect: region "eu_west_101" (from the block or VPCEP_REGION) gave three
+// Catches: region "eu_west_101" (from the block or VPCEP_REGION) gave three
 // errors for one mistake: "Invalid region", then "Missing region or endpoint"
 // and "Missing project_id" for what the region would have given.
 func TestUnitBadRegionIsOneError(t *testing.T) {
@@ -290,7 +296,7 @@ func TestUnitBadRegionIsOneError(t *testing.T) {
 	}
 }
 
-// Defect: a project id that is not an id ("../../etc", "my project") was
+// Catches: a project id that is not an id ("../../etc", "my project") was
 // sent in request paths with a credential, whatever its source, and came back
 // as a 403 about permissions.
 func TestUnitProjectIDIsCheckedLocally(t *testing.T) {
@@ -318,8 +324,9 @@ func TestUnitProjectIDIsCheckedLocally(t *testing.T) {
 	}
 }
 
-// TestUnitMaxRetriesRange: max_retries must be a whole number from 0 to the
-// cap; a value above the cap was silently lowered to 20.
+// TestUnitMaxRetriesRange catches a max_retries that is not a whole number
+// from 0 to the cap accepted; a value above the cap was silently lowered to
+// 20.
 func TestUnitMaxRetriesRange(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -341,10 +348,10 @@ func TestUnitMaxRetriesRange(t *testing.T) {
 	}
 }
 
-// TestUnitCredentialValues: an empty token is an error about the empty token
-// (it was "no credentials found"), and a credential with a trailing newline
-// or other whitespace is refused before any request (it made the client
-// retry a request net/http could never send).
+// TestUnitCredentialValues catches an empty token reported as "no
+// credentials found" instead of as the empty token, and a credential with a
+// trailing newline or other whitespace not refused before any request (it
+// made the client retry a request net/http could never send).
 func TestUnitCredentialValues(t *testing.T) {
 	t.Parallel()
 	base := Config{Region: str("eu-de"), ProjectID: str("p")}
@@ -395,8 +402,9 @@ func (s *failingSource) Retrieve(context.Context) (client.Credentials, error) {
 	return client.Credentials{}, fmt.Errorf("no metadata service")
 }
 
-// TestUnitMetadataTriedOncePerInstance: a failed ECS metadata probe is not
-// repeated by the same provider instance (a laptop pays the timeout once).
+// TestUnitMetadataTriedOncePerInstance catches a failed ECS metadata probe
+// repeated by the same provider instance (a laptop would pay the timeout at
+// every call).
 func TestUnitMetadataTriedOncePerInstance(t *testing.T) {
 	t.Parallel()
 	var p MetadataProbes

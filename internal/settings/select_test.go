@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestUnitSelectPrecedence is the precedence table: the provider block
-// wins over the environment, which wins over the default hcloud file,
-// which wins over ECS metadata; two kinds in one place are refused.
+// TestUnitSelectPrecedence catches a wrong credential precedence (the
+// provider block over the environment, over the default hcloud file, over
+// ECS metadata), and two kinds of credential in one place accepted.
 func TestUnitSelectPrecedence(t *testing.T) {
 	t.Parallel()
 	cfg := func(f func(*Layer)) Layer {
@@ -97,8 +97,9 @@ func TestUnitSelectPrecedence(t *testing.T) {
 	}
 }
 
-// TestUnitLoadProfile: AKSK and SSO modes, the file's current profile, a
-// profile naming an agency, and the errors for unusable profiles.
+// TestUnitLoadProfile catches an hcloud profile (AKSK or SSO mode, the
+// file's current one, one naming an agency) read wrong, and an unusable
+// profile accepted or refused without its error.
 func TestUnitLoadProfile(t *testing.T) {
 	t.Parallel()
 	file := filepath.Join(t.TempDir(), "config.json")

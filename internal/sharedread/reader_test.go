@@ -136,9 +136,9 @@ func readAll(t *testing.T, r *Reader, n int, want string) {
 	}
 }
 
-// TestUnitConnectionReaderCoalesces: N concurrent reads of a service of N
-// connections cost at most ceil(N/1000)+1 requests (one per read would
-// throttle a refresh of thousands).
+// TestUnitConnectionReaderCoalesces catches N concurrent reads of a service
+// of N connections costing more than ceil(N/1000)+1 requests (one per read
+// would throttle a refresh of thousands).
 func TestUnitConnectionReaderCoalesces(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{1, 10, 100, 1500} {
@@ -159,8 +159,8 @@ func TestUnitConnectionReaderCoalesces(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderWriteInvalidates: a read that starts after a write
-// never uses a snapshot from before it.
+// TestUnitConnectionReaderWriteInvalidates catches a read that starts after
+// a write served from a snapshot taken before it.
 func TestUnitConnectionReaderWriteInvalidates(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(20, 0)
@@ -174,9 +174,9 @@ func TestUnitConnectionReaderWriteInvalidates(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderInFlightBeforeWrite: a list call that was already
-// running when a write completed is not joined by reads that start after
-// the write.
+// TestUnitConnectionReaderInFlightBeforeWrite catches reads that start
+// after a write joining a list call that was already running when the write
+// completed.
 func TestUnitConnectionReaderInFlightBeforeWrite(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(5, 0)
@@ -240,10 +240,11 @@ func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 
 func (c *fakeClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-// TestUnitConnectionReaderSnapshotFreshness checks the snapshot's freshness
-// rule on a fake clock: a snapshot serves one burst of reads however long the
-// burst (a refresh walk of 1000 approvals takes ~10 s), and no longer than
-// its maximum age; a pause longer than busyWindow or a write ends it.
+// TestUnitConnectionReaderSnapshotFreshness catches a snapshot that breaks
+// the freshness rule on a fake clock: it must serve one burst of reads
+// however long the burst (a refresh walk of 1000 approvals takes ~10 s),
+// and no longer than its maximum age; a pause longer than busyWindow or a
+// write must end it.
 func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 	t.Parallel()
 	const n = 1000
@@ -323,9 +324,9 @@ func TestUnitConnectionReaderSnapshotFreshness(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderSlowList: a list that takes longer than busyWindow
-// (every read Terraform runs at once is waiting for it, so none starts
-// meanwhile) still serves the reads that follow it.
+// TestUnitConnectionReaderSlowList catches a list that takes longer than
+// busyWindow (every read Terraform runs at once is waiting for it, so none
+// starts meanwhile) not serving the reads that follow it.
 func TestUnitConnectionReaderSlowList(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
@@ -357,10 +358,10 @@ func TestUnitConnectionReaderSlowList(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderLargeServicePolls: once a list has shown the
-// service to be large, concurrent polls look up their own connections rather
-// than listing the whole service on every round; polls of a small service
-// still share lists.
+// TestUnitConnectionReaderLargeServicePolls catches concurrent polls
+// listing the whole service on every round once a list has shown it to be
+// large, instead of looking up their own connections; and polls of a small
+// service that stop sharing lists.
 func TestUnitConnectionReaderLargeServicePolls(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -406,8 +407,8 @@ func TestUnitConnectionReaderLargeServicePolls(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderNotBefore: a poll that needs data newer than its
-// last observation does not use an older snapshot.
+// TestUnitConnectionReaderNotBefore catches a poll that needs data newer
+// than its last observation served from an older snapshot.
 func TestUnitConnectionReaderNotBefore(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(2, 0)
@@ -426,8 +427,8 @@ func TestUnitConnectionReaderNotBefore(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderNotFound: an endpoint absent from a list is
-// reported as not found.
+// TestUnitConnectionReaderNotFound catches an endpoint absent from a list
+// reported otherwise than as not found.
 func TestUnitConnectionReaderNotFound(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(2, 0)
@@ -444,10 +445,10 @@ func TestUnitConnectionReaderNotFound(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderConfirmsMissing: an endpoint a coalesced list
-// lacks is looked up on its own before it is reported missing, so a list
-// that skipped a live connection does not make Read drop it from state; one
-// the list holds costs no lookup, and one truly gone is still not found.
+// TestUnitConnectionReaderConfirmsMissing catches an endpoint a coalesced
+// list lacks reported missing without a lookup of its own (a list that
+// skipped a live connection would make Read drop it from state), a lookup
+// for one the list holds, and one truly gone reported as found.
 func TestUnitConnectionReaderConfirmsMissing(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
@@ -481,8 +482,8 @@ func TestUnitConnectionReaderConfirmsMissing(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderCancelledJoiner: a read whose context ends stops
-// waiting without breaking the shared list for the others.
+// TestUnitConnectionReaderCancelledJoiner catches a read whose context ends
+// that keeps waiting, or that breaks the shared list for the others.
 func TestUnitConnectionReaderCancelledJoiner(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3, 0)
@@ -524,9 +525,9 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
-// TestUnitConnectionReaderMockRequestCounts measures, against the mock and
-// the real client, the list calls that N concurrent reads of one service
-// cost: at most ceil(N/1000)+1.
+// TestUnitConnectionReaderMockRequestCounts catches N concurrent reads of
+// one service costing more than ceil(N/1000)+1 list calls, measured against
+// the mock and the real client.
 func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{10, 100, 1500} {
@@ -584,9 +585,9 @@ func TestUnitConnectionReaderMockRequestCounts(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionReaderLonePoller: one waiter polling its own connection
-// keeps using single lookups (a list of a big service would cost more), and
-// each poll with a later notBefore reaches the API.
+// TestUnitConnectionReaderLonePoller catches one waiter polling its own
+// connection switched to lists (a list of a big service would cost more),
+// and a poll with a later notBefore that does not reach the API.
 func TestUnitConnectionReaderLonePoller(t *testing.T) {
 	t.Parallel()
 	api := newFakeConnectionAPI(3000, 0)
@@ -639,12 +640,13 @@ func spread(n, m int) []string {
 	return ids
 }
 
-// TestUnitConnectionReaderRequestRule checks the reader's cost rule, as the
-// Reader's comment states it: a refresh of N approvals of a service of M
-// connections (P = ceil(M/1000) pages) costs at most min(N, P) + 1 requests
-// when N < P or every read waits at once, and less than 2P otherwise. Without
-// it a refresh of 10 approvals of a 20,000-connection service listed all 20
-// pages, and one of the whole service cost a lookup per approval.
+// TestUnitConnectionReaderRequestRule catches a break of the reader's cost
+// rule, as the Reader's comment states it: a refresh of N approvals of a
+// service of M connections (P = ceil(M/1000) pages) costs at most min(N, P)
+// + 1 requests when N < P or every read waits at once, and less than 2P
+// otherwise. Without it a refresh of 10 approvals of a 20,000-connection
+// service listed all 20 pages, and one of the whole service cost a lookup
+// per approval.
 func TestUnitConnectionReaderRequestRule(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -705,10 +707,10 @@ func requestBound(n, m int, arrival string) int {
 	}
 }
 
-// TestUnitConnectionReaderPollRule: K waiters polling together cost at most
-// min(K, P) + 1 requests per round, plus one first page to learn the size.
-// Without it the first round on a large service listed every page, and
-// rounds on a small one cost a lookup per waiter.
+// TestUnitConnectionReaderPollRule catches K waiters polling together
+// costing more than min(K, P) + 1 requests per round, plus one first page
+// to learn the size. Without it the first round on a large service listed
+// every page, and rounds on a small one cost a lookup per waiter.
 func TestUnitConnectionReaderPollRule(t *testing.T) {
 	t.Parallel()
 	const rounds = 3

@@ -9,6 +9,12 @@ import (
 	"time"
 )
 
+// TestUnitListConnectionsFiltersSortAndPaging catches a list that differs
+// from the API's: a wrong default order or limit, a sort key (both
+// spellings) or direction not applied, id, marker_id or status filters that
+// do not combine, a page cut wrong, total_count of the page instead of the
+// match, empty values not taken as absent, or connections:null for an empty
+// page.
 func TestUnitListConnectionsFiltersSortAndPaging(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -76,6 +82,10 @@ func TestUnitListConnectionsFiltersSortAndPaging(t *testing.T) {
 	}
 }
 
+// TestUnitListConnectionsRefusesBadQueries catches a bad marker_id, status
+// (wrong case included), sort key or direction, limit or offset accepted or
+// refused with another code than the API's, a marker_id beyond int32
+// refused, and an unknown service not a 404.
 func TestUnitListConnectionsRefusesBadQueries(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -114,6 +124,9 @@ func TestUnitListConnectionsRefusesBadQueries(t *testing.T) {
 	}
 }
 
+// TestUnitListConnectionsPagesLargeSets catches pages of a large service
+// that lose or repeat a connection, a wrong total_count or page size, and
+// generated marker ids beyond their range.
 func TestUnitListConnectionsPagesLargeSets(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -148,6 +161,10 @@ func TestUnitListConnectionsPagesLargeSets(t *testing.T) {
 	}
 }
 
+// TestUnitActionStateMachine catches a receive or reject that moves a
+// connection otherwise than the API does from any status (with and without
+// a transition delay), answers with the wrong status or code, or records an
+// action that changed nothing, or none for one that did.
 func TestUnitActionStateMachine(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -214,6 +231,11 @@ func TestUnitActionStateMachine(t *testing.T) {
 	}
 }
 
+// TestUnitActionRefusesBadRequests catches a malformed action request
+// (empty, not JSON, wrong types, bad or missing action or endpoints, two
+// endpoints, an endpoint of another service or none) accepted or refused
+// with another status or code than the API's, and a refused request that
+// changed a connection.
 func TestUnitActionRefusesBadRequests(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -255,6 +277,10 @@ func TestUnitActionRefusesBadRequests(t *testing.T) {
 	}
 }
 
+// TestUnitTransitionsAreLazyAndTimed catches a new endpoint without
+// approval that does not go creating, then accepted exactly at the delay
+// (with its IP and update time), and a deleted endpoint that is not
+// deleting for the delay, refusing actions, then gone on both sides.
 func TestUnitTransitionsAreLazyAndTimed(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.TransitionDelay = 2 * time.Second })
@@ -304,6 +330,11 @@ func TestUnitTransitionsAreLazyAndTimed(t *testing.T) {
 	checkConsistent(t, h.m)
 }
 
+// TestUnitForcedStatusHold catches a held creating connection that moves on
+// (even after a receive), one released that does not, a failed connection
+// without its error list or one that keeps it after leaving failed, and
+// ForceStatus accepting an unknown service, endpoint or status, or
+// recording an action.
 func TestUnitForcedStatusHold(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.TransitionDelay = time.Second })
@@ -359,6 +390,11 @@ func TestUnitForcedStatusHold(t *testing.T) {
 	}
 }
 
+// TestUnitUpdateDescription catches a description the API accepts (512
+// characters, empty) refused or not stored, one it refuses (513 characters,
+// < or >, missing fields, bad body) accepted or refused with another code,
+// a batch with an unknown id applied in part, and an unknown service not a
+// 404.
 func TestUnitUpdateDescription(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)

@@ -12,6 +12,11 @@ import (
 	"time"
 )
 
+// TestUnitHTTPControls catches a /_mock/ control that misbehaves (services,
+// endpoints, request counts and their reset, actions, forced status, state,
+// faults, transition delay, endpoint delete, fixtures, reset), a bad
+// control body accepted, and a router default leaking (405, a redirect,
+// HEAD served as GET).
 func TestUnitHTTPControls(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -132,6 +137,10 @@ func TestUnitHTTPControls(t *testing.T) {
 	}
 }
 
+// TestUnitFixtures catches fixtures loaded otherwise than written (order by
+// created_at, a large marker_id, a failed connection's errors, defaults, a
+// service of another project or without approval), Reset that does not
+// restore them, and an invalid document that loads anything.
 func TestUnitFixtures(t *testing.T) {
 	t.Parallel()
 	doc := `{"services":[
@@ -198,9 +207,10 @@ func TestUnitFixtures(t *testing.T) {
 	}
 }
 
-// Defect: fixtures naming a project no credential is bound to loaded without
-// complaint ({"connections":6,"services":1}), and the provider then got a 403
-// about permissions instead of hearing that the mock serves another project.
+// Catches: fixtures naming a project no credential is bound to loaded
+// without complaint ({"connections":6,"services":1}), and the provider then
+// got a 403 about permissions instead of hearing that the mock serves
+// another project.
 func TestUnitFixturesOfAnUnreachableProjectAreRefused(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.Credentials = []Credential{defaultCredential()} })
@@ -223,6 +233,10 @@ func TestUnitFixturesOfAnUnreachableProjectAreRefused(t *testing.T) {
 	}
 }
 
+// TestUnitGoControls catches a Go control of the mock that misbehaves: a
+// service created in another project, a second create that replaces the
+// first, an endpoint of a missing service or a duplicate id accepted, a
+// deleted endpoint still listed, or actions encoded as null instead of [].
 func TestUnitGoControls(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)

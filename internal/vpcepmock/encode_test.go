@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// TestUnitListEncodingMatchesEncodingJSON holds the hand-written encoder to the
-// bytes encoding/json writes, on awkward strings too.
+// TestUnitListEncodingMatchesEncodingJSON catches the hand-written list
+// encoder writing other bytes than encoding/json, on awkward strings too.
 func TestUnitListEncodingMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)

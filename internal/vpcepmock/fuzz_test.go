@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// FuzzHandler sends random methods, paths, queries and bodies through
-// ServeHTTP, authenticated or not: nothing may panic, every answer carries
-// a request id and a JSON body unless it is 204.
+// FuzzHandler catches a panic in ServeHTTP on random methods, paths,
+// queries and bodies, authenticated or not, and an answer without a request
+// id or, unless it is 204, without a JSON body.
 func FuzzHandler(f *testing.F) {
 	base := "/v1/" + DefaultProjectID
 	f.Add("GET", base+"/vpc-endpoint-services/svc/connections", "limit=1000&id=e1", "", true)

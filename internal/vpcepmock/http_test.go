@@ -13,6 +13,9 @@ import (
 	"github.com/vpcep/terraform-provider-vpcep/internal/aksk"
 )
 
+// TestUnitRoutes catches an API route the mock does not serve, answers with
+// the wrong status or body, counts under another operation or twice, or
+// answers without a request id.
 func TestUnitRoutes(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -99,6 +102,12 @@ func TestUnitUnknownRoutesAnswerGatewayNotFound(t *testing.T) {
 	}
 }
 
+// TestUnitServices catches a service create the API refuses accepted (or
+// refused with another code), a created service that differs from the API's
+// (approval, status, name region.name.id, project, time), list filters and
+// paging not applied or showing another project's services, describe that
+// cannot find another project's service, and a delete that leaves its
+// endpoints.
 func TestUnitServices(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -173,6 +182,11 @@ func TestUnitServices(t *testing.T) {
 	checkConsistent(t, h.m)
 }
 
+// TestUnitEndpoints catches an endpoint create the API refuses accepted (or
+// refused with another code), an endpoint whose status ignores the
+// service's approval, one that the owner does not see as a connection with
+// the same status, domain and marker id, and list filters, paging or
+// not-found answers that differ from the API's.
 func TestUnitEndpoints(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -248,6 +262,12 @@ func signed(t *testing.T, method, path, body, ak, sk string, now time.Time, head
 	return req
 }
 
+// TestUnitAuthentication catches a token or signed request the API accepts
+// refused (the SDK's and the huaweicloud provider's header choices, 14
+// minutes of skew), one it refuses accepted (wrong token or secret,
+// tampered header or body, skew beyond 15 minutes, unknown key, malformed
+// Authorization), a 401 without the gateway's code, message and request id,
+// or with the secret in it.
 func TestUnitAuthentication(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -330,8 +350,9 @@ func TestUnitAuthentication(t *testing.T) {
 	}
 }
 
-// TestUnitSpecSigningVectors replays the SDK-style signed VPCEP requests of
-// internal/aksk's vectors byte for byte: the mock must accept them at their signing time.
+// TestUnitSpecSigningVectors catches the mock refusing an SDK-style signed
+// VPCEP request of internal/aksk's vectors, replayed byte for byte at its
+// signing time.
 func TestUnitSpecSigningVectors(t *testing.T) {
 	t.Parallel()
 	const (
@@ -362,6 +383,11 @@ func TestUnitSpecSigningVectors(t *testing.T) {
 	}
 }
 
+// TestUnitProjectIsolation catches a token or AK/SK of one project allowed
+// on another project's paths (403 expected), another project's service
+// visible under a project's own path (404 expected), an endpoint visible to
+// the service owner instead of its consumer, and a refused call that
+// changed a connection.
 func TestUnitProjectIsolation(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -418,6 +444,10 @@ func TestUnitProjectIsolation(t *testing.T) {
 	}
 }
 
+// TestUnitErrorFormats catches an error body in another form than the
+// configured one (nested by default, or flat), without the JSON content
+// type, and a gateway error that does not keep the gateway form whatever
+// the format.
 func TestUnitErrorFormats(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -442,6 +472,10 @@ func TestUnitErrorFormats(t *testing.T) {
 	}
 }
 
+// TestUnitFaults catches a fault kind (429 APIGW.0308, 503, EndPoint.0022)
+// never drawn or drawn at a skewed rate, another kind drawn, a faulted
+// action that changes a connection, faults not counted, controls faulted, a
+// fault drawn before authentication, and SetFaults not applied at runtime.
 func TestUnitFaults(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.Faults = Faults{Rate: 1, Seed: 7} })
@@ -488,6 +522,10 @@ func TestUnitFaults(t *testing.T) {
 	}
 }
 
+// TestUnitFaultsAreDeterministicAndBounded catches a fault sequence that is
+// not the same for one seed or is for another seed, a latency outside [0,
+// max] or not averaging about half of it, and a request answered although
+// its client gave up during the latency.
 func TestUnitFaultsAreDeterministicAndBounded(t *testing.T) {
 	t.Parallel()
 	sequence := func(seed int64) string {
@@ -533,6 +571,9 @@ func TestUnitFaultsAreDeterministicAndBounded(t *testing.T) {
 	}
 }
 
+// TestUnitRequestIDOnEveryResponse catches a response (API, unknown route,
+// unauthenticated, control) without a request id, or with one that another
+// response had.
 func TestUnitRequestIDOnEveryResponse(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -553,6 +594,8 @@ func TestUnitRequestIDOnEveryResponse(t *testing.T) {
 	}
 }
 
+// TestUnitBodyTooLarge catches a body over maxBodyBytes read whole, or
+// refused otherwise than the gateway's 413 APIGW.0201.
 func TestUnitBodyTooLarge(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -562,7 +605,8 @@ func TestUnitBodyTooLarge(t *testing.T) {
 	}
 }
 
-// TestUnitDumpIsFixtures checks that a dump loads back as fixtures.
+// TestUnitDumpIsFixtures catches a dump of the mock's state that does not
+// load back as fixtures, or loads as another state.
 func TestUnitDumpIsFixtures(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, nil)
@@ -589,8 +633,9 @@ func TestUnitDumpIsFixtures(t *testing.T) {
 	}
 }
 
-// TestUnitOverTheWire runs the mock behind a real HTTP server and signs with a
-// real client, so that Host, Content-Length and body handling are as in use.
+// TestUnitOverTheWire catches a signed action that fails through a real
+// HTTP server and client (Host, Content-Length and body as in use), where
+// the in-process harness would not see it.
 func TestUnitOverTheWire(t *testing.T) {
 	t.Parallel()
 	m := New(Config{})

@@ -52,9 +52,9 @@ func (h *harness) assume(agency, domain string) (result, iamCredentialBody) {
 	return r, out.Credential
 }
 
-// TestUnitIAMProjectList: the region names the default project, a sub-project
-// is listed by its own name, a wrong name lists nothing, and the call
-// needs a credential.
+// TestUnitIAMProjectList catches the region not naming the default project,
+// a sub-project not listed by its own name, a wrong name listing something,
+// and the call answered without a credential.
 func TestUnitIAMProjectList(t *testing.T) {
 	h := iamHarness(t)
 	for name, want := range map[string]string{DefaultRegion: testProject, DefaultRegion + "_sub": otherProject, "xx-nowhere-1": ""} {
@@ -80,9 +80,10 @@ func TestUnitIAMProjectList(t *testing.T) {
 	}
 }
 
-// TestUnitIAMAssumeRoleCredentialsWork: an agency's temporary keys sign API
-// calls with their security token; without it, with another key's token or
-// after the TTL they are refused, and a foreign agency or domain is 403.
+// TestUnitIAMAssumeRoleCredentialsWork catches an agency's temporary keys
+// that cannot sign API calls with their security token, or that are
+// accepted without it, with another key's token or after the TTL; and a
+// foreign agency or domain not refused with 403.
 func TestUnitIAMAssumeRoleCredentialsWork(t *testing.T) {
 	h := iamHarness(t)
 	r, cred := h.assume("ops", "acme")
@@ -128,9 +129,10 @@ func TestUnitIAMAssumeRoleCredentialsWork(t *testing.T) {
 	}
 }
 
-// TestUnitIAMOIDCFederation: an ID token of a known identity provider becomes
-// an IAM token (X-Subject-Token), which becomes temporary keys; unknown
-// providers and expired or malformed ID tokens are 401.
+// TestUnitIAMOIDCFederation catches an ID token of a known identity
+// provider that does not become an IAM token (X-Subject-Token) and then
+// temporary keys, and an unknown provider or an expired or malformed ID
+// token not refused with 401.
 func TestUnitIAMOIDCFederation(t *testing.T) {
 	h := iamHarness(t)
 	exchange := func(idp, jwt string) result {

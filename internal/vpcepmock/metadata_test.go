@@ -5,8 +5,9 @@ import (
 	"testing"
 )
 
-// TestUnitMetadata: with the token service, the security key needs the
-// session token; without it, the key is served directly; disabled, 404.
+// TestUnitMetadata catches the security key served without the session
+// token when the token service is on, not served directly when it is off,
+// or served at all when metadata is disabled (404).
 func TestUnitMetadata(t *testing.T) {
 	h := iamHarness(t)
 	put := newRequest(http.MethodPut, "/meta-data/latest/api/token", "")

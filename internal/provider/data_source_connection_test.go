@@ -105,9 +105,9 @@ data "vpcep_connection" "this" {
 `, serviceID, endpointID)
 }
 
-// TestAccDataSourceConnection_statuses reads connections in each settled
-// status the mock can hold, including a failed one whose error list must
-// reach Terraform entry by entry.
+// TestAccDataSourceConnection_statuses catches a settled status the mock
+// can hold that reads wrong, and a failed connection's error list that does
+// not reach Terraform entry by entry.
 func TestAccDataSourceConnection_statuses(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -159,8 +159,8 @@ func TestAccDataSourceConnection_statuses(t *testing.T) {
 	}
 }
 
-// TestAccDataSourceConnection_description reads a description the consumer
-// side set, so the attribute is shown to be the API's and not a default.
+// TestAccDataSourceConnection_description catches a description shown from
+// a default instead of the API's (here one the consumer side set).
 func TestAccDataSourceConnection_description(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -182,9 +182,9 @@ func TestAccDataSourceConnection_description(t *testing.T) {
 	})
 }
 
-// TestAccDataSourceConnection_missing expects an error that names the
-// endpoint and the service and says what to check, both for an endpoint the
-// service does not have and for a service that does not exist.
+// TestAccDataSourceConnection_missing catches an error for an endpoint the
+// service does not have, or for a service that does not exist, that does
+// not name the endpoint and the service and say what to check.
 func TestAccDataSourceConnection_missing(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -209,8 +209,8 @@ func TestAccDataSourceConnection_missing(t *testing.T) {
 	})
 }
 
-// TestAccDataSourceConnection_validation expects every bad argument to be
-// refused at plan time, before any request reaches the API.
+// TestAccDataSourceConnection_validation catches a bad argument that is not
+// refused at plan time, or that sends a request to the API first.
 func TestAccDataSourceConnection_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -242,8 +242,8 @@ func TestAccDataSourceConnection_validation(t *testing.T) {
 	}
 }
 
-// TestUnitConnectionModel checks the conversion of the API's connection,
-// including the error list, which is empty rather than null when there is
+// TestUnitConnectionModel catches a field of the API's connection converted
+// wrong, and an error list that is null rather than empty when there is
 // none.
 func TestUnitConnectionModel(t *testing.T) {
 	t.Parallel()
@@ -308,9 +308,9 @@ func TestUnitConnectionModel(t *testing.T) {
 	}
 }
 
-// TestAccDataSourceConnection_afterApproval reads a connection that an
-// approval in the same configuration accepts: the data source is read after
-// the write and must show the new status, never a view listed before it.
+// TestAccDataSourceConnection_afterApproval catches a data source read
+// after an approval in the same configuration that shows a view listed
+// before the write instead of the new status.
 func TestAccDataSourceConnection_afterApproval(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -343,9 +343,9 @@ data "vpcep_connection" "this" {
 	})
 }
 
-// TestAccDataSourceConnection_coalesced reads many connections of one
-// service in one plan: the provider's reader answers the burst with list
-// calls of the whole service instead of one call per data source.
+// TestAccDataSourceConnection_coalesced catches many data sources of one
+// service in one plan read with one call each, instead of list calls of the
+// whole service shared by the burst.
 func TestAccDataSourceConnection_coalesced(t *testing.T) {
 	t.Parallel()
 	const n = 20

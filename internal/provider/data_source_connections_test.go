@@ -80,9 +80,9 @@ func newConnectionsFixture(t *testing.T) *connectionsFixture {
 	return f
 }
 
-// TestAccDataSourceConnections_filters reads the fixture's service once per
-// filter and order, and expects exactly the matching connections, each
-// with every field, in the expected order.
+// TestAccDataSourceConnections_filters catches a filter or order that lists
+// a connection it should not, misses one, loses a field, or returns them in
+// another order.
 func TestAccDataSourceConnections_filters(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -205,8 +205,9 @@ data "vpcep_connections" "this" {
 	}
 }
 
-// TestAccDataSourceConnections_paging lists a service with 1203 connections:
-// all of them must arrive, in ceil(1203/1000) = 2 list calls per read.
+// TestAccDataSourceConnections_paging catches a list of a service with 1203
+// connections that loses some, or costs more than ceil(1203/1000) = 2 list
+// calls per read.
 func TestAccDataSourceConnections_paging(t *testing.T) {
 	t.Parallel()
 	const total = 1203
@@ -266,8 +267,8 @@ data "vpcep_connections" "all" {
 	})
 }
 
-// TestAccDataSourceConnections_missingService expects an error naming the
-// service when it does not exist.
+// TestAccDataSourceConnections_missingService catches a service that does
+// not exist read as empty, or reported without its id.
 func TestAccDataSourceConnections_missingService(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -285,8 +286,8 @@ data "vpcep_connections" "this" {
 	})
 }
 
-// TestAccDataSourceConnections_validation expects every bad argument to be
-// refused at plan time, before any request reaches the API.
+// TestAccDataSourceConnections_validation catches a bad argument that is
+// not refused at plan time, or that sends a request to the API first.
 func TestAccDataSourceConnections_validation(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -431,11 +432,11 @@ func expectMockReceives(env *testEnv, n int) mockCheck {
 	}
 }
 
-// TestAccDataSourceConnections_approveAllowList runs the documented use case:
-// the allowed accounts' pending connections are accepted, a stranger's stays
-// pending, the plan after apply is empty, and a connection that appears
-// later from an allowed account is accepted by the next apply. Removing the
-// approvals rejects what they accepted.
+// TestAccDataSourceConnections_approveAllowList catches the documented use
+// case going wrong: an allowed account's pending connection not accepted, a
+// stranger's decided, a plan after apply that is not empty, a connection an
+// allowed account adds later not accepted by the next apply, or removing
+// the approvals not rejecting what they accepted.
 func TestAccDataSourceConnections_approveAllowList(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)

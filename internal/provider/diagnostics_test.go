@@ -126,7 +126,7 @@ func TestUnitDecisionDiag(t *testing.T) {
 	}
 }
 
-// Defect: a request that never left the machine (a refused dial, a failed
+// Catches: a request that never left the machine (a refused dial, a failed
 // lookup, a dial the tests' loopback guard refused) ended with "The
 // connection broke after the request was sent, so the API may have acted on
 // it", and a refused loopback endpoint did not point at vpcep-mock.
@@ -161,8 +161,8 @@ func TestUnitUnreachableSaysNothingWasSent(t *testing.T) {
 	}
 }
 
-// TestUnitAPIErrorDiagUnreachable: every other API diagnostic (reads, waits,
-// descriptions) also drops its "refused" advice when no answer came.
+// TestUnitAPIErrorDiagUnreachable catches an API diagnostic (reads, waits,
+// descriptions) that keeps its "refused" advice when no answer came.
 func TestUnitAPIErrorDiagUnreachable(t *testing.T) {
 	t.Parallel()
 	d := apiErrorDiag("Error reading the VPC endpoint connection", "Check the credentials.", errDialFailed)
@@ -189,8 +189,8 @@ func TestUnitAPIErrorDiagPlainHTTP(t *testing.T) {
 	}
 }
 
-// TestUnitAPIErrorDiagInterrupted: Ctrl-C during a read says interrupted,
-// not that the API returned an error.
+// TestUnitAPIErrorDiagInterrupted catches Ctrl-C during a read reported as
+// an error the API returned instead of an interruption.
 func TestUnitAPIErrorDiagInterrupted(t *testing.T) {
 	t.Parallel()
 	d := apiErrorDiag("Error listing VPC endpoint connections", "Check service_id.", errCanceled)

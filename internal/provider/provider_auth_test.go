@@ -134,9 +134,9 @@ func runAuthTest(t *testing.T, e *testEnv, lines string, n int, check func(t *te
 // countOf is one request count of the mock.
 func countOf(e *testEnv, op string) int { return e.Mock.RequestCounts()[op] }
 
-// TestAccAuth_securityToken: temporary keys given with their security
-// token sign every call (the mock refuses a temporary AK without it), and
-// the project id comes from the region through IAM's project list.
+// TestAccAuth_securityToken catches temporary keys that sign a call without
+// their security token (the mock refuses a temporary AK without it), and a
+// project id not taken from the region through IAM's project list.
 func TestAccAuth_securityToken(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
@@ -149,8 +149,8 @@ func TestAccAuth_securityToken(t *testing.T) {
 		})
 }
 
-// TestAccAuth_temporaryKeyWithoutToken: a temporary AK/SK configured
-// without its security token is refused by the mock, and the error says so.
+// TestAccAuth_temporaryKeyWithoutToken catches a temporary AK/SK configured
+// without its security token failing with an error that does not say so.
 func TestAccAuth_temporaryKeyWithoutToken(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
@@ -166,9 +166,9 @@ func TestAccAuth_temporaryKeyWithoutToken(t *testing.T) {
 	})
 }
 
-// TestAccAuth_assumeRole: permanent keys assume an agency through IAM;
-// every call uses the agency's keys: one exchange and one project lookup
-// per provider instance.
+// TestAccAuth_assumeRole catches a call made with the permanent keys
+// instead of the agency's, and more than one exchange or project lookup per
+// provider instance.
 func TestAccAuth_assumeRole(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
@@ -187,8 +187,8 @@ func TestAccAuth_assumeRole(t *testing.T) {
 	})
 }
 
-// TestAccAuth_assumeRoleRefused: an agency the keys may not assume is a
-// clear configuration error carrying IAM's 403.
+// TestAccAuth_assumeRoleRefused catches an agency the keys may not assume
+// reported otherwise than as a configuration error carrying IAM's 403.
 func TestAccAuth_assumeRoleRefused(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
@@ -202,10 +202,10 @@ func TestAccAuth_assumeRoleRefused(t *testing.T) {
 	})
 }
 
-// TestAccAuth_oidcTokenFile: a CI pipeline's ID token file is exchanged for
-// temporary keys and read again at every retrieval, renewals included: the
-// file is rewritten after each exchange and every exchange shows a new
-// subject. The keys live 3 s, shorter than the apply.
+// TestAccAuth_oidcTokenFile catches a CI pipeline's ID token file read
+// once: the keys live 3 s, shorter than the apply, the file is rewritten
+// after each exchange, and every exchange must show a new subject, renewals
+// included.
 func TestAccAuth_oidcTokenFile(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, 3*time.Second, func(c *vpcepmock.Config) { c.TransitionDelay = 1500 * time.Millisecond })
@@ -249,8 +249,8 @@ func TestAccAuth_oidcTokenFile(t *testing.T) {
 	})
 }
 
-// TestAccAuth_projectName: project_name picks a sub-project through IAM's
-// project list, and the approvals land in that project.
+// TestAccAuth_projectName catches project_name not picking the sub-project
+// through IAM's project list, or approvals landing in another project.
 func TestAccAuth_projectName(t *testing.T) {
 	t.Parallel()
 	sub := vpcepmock.RandomHex(16)
@@ -273,8 +273,8 @@ func TestAccAuth_projectName(t *testing.T) {
 	})
 }
 
-// TestAccAuth_wrongRegion: a region IAM lists no project for is a clear
-// error naming the region, not a failure on every resource.
+// TestAccAuth_wrongRegion catches a region IAM lists no project for failing
+// on every resource instead of as one error naming the region.
 func TestAccAuth_wrongRegion(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
@@ -304,9 +304,9 @@ func hcloudFile(t *testing.T, dir, current string, profiles ...map[string]any) s
 	return file
 }
 
-// TestAccAuth_profiles: an hcloud profile in each mode (AKSK, SSO with
-// temporary keys, and one naming an agency) gives the credentials and the
-// region; the file's current profile is the default.
+// TestAccAuth_profiles catches an hcloud profile mode (AKSK, SSO with
+// temporary keys, one naming an agency) that does not give its credentials
+// and region, and a default other than the file's current profile.
 func TestAccAuth_profiles(t *testing.T) {
 	t.Parallel()
 	e := newIAMTestEnv(t, time.Hour)
@@ -381,9 +381,10 @@ func TestAccAuth_profileFileOpenToOthersWarns(t *testing.T) {
 	}
 }
 
-// TestAccAuth_metadataAndDefaultProfile: with nothing configured, the
-// hcloud CLI's default file is used when it exists, else ECS metadata, with
-// and without its session token. Not parallel: it sets HOME and variables.
+// TestAccAuth_metadataAndDefaultProfile catches, with nothing configured,
+// the hcloud CLI's default file not used when it exists, or ECS metadata
+// not used otherwise, with and without its session token. Not parallel: it
+// sets HOME and variables.
 func TestAccAuth_metadataAndDefaultProfile(t *testing.T) {
 	for _, tt := range []struct {
 		name         string
@@ -420,10 +421,10 @@ func TestAccAuth_metadataAndDefaultProfile(t *testing.T) {
 	}
 }
 
-// TestAccAuth_expiryDuringApply: keys living 3 s, an apply of 20 approvals
-// that outlives them: no failure, no request refused (the keys are renewed
-// before they expire), and at most one renewal per expiry per provider
-// instance.
+// TestAccAuth_expiryDuringApply catches keys that expire during an apply
+// (they live 3 s; 20 approvals outlive them): a failure, a request refused
+// because renewal came too late, or more than one renewal per expiry per
+// provider instance.
 func TestAccAuth_expiryDuringApply(t *testing.T) {
 	t.Parallel()
 	const ttl = 3 * time.Second

@@ -284,10 +284,11 @@ func closedAddr(t *testing.T) string {
 	return mocktest.ClosedAddr(t)
 }
 
-// TestAccBadInput runs every row of the bad-input table. The provider
-// environment variables are cleared first (by this test, which is why it is
-// not itself parallel; its rows are), so the rows do not depend on the
-// environment of the machine running them.
+// TestAccBadInput catches any row of the bad-input table accepted, or
+// refused without the error its row expects. The provider environment
+// variables are cleared first (by this test, which is why it is not itself
+// parallel; its rows are), so the rows do not depend on the environment of
+// the machine running them.
 func TestAccBadInput(t *testing.T) {
 	clearProviderEnv(t)
 	rows := badInputs()

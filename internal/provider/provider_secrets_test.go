@@ -113,13 +113,13 @@ func lineWith(text, s string) string {
 	return text[start:end]
 }
 
-// TestAccSecrets_notLogged applies and destroys an approval with TF_LOG=TRACE,
-// with each credential source (token, AK/SK, temporary keys, agency, OIDC,
-// ECS metadata), and checks that the token, the secret keys, the security
-// tokens, the ID token, the IAM token it was exchanged for and every
-// request signature the mock saw appear neither in the log file
-// (Terraform's and the provider's lines) nor in state. It sets process
-// environment variables, so it cannot run in parallel.
+// TestAccSecrets_notLogged catches a secret in the TRACE log file
+// (Terraform's and the provider's lines) or in state: it applies and
+// destroys an approval with each credential source (token, AK/SK, temporary
+// keys, agency, OIDC, ECS metadata) and looks for the token, the secret
+// keys, the security tokens, the ID token, the IAM token it was exchanged
+// for and every request signature the mock saw. It sets process environment
+// variables, so it cannot run in parallel.
 func TestAccSecrets_notLogged(t *testing.T) {
 	for _, auth := range []string{"token", "aksk", "security_token", "agency", "oidc", "metadata"} {
 		t.Run(auth, func(t *testing.T) {

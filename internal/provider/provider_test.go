@@ -47,6 +47,9 @@ func envProviderFactories(env map[string]string) map[string]func() (tfprotov6.Pr
 	}
 }
 
+// TestUnitProviderSchemaDescriptions catches a provider argument without a
+// description (the docs would show it bare), and a token or AK/SK argument
+// not marked sensitive (its value would show in plans).
 func TestUnitProviderSchemaDescriptions(t *testing.T) {
 	t.Parallel()
 	var resp provider.SchemaResponse
@@ -63,8 +66,8 @@ func TestUnitProviderSchemaDescriptions(t *testing.T) {
 	}
 }
 
-// TestAccProvider_accessKeyAuth applies with AK/SK; the mock verifies each
-// request's SDK-HMAC-SHA256 signature.
+// TestAccProvider_accessKeyAuth catches an apply with AK/SK whose requests
+// the mock refuses (it verifies each SDK-HMAC-SHA256 signature).
 func TestAccProvider_accessKeyAuth(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -115,9 +118,10 @@ resource "vpcep_connection_approval" "test" {
 `, body)
 }
 
-// TestAccProvider_configErrors: configuration errors in the provider block
-// are attribute errors at plan time, naming the attribute, its environment
-// variable and the fix. None depends on the environment.
+// TestAccProvider_configErrors catches a configuration error in the
+// provider block that is not an attribute error at plan time naming the
+// attribute, its environment variable and the fix. None depends on the
+// environment.
 func TestAccProvider_configErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, body, want string }{
@@ -168,8 +172,8 @@ func TestAccProvider_configErrors(t *testing.T) {
 	}
 }
 
-// TestAccProvider_wrongToken: the API's 401 reaches the user with its code
-// and request id.
+// TestAccProvider_wrongToken catches the API's 401 reaching the user
+// without its code or request id.
 func TestAccProvider_wrongToken(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -185,9 +189,9 @@ func TestAccProvider_wrongToken(t *testing.T) {
 	})
 }
 
-// TestAccProvider_unknownConfig: a provider argument unknown at plan time
-// (from a resource in the same configuration) does not fail the plan; the
-// provider is configured at apply, when the value is known.
+// TestAccProvider_unknownConfig catches a provider argument unknown at plan
+// time (from a resource in the same configuration) failing the plan instead
+// of being configured at apply, when the value is known.
 func TestAccProvider_unknownConfig(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -231,8 +235,8 @@ resource "vpcep_connection_approval" "test" {
 	})
 }
 
-// TestAccProvider_envFallbacks configures the provider from the environment
-// only (VPCEP_* and HW_* variants).
+// TestAccProvider_envFallbacks catches a VPCEP_* or HW_* variable that does
+// not configure the provider when the block sets nothing.
 func TestAccProvider_envFallbacks(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -269,8 +273,9 @@ resource "vpcep_connection_approval" "test" {
 	}
 }
 
-// TestAccProvider_envErrors: configuration errors that depend on the
-// environment.
+// TestAccProvider_envErrors catches a configuration error that depends on
+// the environment accepted, or refused without naming the variable and the
+// fix.
 func TestAccProvider_envErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -307,11 +312,11 @@ func TestAccProvider_envErrors(t *testing.T) {
 	}
 }
 
-// TestAccProvider_argumentErrors: bad provider arguments are refused at plan
-// time with the argument's name and the fix. Before: max_retries = 1.5 gave
-// the framework's "Value Conversion Error", 21 was silently capped, a region
-// with a slash reached the host name and auth_token = "" said "Missing
-// credentials".
+// TestAccProvider_argumentErrors catches a bad provider argument not
+// refused at plan time with its name and the fix. Before: max_retries = 1.5
+// gave the framework's "Value Conversion Error", 21 was silently capped, a
+// region with a slash reached the host name and auth_token = "" said
+// "Missing credentials".
 func TestAccProvider_argumentErrors(t *testing.T) {
 	t.Parallel()
 	const remote = "  endpoint   = \"https://vpcep.example.com\"\n  project_id = \"p\"\n"
@@ -339,9 +344,10 @@ func TestAccProvider_argumentErrors(t *testing.T) {
 	}
 }
 
-// TestAccProvider_tokenWithNewlineNeverSent: a token with a trailing newline
-// from the environment is refused at configure time and no request reaches
-// the API (before, the client retried for seconds and tainted the resource).
+// TestAccProvider_tokenWithNewlineNeverSent catches a token with a trailing
+// newline from the environment that is not refused at configure time, or
+// that lets a request reach the API (before, the client retried for seconds
+// and tainted the resource).
 func TestAccProvider_tokenWithNewlineNeverSent(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)

@@ -20,11 +20,10 @@ func tlsConfig(url string, e *testEnv, insecure, serviceID, endpointID string) s
 	return e.ProviderConfigAt(url, noRetries, line) + approvalBlock(serviceID, endpointID)
 }
 
-// TestAccTLS_selfSigned serves the mock over https with a self-signed
-// certificate (on loopback, where https is of course allowed): TLS
-// verification is on by default and with insecure = false, so the apply
-// fails with the certificate error and nothing reaches the API; with
-// insecure = true the same apply works.
+// TestAccTLS_selfSigned catches TLS verification off by default or with
+// insecure = false (the apply against a self-signed mock on loopback must
+// fail with the certificate error, nothing reaching the API), and insecure
+// = true not letting the same apply work.
 func TestAccTLS_selfSigned(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)

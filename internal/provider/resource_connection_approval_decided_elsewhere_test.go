@@ -42,11 +42,10 @@ func rejectedWhileCreating(t *testing.T) (e *testEnv, svc, ep, url string) {
 	return e, svc, ep, overrulingProxy(t, e, svc, ep, client.StatusRejected)
 }
 
-// TestAccConnectionApproval_rejectedBySomeoneElse: a create waiting for
-// accepted (the mock holds the connection in creating) whose connection
-// someone else rejects ends at once with an error saying so and what to do.
-// Defect: it waited out timeouts.create (10m by default), then advised
-// raising it.
+// Catches: a create waiting for accepted (the mock holds the connection in
+// creating) whose connection someone else rejects waited out
+// timeouts.create (10m by default), then advised raising it. It must end at
+// once with an error saying so and what to do.
 func TestAccConnectionApproval_rejectedBySomeoneElse(t *testing.T) {
 	t.Parallel()
 	e, svc, ep, url := rejectedWhileCreating(t)
@@ -67,10 +66,9 @@ func TestAccConnectionApproval_rejectedBySomeoneElse(t *testing.T) {
 	}
 }
 
-// TestAccConnectionDecision_rejectedBySomeoneElse: the action waiting for
-// accepted (the mock holds the connection in creating) ends at once when
-// someone else rejects the connection.
-// Defect: the action waited out its timeout, then advised raising it.
+// Catches: the action waiting for accepted (the mock holds the connection
+// in creating) waited out its timeout when someone else rejected the
+// connection, then advised raising it. It must end at once.
 func TestAccConnectionDecision_rejectedBySomeoneElse(t *testing.T) {
 	t.Parallel()
 	e, svc, ep, url := rejectedWhileCreating(t)

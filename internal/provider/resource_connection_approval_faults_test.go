@@ -207,13 +207,14 @@ func checkFaultsInjected(t *testing.T, m *vpcepmock.Mock, phase string, minShare
 	}
 }
 
-// TestAccFaults_manyApprovals applies 50 approvals in one counted block
-// (Terraform's default parallelism of 10) while the mock answers about 30% of API requests
-// with 429 APIGW.0308, 503 EndPoint.0001 or 400 EndPoint.0022 and delays every
-// request randomly. Every connection must converge, the mock must record
-// exactly one effective action per endpoint, state must hold all 50 with the
-// mock's attributes, the plan after apply must be empty, and destroy must
-// leave all of them rejected.
+// TestAccFaults_manyApprovals catches approvals that do not converge under
+// faults: 50 in one counted block (Terraform's default parallelism of 10)
+// while the mock answers about 30% of API requests with 429 APIGW.0308, 503
+// EndPoint.0001 or 400 EndPoint.0022 and delays every request randomly.
+// Every connection must converge, the mock must record exactly one
+// effective action per endpoint, state must hold all 50 with the mock's
+// attributes, the plan after apply must be empty, and destroy must leave
+// all of them rejected.
 func TestAccFaults_manyApprovals(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, func(c *vpcepmock.Config) {

@@ -49,9 +49,11 @@ resource "vpcep_connection_approval" "all" {
 	return b.String()
 }
 
-// TestAccInterrupt_applyInterrupted runs the real CLI (Terraform or OpenTofu,
-// per TF_ACC_TERRAFORM_PATH) on 40 approvals with for_each, sends SIGINT
-// once some actions have reached the mock, and checks:
+// TestAccInterrupt_applyInterrupted catches a Ctrl-C during apply that
+// leaves state and the mock apart, or that the next apply cannot recover
+// from. It runs the real CLI (Terraform or OpenTofu, per
+// TF_ACC_TERRAFORM_PATH) on 40 approvals with for_each, sends SIGINT once
+// some actions have reached the mock, and checks:
 //   - the CLI stops within interruptExitBound (a non-zero exit is expected);
 //   - state is consistent with the mock: every approval in state was acted on
 //     once with its action and settled, and none is tainted (a create cut

@@ -60,11 +60,11 @@ func plansAccepted() []plancheck.PlanCheck {
 	}
 }
 
-// TestAccConnectionApproval_timedOutCreateContinues: a create that timed out
-// while the connection was creating leaves nothing in state, and the next
-// apply continues with "receive". Before: the resource was tainted and the
-// next apply sent reject, then receive (the log showed receive, reject,
-// receive), cutting off a connection that was on its way to accepted.
+// TestAccConnectionApproval_timedOutCreateContinues catches a create that
+// timed out while the connection was creating and left something in state.
+// Before: the resource was tainted and the next apply sent reject, then
+// receive (the log showed receive, reject, receive), cutting off a
+// connection that was on its way to accepted.
 func TestAccConnectionApproval_timedOutCreateContinues(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -99,10 +99,10 @@ func TestAccConnectionApproval_timedOutCreateContinues(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_unsettledStatusPlansChange: whenever the live
-// status is not where the configured action leads, the plan is not empty and
-// apply waits again. Before: pendingAcceptance, creating and failed all
-// planned "No changes".
+// TestAccConnectionApproval_unsettledStatusPlansChange catches an empty
+// plan, or an apply that does not wait again, while the live status is not
+// where the configured action leads. Before: pendingAcceptance, creating
+// and failed all planned "No changes".
 func TestAccConnectionApproval_unsettledStatusPlansChange(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -156,8 +156,9 @@ func TestAccConnectionApproval_unsettledStatusPlansChange(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_deletingDropsFromState: a connection whose
-// endpoint is being deleted is gone for Terraform, not a change to apply.
+// TestAccConnectionApproval_deletingDropsFromState catches a connection
+// whose endpoint is being deleted kept in state as a change to apply
+// instead of gone.
 func TestAccConnectionApproval_deletingDropsFromState(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -181,9 +182,10 @@ func TestAccConnectionApproval_deletingDropsFromState(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_omittedDescriptionKept: a configuration without
-// description leaves the live one alone; description = "" clears it.
-// Before: description was Optional only, so the plan wiped it.
+// TestAccConnectionApproval_omittedDescriptionKept catches a configuration
+// without description that wipes the live one, and description = "" that
+// does not clear it. Before: description was Optional only, so the plan
+// wiped it.
 func TestAccConnectionApproval_omittedDescriptionKept(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -225,9 +227,9 @@ func TestAccConnectionApproval_omittedDescriptionKept(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_nonPositiveTimeouts: "0s" and "-1m" are refused
-// at plan time, naming the block and attribute. Before: accepted, and a
-// delete = "-1m" made destroy impossible.
+// TestAccConnectionApproval_nonPositiveTimeouts catches "0s" and "-1m"
+// timeouts accepted, or refused without naming the block and attribute.
+// Before: accepted, and a delete = "-1m" made destroy impossible.
 func TestAccConnectionApproval_nonPositiveTimeouts(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -255,10 +257,11 @@ func TestAccConnectionApproval_nonPositiveTimeouts(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_unknownEndpointFailsFast: an endpoint id the
-// service has never listed (here: an existing id in upper case) fails after
-// missing_endpoint_timeout, with the service's size and the case hint.
-// Before: only "Still creating..." for the whole create timeout.
+// TestAccConnectionApproval_unknownEndpointFailsFast catches an endpoint id
+// the service has never listed (here: an existing id in upper case) waiting
+// past missing_endpoint_timeout, or failing without the service's size and
+// the case hint. Before: only "Still creating..." for the whole create
+// timeout.
 func TestAccConnectionApproval_unknownEndpointFailsFast(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -279,10 +282,10 @@ func TestAccConnectionApproval_unknownEndpointFailsFast(t *testing.T) {
 	}
 }
 
-// TestAccConnectionApproval_rejectGoneBetweenPlanAndApply: an update to
-// reject whose endpoint is deleted between plan and apply succeeds, as
-// destroy does, and the next refresh drops it. Before: the apply failed with
-// EndPoint.2013.
+// TestAccConnectionApproval_rejectGoneBetweenPlanAndApply catches an update
+// to reject failing when its endpoint is deleted between plan and apply
+// (destroy succeeds then, so must it), or a next refresh that keeps it.
+// Before: the apply failed with EndPoint.2013.
 func TestAccConnectionApproval_rejectGoneBetweenPlanAndApply(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)

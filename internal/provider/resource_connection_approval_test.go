@@ -43,6 +43,10 @@ func checkActions(e *testEnv, endpointID string, want ...string) resource.TestCh
 	}
 }
 
+// TestAccConnectionApproval_createReceive catches a receive whose state
+// lacks a computed attribute or differs from the mock's connection, an
+// action other than one receive sent, a plan after apply that is not empty,
+// or a destroy that does not reject.
 func TestAccConnectionApproval_createReceive(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -71,6 +75,9 @@ func TestAccConnectionApproval_createReceive(t *testing.T) {
 	})
 }
 
+// TestAccConnectionApproval_createReject catches a create with action =
+// "reject" that sends anything but one reject, or leaves state and the mock
+// apart.
 func TestAccConnectionApproval_createReject(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -92,8 +99,10 @@ func TestAccConnectionApproval_createReject(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_update goes receive -> reject -> receive on a mock
-// with a transition delay, so each receive has to wait for creating to end.
+// TestAccConnectionApproval_update catches an update that does not send the
+// new action or does not wait for creating to end (receive -> reject ->
+// receive on a mock with a transition delay), and a plan after apply that
+// is not empty.
 func TestAccConnectionApproval_update(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, func(c *vpcepmock.Config) { c.TransitionDelay = 300 * time.Millisecond })
@@ -122,6 +131,9 @@ func TestAccConnectionApproval_update(t *testing.T) {
 	})
 }
 
+// TestAccConnectionApproval_description catches a description not set at
+// create or not changed (ünïcode included), one cleared when the
+// configuration stops managing it, or not cleared by description = "".
 func TestAccConnectionApproval_description(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -150,6 +162,9 @@ func TestAccConnectionApproval_description(t *testing.T) {
 	})
 }
 
+// TestAccConnectionApproval_import catches an import (terraform import or
+// an import block) whose state differs from what apply wrote, or an import
+// block that plans a change.
 func TestAccConnectionApproval_import(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -178,6 +193,9 @@ func TestAccConnectionApproval_import(t *testing.T) {
 	})
 }
 
+// TestAccConnectionApproval_importMalformedID catches a malformed import id
+// accepted, or refused without saying the expected form and the value
+// received.
 func TestAccConnectionApproval_importMalformedID(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -200,8 +218,9 @@ func TestAccConnectionApproval_importMalformedID(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_driftRejectedOutOfBand: a reject made outside
-// Terraform shows as a planned update, and apply restores the acceptance.
+// TestAccConnectionApproval_driftRejectedOutOfBand catches a reject made
+// outside Terraform that does not show as a planned update, or that apply
+// does not undo.
 func TestAccConnectionApproval_driftRejectedOutOfBand(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -234,8 +253,9 @@ func TestAccConnectionApproval_driftRejectedOutOfBand(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_driftEndpointDeleted: an endpoint deleted by its
-// owner leaves state on refresh, without error.
+// TestAccConnectionApproval_driftEndpointDeleted catches an endpoint
+// deleted by its owner that stays in state on refresh, or that makes the
+// refresh fail.
 func TestAccConnectionApproval_driftEndpointDeleted(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -261,8 +281,9 @@ func TestAccConnectionApproval_driftEndpointDeleted(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_appearsLater: the endpoint is created by its
-// owner a second after apply starts; create waits for it.
+// TestAccConnectionApproval_appearsLater catches a create that fails
+// instead of waiting for an endpoint its owner creates a second after apply
+// starts.
 func TestAccConnectionApproval_appearsLater(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -290,9 +311,9 @@ func TestAccConnectionApproval_appearsLater(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_neverAppears: an endpoint id that never shows up
-// fails, within the create timeout when that is the shorter, with a message
-// saying what was awaited.
+// TestAccConnectionApproval_neverAppears catches an endpoint id that never
+// shows up waiting past the create timeout when that is the shorter, or
+// failing without saying what was awaited.
 func TestAccConnectionApproval_neverAppears(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -310,8 +331,8 @@ func TestAccConnectionApproval_neverAppears(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_serviceMissing: a service id that does not exist
-// fails at once rather than waiting for the timeout.
+// TestAccConnectionApproval_serviceMissing catches a service id that does
+// not exist waiting for the timeout instead of failing at once.
 func TestAccConnectionApproval_serviceMissing(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -333,9 +354,10 @@ var failedErrors = []vpcepmock.QueryError{
 
 var failedErrorRe = expectErr(`VPC endpoint connection failed.*EndPoint.9001: subnet has no free IP addresses; EndPoint.9002: quota exceeded`)
 
-// TestAccConnectionApproval_failedBeforeCreate: a connection already failed
-// is reported with every code and message of the API and what to do; nothing
-// is kept, so nothing is tainted, and the next plan tries the create again.
+// TestAccConnectionApproval_failedBeforeCreate catches a connection already
+// failed reported without every code and message of the API or what to do,
+// or kept (and so tainted) in state instead of tried again by the next
+// plan.
 func TestAccConnectionApproval_failedBeforeCreate(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -358,8 +380,9 @@ func TestAccConnectionApproval_failedBeforeCreate(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_failsWhileWaiting: a connection that turns
-// failed while create waits is reported with the API's codes.
+// TestAccConnectionApproval_failsWhileWaiting catches a connection that
+// turns failed while create waits reported without the API's codes, or
+// waited on until the timeout.
 func TestAccConnectionApproval_failsWhileWaiting(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -384,8 +407,8 @@ func TestAccConnectionApproval_failsWhileWaiting(t *testing.T) {
 	})
 }
 
-// TestAccConnectionApproval_validation: every bad argument is refused at plan
-// time, before any API call.
+// TestAccConnectionApproval_validation catches a bad argument that is not
+// refused at plan time, or that makes an API call first.
 func TestAccConnectionApproval_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)
@@ -425,14 +448,13 @@ func TestAccConnectionApproval_validation(t *testing.T) {
 	}
 }
 
-// TestAccConnectionApproval_requestCounts measures the request targets
-// through Terraform: applying N approvals on an instant mock costs N action
-// calls and no reads (the action's response shows the settled status), and
-// refreshing them costs at most ceil(N/1000)+1 list calls.
-//
-// Not parallel: Go runs it before the parallel tests, alone, because the
-// reader shares lists between reads that come less than a second apart, and
-// a machine crowded by other tests' Terraform runs spreads the reads out.
+// TestAccConnectionApproval_requestCounts catches request costs above the
+// targets through Terraform: applying N approvals on an instant mock must
+// cost N action calls and no reads (the action's response shows the settled
+// status), and refreshing them at most ceil(N/1000)+1 list calls. Not
+// parallel: Go runs it before the parallel tests, alone, because the reader
+// shares lists between reads that come less than a second apart, and a
+// machine crowded by other tests' Terraform runs spreads the reads out.
 func TestAccConnectionApproval_requestCounts(t *testing.T) {
 	const n = 50
 	e := newTestEnv(t)
@@ -492,6 +514,9 @@ func hclList(values []string) string {
 	return "[" + strings.Join(quoted, ", ") + "]"
 }
 
+// TestUnitParseImportID catches an import id split wrong, an empty part,
+// extra separator, whitespace or an over-long id accepted, or an error that
+// does not show the value received.
 func TestUnitParseImportID(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("a", 65)
@@ -521,6 +546,9 @@ func TestUnitParseImportID(t *testing.T) {
 	}
 }
 
+// TestUnitStatusActionMapping catches an unsettled status (pending,
+// creating, failed, deleting) read as an action, or a settled one mapped to
+// the wrong action or back to another status.
 func TestUnitStatusActionMapping(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -544,11 +572,11 @@ func TestUnitStatusActionMapping(t *testing.T) {
 	}
 }
 
-// TestUnitSetConnectionKeepsKnownImmutables: a connection without marker_id,
-// domain_id or created_at (an action answer lacking them, or a wait that
-// timed out before a poll succeeded) keeps the known values in the model, so
-// Update does not write zero values over what it planned from prior state;
-// unknown values (Create) are filled from whatever was seen.
+// TestUnitSetConnectionKeepsKnownImmutables catches Update writing zero
+// values over the known marker_id, domain_id or created_at it planned from
+// prior state, when the connection lacks them (an action answer without
+// them, or a wait that timed out before a poll succeeded); and unknown
+// values (Create) not filled from whatever was seen.
 func TestUnitSetConnectionKeepsKnownImmutables(t *testing.T) {
 	t.Parallel()
 	known := connectionApprovalModel{

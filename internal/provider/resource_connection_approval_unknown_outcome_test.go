@@ -80,12 +80,11 @@ func checkEffectiveActions(t *testing.T, e *testEnv, want int) {
 	}
 }
 
-// TestAccConnectionApproval_createOutcome: whatever stops a create (an answer
-// lost after sending, a timeout while the API holds the answer, a refusal, a
-// request that never left), nothing is kept in state, so nothing is tainted:
-// the next apply creates again and sends the same action, never a reject
-// first. Before, a lost answer tainted the resource and the next apply sent
-// reject, then receive.
+// TestAccConnectionApproval_createOutcome catches a stopped create (an
+// answer lost after sending, a timeout while the API holds the answer, a
+// refusal, a request that never left) that keeps something in state, so
+// that it is tainted and the next apply sends a reject first instead of the
+// same action. Before, a lost answer did exactly that.
 func TestAccConnectionApproval_createOutcome(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -149,10 +148,11 @@ func TestAccConnectionApproval_createOutcome(t *testing.T) {
 	}
 }
 
-// TestAccConnectionApproval_updateAndDeleteOutcome: an update or destroy
-// whose reject call loses its answer says that the outcome is unknown and
-// keeps the resource in state; the next plan reads the connection (which the
-// mock did reject) and so has nothing left to do.
+// TestAccConnectionApproval_updateAndDeleteOutcome catches an update or
+// destroy whose reject call loses its answer and does not say that the
+// outcome is unknown, or drops the resource from state; the next plan must
+// read the connection (which the mock did reject) and have nothing left to
+// do.
 func TestAccConnectionApproval_updateAndDeleteOutcome(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t)

@@ -40,11 +40,11 @@ func listsFailing(t *testing.T, e *testEnv, n int32) (url string, failed *atomic
 	return srv.URL, failed
 }
 
-// TestAccConnectionApproval_waitOutlastsRetryableErrors: the connection takes
-// a while to settle and, while create waits for it, the API answers several
-// polls in a row with 503. With no client retries (max_retries = 0) each of
-// them is final for its call, yet the wait must go on to the create timeout
-// and succeed once the API recovers.
+// TestAccConnectionApproval_waitOutlastsRetryableErrors catches a create
+// wait that gives up on retryable answers: while the connection settles,
+// the API answers several polls in a row with 503 and, with max_retries =
+// 0, each is final for its call, yet the wait must go on to the create
+// timeout and succeed once the API recovers.
 func TestAccConnectionApproval_waitOutlastsRetryableErrors(t *testing.T) {
 	t.Parallel()
 	const outage = 4

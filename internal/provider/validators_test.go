@@ -10,6 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
+// TestUnitIDValidator catches an id check that refuses a valid id, null or
+// unknown, accepts an empty, too long, whitespace-padded or (where
+// forbidden) slashed one, or whose error does not say what is wrong with
+// the value, such as a service name given for an id.
 func TestUnitIDValidator(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("x", apiIDMaxLength+1)

@@ -31,6 +31,12 @@ func apiErrorDiag(summary, whatToDo string, err error) diag.Diagnostic {
 // callerIndependentText explains failures whose cause is not the resource's
 // arguments, or returns "".
 func callerIndependentText(err error) string {
+	return callerIndependentTextSlower(err, lowerParallelism)
+}
+
+// callerIndependentTextSlower is callerIndependentText whose advice for
+// throttling is slower: how the caller sends fewer requests at once.
+func callerIndependentTextSlower(err error, slower string) string {
 	var apiErr *client.APIError
 	var decodeErr *client.DecodeError
 	var srcErr *credentials.SourceError
@@ -63,30 +69,33 @@ func callerIndependentText(err error) string {
 			"Grant the user or agency the VPCEP permissions on the project (for example the VPCEP FullAccess " +
 			"policy, or vpcep:endpointServices:* for the service owner), or check project_id."
 	case client.IsRetryable(err):
-		return retriesOutlastedText(apiErr)
+		return retriesOutlastedText(apiErr, slower)
 	}
 	return ""
 }
 
 // lowerParallelism is the advice to send fewer requests at once; a policy,
-// whose requests all come from one resource, names concurrent_requests instead.
-const lowerParallelism = "lower Terraform's -parallelism"
+// whose requests all come from one resource, gives lowerConcurrentRequests.
+const (
+	lowerParallelism        = "lower Terraform's -parallelism"
+	lowerConcurrentRequests = "lower concurrent_requests"
+)
 
 // retriesOutlastedText explains a retryable answer (throttling, a server
 // error) that was final: after how many retries, or that max_retries = 0
 // allowed none, and how to allow more.
-func retriesOutlastedText(apiErr *client.APIError) string {
+func retriesOutlastedText(apiErr *client.APIError, slower string) string {
 	allow := fmt.Sprintf("set max_retries in the provider block (for example %d, the default; up to %d)",
 		settings.DefaultMaxRetries, client.MaxRetriesLimit)
 	throttled := client.IsThrottled(apiErr)
 	switch {
 	case throttled && apiErr.Retries == 0:
 		return "The API throttled the request (too many requests), and it was not retried: max_retries is 0. " +
-			"To let the provider wait and retry, " + allow + "; or " + lowerParallelism + "."
+			"To let the provider wait and retry, " + allow + "; or " + slower + "."
 	case throttled:
 		return fmt.Sprintf("The API kept throttling the requests (too many requests) through %s. Raise "+
 			"max_retries in the provider block (up to %d), or %s.",
-			retriesText(apiErr.Retries), client.MaxRetriesLimit, lowerParallelism)
+			retriesText(apiErr.Retries), client.MaxRetriesLimit, slower)
 	case apiErr.Retries == 0:
 		return fmt.Sprintf("The API failed with a server error (HTTP %d), and the request was not retried: "+
 			"max_retries is 0. This is a problem on the cloud's side, not in the configuration. Try again later, "+

@@ -492,7 +492,13 @@ func TestAccConnectionPolicy_serviceChangeNamesBoth(t *testing.T) {
 	before := len(e.Mock.Actions())
 
 	r.setConfig(policyConfig(e, newSvc, rules...))
+	e.Mock.ResetRequestCounts()
 	out := r.mustRun(0, "plan", "-out=tfplan")
+	// The refresh of the old service and one read of the new: the
+	// replacement's second plan, whose warnings Terraform drops, reads nothing.
+	if n := e.Mock.RequestCounts()[vpcepmock.OpListServiceConnections]; n != 2 {
+		t.Errorf("the plan listed connections %d times, want 2", n)
+	}
 	flat := strings.Join(strings.Fields(out), " ")
 	for _, want := range []string{"Changing service_id replaces the policy", "rejects 2 connection(s)",
 		"Connections the new policy will decide", "endpoint " + mine[0], "endpoint " + mine[1], "endpoint " + good, "endpoint " + other} {

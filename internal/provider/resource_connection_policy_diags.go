@@ -85,7 +85,7 @@ func failedDecisionsDiag(op operation, serviceID string, failed map[string]*appr
 			line += fmt.Sprintf(", last status %q", s)
 		}
 		lines = append(lines, line+"): "+failureCause(f))
-		hint := strings.ReplaceAll(callerIndependentText(f.Err), lowerParallelism, "lower concurrent_requests")
+		hint := callerIndependentTextSlower(f.Err, lowerConcurrentRequests)
 		if f.Kind == approval.Interrupted {
 			hint = "Terraform was interrupted (for example with Ctrl-C) while the provider sent these decisions or " +
 				"waited for them to settle."

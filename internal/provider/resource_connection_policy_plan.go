@@ -150,8 +150,8 @@ func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connecti
 		return
 	}
 	rules, _ := policyRules(plan)
-	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, &resp.Diagnostics) {
-		return
+	if !r.claim(plan.ServiceID, policy.PlanCreate, rules, &resp.Diagnostics) || changingService(ctx, req.Private) {
+		return // a service_id change's first plan named what this create decides
 	}
 	r.createWarnings(ctx, plan, &resp.Diagnostics)
 }
@@ -162,8 +162,14 @@ func (r *connectionPolicyResource) planCreate(ctx context.Context, plan connecti
 // service_id marks its own replacement (planServiceChange).
 func replacingInPlace(ctx context.Context, p privateState) bool {
 	mem, _ := p.GetKey(ctx, policyMemoryKey)
-	moved, _ := p.GetKey(ctx, policyServiceChangeKey)
-	return len(mem) > 0 && len(moved) == 0
+	return len(mem) > 0 && !changingService(ctx, p)
+}
+
+// changingService reports whether a create is the second plan of a change
+// of service_id (planServiceChange marked the first).
+func changingService(ctx context.Context, p privateState) bool {
+	mark, _ := p.GetKey(ctx, policyServiceChangeKey)
+	return len(mark) > 0
 }
 
 // createWarnings names what a create of plan will decide, reading the

@@ -215,7 +215,7 @@ func unmatchedRulesDiag(serviceID string, unmatched []policy.Unmatched) diag.Dia
 		}
 		accepts = accepts || u.List == policy.AcceptDomains || u.List == policy.AcceptEndpoints
 	}
-	detail := fmt.Sprintf("These IDs match no connection of endpoint service %s now:\n%s\n\nAn account or endpoint that "+
+	detail := fmt.Sprintf("These IDs match no connection of endpoint service %s that this plan read:\n%s\n\nAn account or endpoint that "+
 		"has not connected yet is the expected case; otherwise check each for a typo: IDs must match exactly, in "+
 		"lower case.", serviceID, strings.Join(firstLines(lines), "\n"))
 	if accepts {

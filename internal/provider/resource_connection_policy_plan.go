@@ -24,8 +24,8 @@ import (
 // accounts), never from a new read, so Terraform's second plan at apply is
 // identical and the apply sends exactly what the plan showed.
 
-// ValidateConfig refuses an id under both accept and reject of one kind,
-// and timeouts that cannot work, at plan time.
+// ValidateConfig refuses an id under both accept and reject of one kind, a
+// null in a rule list, and timeouts that cannot work, at plan time.
 func (r *connectionPolicyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	validateTimeouts(ctx, req.Config, &resp.Diagnostics)
 	m, diags := policyModelFrom(ctx, req.Config.Raw)
@@ -33,6 +33,7 @@ func (r *connectionPolicyResource) ValidateConfig(ctx context.Context, req resou
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	nullRuleDiags(m, &resp.Diagnostics)
 	// Unknown ids are checked again at apply, when they are known.
 	rules, _ := policyRules(m)
 	conflictDiags(rules, &resp.Diagnostics)
@@ -57,6 +58,25 @@ func conflictDiags(rules policy.Rules, diags *diag.Diagnostics) bool {
 				"lists. Nothing was sent.", c.accept, c.reject, quoteAll(c.ids)))
 	}
 	return len(endpoints)+len(domains) > 0
+}
+
+// nullRuleDiags refuses a null in a rule list: it is what try(x.id, null)
+// gives for an ID that is missing, and a rule that names nobody would
+// silently cut off or admit no one.
+func nullRuleDiags(m connectionPolicyModel, diags *diag.Diagnostics) {
+	for name, set := range map[string]idSetValue{policyAttrAcceptEndpointIDs: m.AcceptEndpointIDs,
+		policyAttrAcceptDomainIDs: m.AcceptDomainIDs, policyAttrRejectEndpointIDs: m.RejectEndpointIDs,
+		policyAttrRejectDomainIDs: m.RejectDomainIDs} {
+		for _, v := range set.Elements() {
+			if v.IsNull() {
+				diags.AddAttributeError(path.Root(name), "Null in a rule list",
+					fmt.Sprintf("%s holds a null, which names no endpoint or account: an expression such as "+
+						"try(x.id, null) found no ID. Give the ID, or leave the element out (compact() drops nulls "+
+						"from a list). Nothing was sent.", name))
+				break
+			}
+		}
+	}
 }
 
 func quoteAll(ids []string) string {

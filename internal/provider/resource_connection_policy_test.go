@@ -296,7 +296,7 @@ func TestAccConnectionPolicy_listShiftsBetweenPages(t *testing.T) {
 
 // TestAccConnectionPolicy_badInput catches near-miss values reaching the
 // API, or refused without naming the attribute: an id with whitespace, an
-// empty id, an `others` value that would admit anyone, a zero bound, a
+// empty or null id, an `others` value that would admit anyone, a zero bound, a
 // service that does not exist, and a conflict between ids known only at apply.
 func TestAccConnectionPolicy_badInput(t *testing.T) {
 	t.Parallel()
@@ -311,6 +311,8 @@ func TestAccConnectionPolicy_badInput(t *testing.T) {
 	}{
 		{"trailing space", []string{idsLine("accept_domain_ids", "acct-1 ")}, []string{"accept_domain_ids", "ends with whitespace"}},
 		{"empty id", []string{idsLine("reject_endpoint_ids", "")}, []string{"reject_endpoint_ids", "it is empty"}},
+		// A reject rule that names nobody (try(x.id, null)) was kept and cut off no one.
+		{"null id", []string{"  reject_endpoint_ids = [null]"}, []string{"reject_endpoint_ids", "Null in a rule list"}},
 		{"others accept", []string{`  others = "accept"`}, []string{"others", `"leave"`, `"reject"`}},
 		{"zero bound", []string{"  concurrent_requests = 0"}, []string{"concurrent_requests", "between 1 and 256"}},
 		{"on_destroy typo", []string{`  on_destroy = "rejected"`}, []string{"on_destroy"}},
